@@ -1,0 +1,70 @@
+"""The application factory."""
+
+import logging
+
+from flask import Flask, g, request
+
+from .config import Config, check_production, config_from_env
+from .errors import register_error_handlers
+from .extensions import db, jwt, limiter, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_object(config_from_env())
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    check_production(app.config)
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"))
+    jwt.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        from .db_setup import configure_engine
+
+        configure_engine(db.engine)
+
+    register_error_handlers(app)
+    _register_models()
+    _register_blueprints(app)
+
+    @app.before_request
+    def _device():
+        device = request.headers.get("X-Device-Id", "")
+        g.device_id = device[:64] if device else None
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _root():
+    from .config import ROOT
+
+    return ROOT
+
+
+def _register_models() -> None:
+    from .accounts import models as _a  # noqa: F401
+    from .core import audit as _c  # noqa: F401
+    from .regions import models as _r  # noqa: F401
+    from .shelters import models as _s  # noqa: F401
+    from .teams import models as _t  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.routes import bp as accounts_bp
+    from .audit.routes import bp as audit_bp
+    from .regions.routes import bp as regions_bp
+    from .shelters.routes import bp as shelters_bp
+    from .teams.routes import bp as teams_bp
+    from .web import bp as web_bp
+
+    for bp in (accounts_bp, regions_bp, teams_bp, shelters_bp, audit_bp, web_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,69 @@
+"""Flask CLI commands: demo-data, create-user."""
+
+import click
+from flask import Flask, current_app
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo-data")
+    def demo_data():
+        """Load the demo county (idempotent). Refused in a production config."""
+        if not current_app.config["LOAD_DEMO_DATA_ALLOWED"]:
+            raise click.ClickException("demo data never loads in a production config")
+        from .demo.load import load_demo
+
+        counts = load_demo()
+        click.echo("demo data ready: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--display-name", required=True)
+    @click.option("--role", required=True)
+    @click.option("--region-code", required=True)
+    @click.option("--phone", default=None)
+    @click.password_option()
+    def create_user(username, display_name, role, region_code, phone, password):
+        """Create a user (the first administrator of a new deployment, say)."""
+        import sqlalchemy as sa
+        from marshmallow import ValidationError
+
+        from .accounts.models import User
+        from .accounts.passwords import hash_password
+        from .accounts.schemas import UserCreateSchema
+        from .extensions import db
+        from .regions.models import Region
+
+        region = db.session.scalar(sa.select(Region).where(Region.code == region_code))
+        if region is None:
+            raise click.ClickException(f"no region with code {region_code}")
+        try:
+            data = UserCreateSchema().load(
+                {
+                    "username": username,
+                    "password": password,
+                    "display_name": display_name,
+                    "role": role,
+                    "region_id": region.id,
+                    "phone": phone,
+                }
+            )
+        except ValidationError as exc:
+            raise click.ClickException(str(exc.messages)) from None
+        if db.session.scalar(sa.select(User.id).where(User.username == username)):
+            raise click.ClickException("username taken")
+        data["password_hash"] = hash_password(data.pop("password"))
+        db.session.add(User(**data))
+        db.session.commit()
+        click.echo(f"created {username}")
+
+    @app.cli.command("create-county")
+    @click.option("--code", required=True)
+    @click.option("--name", required=True)
+    def create_county(code, name):
+        """Create the root region of a new deployment."""
+        from .extensions import db
+        from .regions.service import create_root
+
+        create_root(code, name)
+        db.session.commit()
+        click.echo(f"created {name}")

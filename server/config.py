@@ -1,0 +1,112 @@
+"""Settings, read from the environment (see README "Configuration")."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-insecure-secret-do-not-use-in-production"
+DEFAULT_PUSH_HOSTS = ",".join(
+    [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "push.services.mozilla.com",
+        "web.push.apple.com",
+        "wns2-par02p.notify.windows.com",
+        "notify.windows.com",
+    ]
+)
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_database_url() -> str:
+    path = ROOT / "instance" / "emergency.sqlite3"
+    return f"sqlite:///{path}"
+
+
+class Config:
+    ENV_NAME = "development"
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    PUSH_ALLOWED_HOSTS = [
+        h.strip().lower()
+        for h in os.environ.get("PUSH_ALLOWED_HOSTS", DEFAULT_PUSH_HOSTS).split(",")
+        if h.strip()
+    ]
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:ops@example.invalid")
+
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # Tokens: short access, rotating refresh. The PWA keeps them in httpOnly cookies;
+    # API clients use the Bearer header.
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=int(os.environ.get("JWT_ACCESS_MINUTES", "15")))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=int(os.environ.get("JWT_REFRESH_DAYS", "30")))
+    JWT_TOKEN_LOCATION = ["headers", "cookies"]
+    JWT_COOKIE_SECURE = _bool("JWT_COOKIE_SECURE", False)
+    JWT_COOKIE_SAMESITE = "Strict"
+    JWT_COOKIE_CSRF_PROTECT = True
+    JWT_ACCESS_COOKIE_PATH = "/api/"
+    JWT_REFRESH_COOKIE_PATH = "/api/v1/auth/"
+    JWT_SESSION_COOKIE = False
+    # A refresh token used again within this many seconds of its rotation is treated as a
+    # race between the page and the service worker, not as theft.
+    REFRESH_REUSE_GRACE_S = int(os.environ.get("REFRESH_REUSE_GRACE_S", "20"))
+
+    # Memory-hard password hashing (argon2id); RFC 9106's second recommended option.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 2
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    PWA_DIST = Path(os.environ.get("PWA_DIST", str(ROOT / "pwa" / "dist")))
+    LOAD_DEMO_DATA_ALLOWED = True
+    JSON_AS_ASCII = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    JWT_COOKIE_SECURE = _bool("JWT_COOKIE_SECURE", True)
+    LOAD_DEMO_DATA_ALLOWED = False
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    JWT_SECRET_KEY = "test-jwt-secret-that-is-long-enough-for-hs256"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUSH_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "fcm.googleapis.com"]
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8 * 1024
+    ARGON2_PARALLELISM = 1
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("APP_ENV", os.environ.get("FLASK_ENV", "development")).lower()
+    return ProductionConfig if name in {"production", "prod"} else Config
+
+
+def check_production(cfg) -> None:
+    """Refuse to run production with a default or missing secret."""
+    if cfg.get("ENV_NAME") != "production":
+        return
+    for key in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        value = cfg.get(key) or ""
+        if value == DEFAULT_SECRET or len(value) < 32:
+            raise RuntimeError(f"{key} must be set to a random value of at least 32 characters in production")

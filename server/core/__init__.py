@@ -1,0 +1,1 @@
+"""Shared machinery: column types and mixins, schemas, pagination, permissions."""

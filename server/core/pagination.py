@@ -1,0 +1,66 @@
+"""Cursor pages over a collection, newest first (contract: items, total, next_cursor)."""
+
+import base64
+import json
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ..errors import ApiProblem
+from ..extensions import db
+
+MAX_LIMIT = 200
+
+
+def _encode(created_at: datetime, ident) -> str:
+    raw = json.dumps([created_at.isoformat(), str(ident)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        at, ident = json.loads(raw)
+        return datetime.fromisoformat(at), ident
+    except (ValueError, TypeError) as exc:
+        raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.") from exc
+
+
+def parse_limit(args, default: int = 50) -> int:
+    raw = args.get("limit", default)
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ApiProblem(422, "validation", "Invalid input", errors={"limit": ["Must be a number."]}) from exc
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiProblem(
+            422, "validation", "Invalid input", errors={"limit": [f"Between 1 and {MAX_LIMIT}."]}
+        )
+    return limit
+
+
+def paginate(stmt, model, args) -> dict:
+    """Run `stmt` (already scoped) as one page; returns rows, total, next_cursor."""
+    limit = parse_limit(args)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    cursor = args.get("cursor")
+    if cursor:
+        at, ident = _decode(cursor)
+        if isinstance(model.id.type, sa.Uuid):
+            try:
+                ident = uuid.UUID(ident)
+            except ValueError as exc:
+                raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not ours.") from exc
+        stmt = stmt.where(
+            sa.or_(
+                model.created_at < at,
+                sa.and_(model.created_at == at, model.id < ident),
+            )
+        )
+    rows = db.session.scalars(stmt.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode(rows[-1].created_at, rows[-1].id)
+    return {"rows": rows, "total": total, "next_cursor": next_cursor}

@@ -1,0 +1,130 @@
+"""Load the demo data; running it again changes nothing that exists."""
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..accounts.passwords import hash_password
+from ..extensions import db
+from ..regions.models import Region
+from ..regions.service import create_root
+from ..shelters.models import Shelter
+from ..shelters.service import new_code
+from ..teams.models import Team
+from . import data
+
+
+def _name(i: int) -> str:
+    return (
+        data.SURNAMES[i % len(data.SURNAMES)]
+        + data.GIVEN[(i * 2) % len(data.GIVEN)]
+        + data.GIVEN[(i * 2 + 1) % len(data.GIVEN)]
+    )
+
+
+def _phone(i: int) -> str:
+    return f"+8613800{i:06d}"
+
+
+def _region(code, name, level, lat, lon, parent: Region | None) -> Region:
+    region = db.session.scalar(sa.select(Region).where(Region.code == code))
+    if region is not None:
+        return region
+    if parent is None:
+        return create_root(code, name, lat, lon)
+    region = Region(code=code, name=name, level=level, lat=lat, lon=lon, parent_id=parent.id)
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path}{region.id}/"
+    return region
+
+
+class _Users:
+    """Creates users once, hashing the shared demo password only once."""
+
+    def __init__(self):
+        self.hash = hash_password(data.PASSWORD)
+        self.count = 0
+
+    def ensure(self, username, display_name, role, region, team=None, team_role=None) -> User:
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        self.count += 1
+        if user is not None:
+            return user
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=role,
+            region_id=region.id,
+            phone=_phone(self.count),
+            password_hash=self.hash,
+            active=True,
+            team_id=team.id if team else None,
+            team_role=team_role,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+
+def _team(region: Region) -> Team:
+    team = db.session.scalar(sa.select(Team).where(Team.region_id == region.id))
+    if team is None:
+        team = Team(name=f"{region.name}综合应急救援队", region_id=region.id)
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+def load_demo() -> dict:
+    county = _region(
+        data.COUNTY["code"], data.COUNTY["name"], "county", data.COUNTY["lat"], data.COUNTY["lon"], None
+    )
+    users = _Users()
+    users.ensure("admin", "县应急办管理员", "admin", county)
+    users.ensure("duty", "县值班员", "duty_officer", county)
+    townships = []
+    for t_index, (code, name, lat, lon, villages) in enumerate(data.TOWNSHIPS, start=1):
+        town = _region(code, name, "township", lat, lon, county)
+        townships.append(town)
+        village_regions = [_region(vc, vn, "village", vla, vlo, town) for vc, vn, vla, vlo in villages]
+        users.ensure(f"town{t_index}", f"{name}值班员", "duty_officer", town)
+        team = _team(town)
+        if t_index == 1:
+            users.ensure("captain1", _name(0), "captain", town, team, "captain")
+            for m in range(1, 13):
+                users.ensure(
+                    f"member{m}", _name(m), "member", town, team, "vice_captain" if m == 1 else "member"
+                )
+        else:
+            users.ensure(f"captain{t_index}", _name(t_index * 20), "captain", town, team, "captain")
+            for m in range(1, 12):
+                users.ensure(f"t{t_index}member{m}", _name(t_index * 20 + m), "member", town, team, "member")
+        if t_index <= 2:
+            users.ensure(
+                f"officer{t_index}", f"{village_regions[0].name}信息员", "info_officer", village_regions[0]
+            )
+    shelter_manager = users.ensure("shelter1", "临城镇中心小学安置点管理员", "shelter_manager", townships[0])
+    for t_index, name, kind, capacity, area, lat, lon, address in data.SHELTERS:
+        if db.session.scalar(sa.select(Shelter.id).where(Shelter.name == name)):
+            continue
+        db.session.add(
+            Shelter(
+                name=name,
+                kind=kind,
+                region_id=townships[t_index].id,
+                code=new_code(),
+                address=address,
+                lat=lat,
+                lon=lon,
+                capacity=capacity,
+                floor_area_m2=area,
+                manager_id=shelter_manager.id if name == data.SHELTERS[0][1] else None,
+                status="open" if t_index == 0 else "closed",
+            )
+        )
+    db.session.commit()
+    return {
+        "regions": db.session.scalar(sa.select(sa.func.count()).select_from(Region)),
+        "users": db.session.scalar(sa.select(sa.func.count()).select_from(User)),
+        "shelters": db.session.scalar(sa.select(sa.func.count()).select_from(Shelter)),
+    }

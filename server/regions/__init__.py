@@ -1,0 +1,1 @@
+"""The region tree (county > township > village) and the scope every query goes through."""

@@ -1,0 +1,34 @@
+"""Shapes of regions."""
+
+from marshmallow import fields, validate
+
+from ..core.schemas import BaseSchema
+from .models import LEVELS
+
+CODE = validate.Regexp(r"^\d{6,12}$", error="6–12 digits (GB/T 2260 and township/village codes)")
+
+
+class RegionSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    parent_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class RegionCreateSchema(BaseSchema):
+    parent_id = fields.Integer(required=True, strict=True)
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS[1:]))
+    lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+
+
+class RegionUpdateSchema(BaseSchema):
+    code = fields.String(validate=CODE)
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))

@@ -1,0 +1,1 @@
+"""Shelters (避灾安置场所): the registry, QR codes, occupancy."""

@@ -1,0 +1,46 @@
+"""The shelter registry."""
+
+from flask import Blueprint, g, request
+
+from ..core.http import json_body, page_answer
+from ..core.openapi import doc
+from ..core.permissions import requires
+from . import service
+from .schemas import ShelterCreateSchema, ShelterSchema, ShelterUpdateSchema
+
+bp = Blueprint("shelters", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/shelters")
+@requires("shelters.read")
+@doc(
+    "Shelters of the caller's region and below",
+    response=ShelterSchema,
+    many=True,
+    params={"status": "open|closed", "cursor": "page cursor", "limit": "1–200"},
+)
+def list_shelters():
+    return page_answer(service.list_shelters(g.user, request.args), ShelterSchema())
+
+
+@bp.get("/shelters/<uuid:shelter_id>")
+@requires("shelters.read")
+@doc("One shelter, with capacity and occupancy (people)", response=ShelterSchema)
+def get_shelter(shelter_id):
+    return ShelterSchema().dump(service.get_shelter(g.user, shelter_id))
+
+
+@bp.post("/shelters")
+@requires("shelters.manage")
+@doc("Register a shelter", body=ShelterCreateSchema, response=ShelterSchema, status=201)
+def create_shelter():
+    shelter = service.create_shelter(g.user, ShelterCreateSchema().load(json_body()))
+    return ShelterSchema().dump(shelter), 201
+
+
+@bp.patch("/shelters/<uuid:shelter_id>")
+@requires("shelters.manage")
+@doc("Change a shelter", body=ShelterUpdateSchema, response=ShelterSchema)
+def update_shelter(shelter_id):
+    shelter = service.update_shelter(g.user, shelter_id, ShelterUpdateSchema().load(json_body()))
+    return ShelterSchema().dump(shelter)

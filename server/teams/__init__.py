@@ -1,0 +1,1 @@
+"""Rescue teams (综合应急救援队) and their members."""

@@ -1,0 +1,45 @@
+"""Shapes of teams and members."""
+
+from marshmallow import fields, validate
+
+from ..core.schemas import BaseSchema
+
+
+class TeamSchema(BaseSchema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String()
+    region_id = fields.Integer()
+    kind = fields.String()
+    size = fields.Method("_size")
+    created_at = fields.DateTime(dump_only=True)
+
+    def _size(self, team):
+        from .service import team_size
+
+        return team_size(team.id)
+
+
+class TeamCreateSchema(BaseSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    region_id = fields.Integer(required=True, strict=True)
+    kind = fields.String(load_default="comprehensive", validate=validate.Length(max=30))
+
+
+class TeamUpdateSchema(BaseSchema):
+    name = fields.String(validate=validate.Length(min=1, max=80))
+    region_id = fields.Integer(strict=True)
+    kind = fields.String(validate=validate.Length(max=30))
+
+
+class MemberSchema(BaseSchema):
+    id = fields.UUID()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    team_id = fields.UUID()
+    team_role = fields.String(allow_none=True)
+    region_id = fields.Integer()
+    region_name = fields.Function(lambda u: u.region.name if u.region else None)
+    phone = fields.String(allow_none=True)
+    active = fields.Boolean()
+    created_at = fields.DateTime()

@@ -1,0 +1,91 @@
+"""Teams and the members list, within the caller's region."""
+
+import uuid
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..core.audit import record
+from ..core.pagination import paginate
+from ..errors import not_found, validation_problem
+from ..extensions import db
+from ..regions.service import get_scoped, require_in_scope, scoped
+from .models import Team
+
+MEMBER_ROLES = ("captain", "member")
+
+
+def list_teams(actor, args):
+    stmt = scoped(sa.select(Team), Team.region_id, actor)
+    if args.get("region_id"):
+        stmt = stmt.where(Team.region_id == _int_arg(args["region_id"], "region_id"))
+    return paginate(stmt, Team, args)
+
+
+def get_team(actor, team_id) -> Team:
+    return get_scoped(Team, team_id, actor, what="team")
+
+
+def create_team(actor, data: dict) -> Team:
+    require_in_scope(actor, data["region_id"])
+    team = Team(**data)
+    db.session.add(team)
+    db.session.flush()
+    record(actor, "team.create", "team", team.id, team.region_id, data)
+    db.session.commit()
+    return team
+
+
+def update_team(actor, team_id, data: dict) -> Team:
+    team = get_team(actor, team_id)
+    if "region_id" in data:
+        require_in_scope(actor, data["region_id"])
+    for key, value in data.items():
+        setattr(team, key, value)
+    record(actor, "team.update", "team", team.id, team.region_id, data)
+    db.session.commit()
+    return team
+
+
+def team_size(team_id) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(User.team_id == team_id, User.active.is_(True)))
+
+
+def _int_arg(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise validation_problem({name: ["Not a number."]}) from None
+
+
+def _uuid_arg(raw: str, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise validation_problem({name: ["Not a UUID."]}) from None
+
+
+def _members_stmt(actor):
+    return scoped(
+        sa.select(User).where(User.team_id.is_not(None), User.role.in_(MEMBER_ROLES)),
+        User.region_id,
+        actor,
+    )
+
+
+def list_members(actor, args):
+    stmt = _members_stmt(actor)
+    if args.get("team_id"):
+        stmt = stmt.where(User.team_id == _uuid_arg(args["team_id"], "team_id"))
+    if args.get("region_id"):
+        stmt = stmt.where(User.region_id == _int_arg(args["region_id"], "region_id"))
+    if args.get("active", "true") in ("true", "false"):
+        stmt = stmt.where(User.active.is_(args.get("active", "true") == "true"))
+    return paginate(stmt, User, args)
+
+
+def get_member(actor, member_id) -> User:
+    member = get_scoped(User, member_id, actor, what="member")
+    if member.team_id is None or member.role not in MEMBER_ROLES:
+        raise not_found("member")
+    return member
