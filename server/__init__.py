@@ -19,6 +19,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     check_production(app.config)
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # flask-limiter logs the limited key at INFO: that is a username or an address.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))

@@ -6,6 +6,7 @@ import uuid
 
 from flask import Flask, current_app, g, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,35 @@ def register_error_handlers(app: Flask) -> None:
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         if status == 429:
             resp.headers["Retry-After"] = str(getattr(exc, "retry_after", 60) or 60)
+        return resp
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(_exc: IntegrityError):
+        # A unique key lost a race that the service's own check could not see.
+        from .extensions import db
+
+        db.session.rollback()
+        return problem_response(
+            ApiProblem(409, "conflict", "Conflict", "This conflicts with a record that already exists.")
+        )
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError):
+        # The database is away or locked: say "try again" so phones keep their outbox and retry.
+        from .extensions import db
+
+        db.session.rollback()
+        current_app.logger.error(
+            "database unavailable (%s) on %s %s request_id=%s",
+            type(exc.orig).__name__,
+            request.method,
+            request.path,
+            getattr(g, "request_id", "-"),
+        )
+        resp = problem_response(
+            ApiProblem(503, "unavailable", "Service unavailable", "The database is busy or away; try again.")
+        )
+        resp.headers["Retry-After"] = "5"
         return resp
 
     @app.errorhandler(Exception)

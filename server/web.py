@@ -38,7 +38,8 @@ def serve_shell():
     dist = current_app.config["PWA_DIST"]
     if not (dist / "index.html").exists():
         raise ApiProblem(503, "pwa-not-built", "App not built", "Run `make run` (it builds pwa/dist).")
-    resp = send_from_directory(dist, "index.html", max_age=0)
+    # Read whole: the shell is small, and every unknown path answers with it.
+    resp = current_app.response_class((dist / "index.html").read_bytes(), mimetype="text/html")
     resp.headers.update(_NO_CACHE)
     return resp
 

@@ -55,7 +55,7 @@ def login(username: str, password: str, device_id: str | None) -> tuple[User, di
 def _lock_session(sid) -> AuthSession | None:
     stmt = sa.select(AuthSession).where(AuthSession.id == sid)
     if db.engine.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=AuthSession)
     return db.session.scalar(stmt)
 
 

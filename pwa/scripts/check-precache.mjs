@@ -1,0 +1,62 @@
+// After `vite build`: the worker exists and precaches what the app needs to open offline
+// (the same assertion vite-plugin-pwa's own build test makes). Exits non-zero on any miss.
+import { existsSync, readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const failures = [];
+const fail = (msg) => failures.push(msg);
+
+const swPath = join(dist, "sw.js");
+if (!existsSync(swPath)) {
+  console.error(`FAIL: ${swPath} does not exist (run npm run build first)`);
+  process.exit(1);
+}
+const sw = readFileSync(swPath, "utf8");
+if (sw.includes("self.__WB_MANIFEST")) fail("sw.js still contains self.__WB_MANIFEST: the precache list was not injected");
+
+// Entries look like {"revision":"...","url":"index.html"}; allow any quoting a minifier may choose.
+const listed = [...sw.matchAll(/["'`]?url["'`]?\s*:\s*["'`]([^"'`]+)["'`]/g)].map((m) => m[1].replace(/^\//, ""));
+const urls = new Set(listed);
+if (listed.length !== urls.size) fail(`precache list names a file twice: ${listed.join(", ")}`);
+const required = [
+  "index.html",
+  "manifest.webmanifest",
+  "icon.svg",
+  "icon-192.png",
+  "icon-512.png",
+  "icon-maskable-512.png",
+  "apple-touch-icon.png",
+];
+for (const url of required) if (!urls.has(url)) fail(`precache list lacks ${url}`);
+const hasJs = [...urls].some((u) => u.startsWith("assets/") && u.endsWith(".js"));
+const hasCss = [...urls].some((u) => u.startsWith("assets/") && u.endsWith(".css"));
+if (!hasJs) fail("precache list has no app script under assets/");
+if (!hasCss) fail("precache list has no stylesheet under assets/");
+for (const url of urls) if (!existsSync(join(dist, url))) fail(`precached ${url} is not in dist/`);
+
+// The navigation fallback must keep its hands off the API and the health check.
+if (!sw.includes("healthz")) fail("sw.js has no /healthz denylist entry");
+if (!/\\\/api/.test(sw)) fail("sw.js has no /api/ denylist entry");
+
+const manifestPath = join(dist, "manifest.webmanifest");
+if (existsSync(manifestPath)) {
+  const m = JSON.parse(readFileSync(manifestPath, "utf8"));
+  const expect = { short_name: "应急通", lang: "zh-CN", display: "standalone", start_url: "/", scope: "/" };
+  for (const [k, v] of Object.entries(expect)) if (m[k] !== v) fail(`manifest ${k} is ${JSON.stringify(m[k])}, want ${JSON.stringify(v)}`);
+  if (!m.name) fail("manifest has no name");
+  const sizes = new Set((m.icons ?? []).map((i) => i.sizes));
+  for (const s of ["192x192", "512x512"]) if (!sizes.has(s)) fail(`manifest lacks a ${s} icon`);
+  if (!(m.icons ?? []).some((i) => String(i.purpose).includes("maskable"))) fail("manifest lacks a maskable icon");
+} else {
+  fail("dist/manifest.webmanifest does not exist");
+}
+const html = existsSync(join(dist, "index.html")) ? readFileSync(join(dist, "index.html"), "utf8") : "";
+if (!html.includes('rel="manifest"')) fail("index.html does not link the manifest");
+
+if (failures.length) {
+  for (const f of failures) console.error(`FAIL: ${f}`);
+  process.exit(1);
+}
+console.log(`OK: dist/sw.js precaches ${urls.size} files, including ${required.join(", ")}`);

@@ -1,0 +1,97 @@
+// The home screen after login: who you are, where you serve, and big tiles for each workflow.
+import { h } from "../../shared/dom";
+import { showToast } from "../../shared/toast";
+import { formatDateTime, roleName, t, type MessageKey } from "../../i18n";
+import { ApiError, NetworkError, type User } from "../../api";
+import { logout } from "../auth/session";
+
+export interface HomeOptions {
+  user: User;
+  /** Set when the details come from this phone's copy rather than a fresh server answer. */
+  cachedAt?: string;
+  onLoggedOut: () => void;
+}
+
+interface Tile {
+  id: string;
+  label: MessageKey;
+  icon: string; // an SVG path on a 24x24 grid: a shape, so the tile is found without reading
+  wide?: boolean;
+}
+
+// Reporting a hazard is the most common field action, so it gets the widest tile.
+const TILES: Tile[] = [
+  { id: "report", label: "tile.report", wide: true, icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
+  { id: "checkin", label: "tile.checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
+  { id: "tasks", label: "tile.tasks", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
+  { id: "warnings", label: "tile.warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },
+  { id: "shelters", label: "tile.shelters", icon: "M12 3 2 12h3v8h5v-5h4v5h5v-8h3L12 3Z" },
+];
+
+function icon(path: string): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const p = document.createElementNS(ns, "path");
+  p.setAttribute("d", path);
+  svg.appendChild(p);
+  return svg;
+}
+
+export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLElement {
+  const tiles = TILES.map((tile) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: tile.wide ? "tile tile-wide" : "tile",
+        "data-tile": tile.id,
+        // Not built yet: say so when tapped, never a dead link.
+        onclick: () => showToast(t("tile.comingSoonToast", { name: t(tile.label) })),
+      },
+      icon(tile.icon),
+      h("span", { class: "tile-label" }, t(tile.label)),
+      h("span", { class: "tile-badge" }, t("tile.comingSoon")),
+    ),
+  );
+
+  const logoutBtn = h("button", { type: "button", class: "btn btn-secondary btn-block" }, t("home.logout"));
+  logoutBtn.addEventListener("click", async () => {
+    logoutBtn.disabled = true;
+    logoutBtn.textContent = t("home.loggingOut");
+    try {
+      await logout();
+      onLoggedOut();
+      return;
+    } catch (err) {
+      // Offline the server session cannot be revoked, and the cookies would sign us straight back
+      // in on the next start; so say so rather than pretend to have signed out.
+      if (err instanceof NetworkError) showToast(t("home.logoutNeedsNetwork"));
+      else showToast(t("home.logoutFailed", { status: err instanceof ApiError ? err.status : 0 }));
+    }
+    logoutBtn.disabled = false;
+    logoutBtn.textContent = t("home.logout");
+  });
+
+  return h(
+    "section",
+    { class: "screen screen-home", "aria-labelledby": "home-title" },
+    h(
+      "div",
+      { class: "screen-body" },
+      h(
+        "div",
+        { class: "who" },
+        h("h1", { id: "home-title", tabindex: "-1" }, t("home.greeting", { name: user.display_name || user.username })),
+        h("p", { class: "role-chip" }, roleName(user.role)),
+        h("p", { class: "region" }, user.region_name ? t("home.region", { region: user.region_name }) : t("home.regionUnknown")),
+        cachedAt ? h("p", { class: "notice" }, t("home.cachedAt", { time: formatDateTime(cachedAt) })) : null,
+      ),
+      h("h2", { class: "visually-hidden" }, t("home.tiles")),
+      h("div", { class: "tiles" }, ...tiles),
+    ),
+    h("div", { class: "screen-actions" }, logoutBtn),
+  );
+}

@@ -1,0 +1,79 @@
+// The current language, string lookup and local date formats; zh-CN unless the user picked English.
+import { zhCN, type MessageKey } from "./zh-CN";
+import { en } from "./en";
+
+export type { MessageKey };
+export type Lang = "zh-CN" | "en";
+export const LANGS: readonly Lang[] = ["zh-CN", "en"];
+
+const tables: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
+const STORAGE_KEY = "yjt.lang";
+const listeners = new Set<(lang: Lang) => void>();
+
+function stored(): Lang {
+  try {
+    const v = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return v === "en" ? "en" : "zh-CN";
+  } catch {
+    return "zh-CN"; // storage can be blocked; Chinese is the safe default
+  }
+}
+
+let current: Lang = stored();
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  if (lang === current) return;
+  current = lang;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* the choice still holds for this visit */
+  }
+  applyDocumentLang();
+  for (const fn of listeners) fn(lang);
+}
+
+/** Keeps <html lang> right so screen readers and the browser pick the right voice and glyphs. */
+export function applyDocumentLang(): void {
+  if (typeof document !== "undefined") document.documentElement.lang = current;
+}
+
+export function onLangChange(fn: (lang: Lang) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>, lang: Lang = current): string {
+  const text = tables[lang][key] ?? zhCN[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function hasKey(key: string): key is MessageKey {
+  return key in zhCN;
+}
+
+/** The role's name in the current language; an unknown role shows as sent rather than vanishing. */
+export function roleName(role: string): string {
+  const key = `role.${role}`;
+  return hasKey(key) ? t(key) : role;
+}
+
+/** A date and time as people write it locally: 2026年11月29日 08:00 / November 29, 2026 at 08:00. */
+export function formatDateTime(value: Date | string | number, lang: Lang = current, timeZone?: string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(lang, {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(date);
+}

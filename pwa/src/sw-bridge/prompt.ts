@@ -1,0 +1,15 @@
+// Connects the worker's lifecycle to words on screen: a sticky "new version — reload" toast.
+import { registerServiceWorker } from "./register";
+import { showToast } from "../shared/toast";
+import { t } from "../i18n";
+
+export function startServiceWorker(): void {
+  registerServiceWorker({
+    onUpdateReady(apply) {
+      showToast(t("update.ready"), { action: { label: t("update.reload"), run: apply } });
+    },
+    onOfflineReady() {
+      showToast(t("update.offlineReady"));
+    },
+  });
+}

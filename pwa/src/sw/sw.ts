@@ -1,0 +1,25 @@
+// The service worker: serves the precached shell so the app opens with no network, and
+// answers every in-app navigation (including /s/<code> from a shelter poster) with index.html.
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
+import { NavigationRoute, registerRoute } from "workbox-routing";
+
+declare let self: ServiceWorkerGlobalScope;
+
+// vite-plugin-pwa replaces this with the list of built files and their revisions.
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+// Never answer the API or the health check with the app shell: a client expecting JSON or a
+// monitor expecting 200/503 must see the real server (or a real network error) instead.
+const NAVIGATION_DENYLIST = [/^\/api(?:\/|$)/, /^\/healthz(?:[/?]|$)/];
+registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: NAVIGATION_DENYLIST }));
+
+// Sent by sw-bridge only after the user agreed to reload.
+self.addEventListener("message", (event) => {
+  if ((event.data as { type?: string } | null)?.type === "SKIP_WAITING") void self.skipWaiting();
+});
+
+// The first install takes the open page at once, so it is offline-capable without a reload.
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});

@@ -1,0 +1,214 @@
+"""Every endpoint, as every role: what each role may do, and that nobody reaches a record
+outside their region. A new endpoint must be added here (the last test checks)."""
+
+import itertools
+import uuid
+
+import pytest
+
+T1, T2 = "临城镇", "古田镇"
+
+# Who sees township 1 / township 2 records (officers sit in a village: they see neither).
+SEES = {
+    "admin": {T1, T2},
+    "duty": {T1, T2},
+    "town1": {T1},
+    "town2": {T2},
+    "captain1": {T1},
+    "member1": {T1},
+    "officer1": set(),
+    "officer2": set(),
+    "shelter1": {T1},
+}
+ROLE_OF = {
+    "admin": "admin",
+    "duty": "duty_officer",
+    "town1": "duty_officer",
+    "town2": "duty_officer",
+    "captain1": "captain",
+    "member1": "member",
+    "officer1": "info_officer",
+    "officer2": "info_officer",
+    "shelter1": "shelter_manager",
+}
+ALL = set(ROLE_OF.values())
+DESK = {"admin", "duty_officer"}
+ADMIN = {"admin"}
+
+_counter = itertools.count()
+
+
+def _uniq(prefix: str) -> str:
+    return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:4]}"
+
+
+# Records of each township, by kind: (township 1 target, township 2 target).
+def _targets(ids):
+    r, u, s, t = ids["regions"], ids["users"], ids["shelters"], ids["teams"]
+    return {
+        "user": (u["member1"], u["captain2"]),
+        "member": (u["member3"], u["t2member1"]),
+        "region": (r[T1], r[T2]),
+        "team": (t[r[T1]], t[r[T2]]),
+        "shelter": (s["临城镇中心小学避灾安置点"], s["古田镇避灾安置中心"]),
+    }
+
+
+# (method, rule, roles allowed, kind of record or None, body for a township: fn(ids, town) -> json)
+ITEM_ENDPOINTS = [
+    ("GET", "/api/v1/users/<uuid:user_id>", DESK, "user", None),
+    ("PATCH", "/api/v1/users/<uuid:user_id>", ADMIN, "user", lambda ids, town: {"display_name": "改名"}),
+    ("GET", "/api/v1/members/<uuid:member_id>", {"admin", "duty_officer", "captain"}, "member", None),
+    ("GET", "/api/v1/regions/<int:region_id>", ALL, "region", None),
+    ("PATCH", "/api/v1/regions/<int:region_id>", ADMIN, "region", lambda ids, town: {"name": town}),
+    ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
+    ("PATCH", "/api/v1/teams/<uuid:team_id>", ADMIN, "team", lambda ids, town: {"name": f"{town}救援队"}),
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>", ALL, "shelter", None),
+    ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", lambda ids, town: {"capacity": 500}),
+]
+
+CREATE_ENDPOINTS = [
+    (
+        "/api/v1/users",
+        ADMIN,
+        lambda ids, town: {
+            "username": _uniq("u"),
+            "password": "long-enough-1",
+            "display_name": "新队员",
+            "role": "member",
+            "region_id": ids["regions"][town],
+        },
+    ),
+    (
+        "/api/v1/regions",
+        ADMIN,
+        lambda ids, town: {
+            "parent_id": ids["regions"][town],
+            "code": str(350823900000 + next(_counter)),
+            "name": _uniq("新村"),
+            "level": "village",
+        },
+    ),
+    ("/api/v1/teams", ADMIN, lambda ids, town: {"name": _uniq("队"), "region_id": ids["regions"][town]}),
+    (
+        "/api/v1/shelters",
+        ADMIN,
+        lambda ids, town: {
+            "name": _uniq("安置点"),
+            "kind": "village",
+            "region_id": ids["regions"][town],
+            "location": {"lat": 25.1, "lon": 116.5},
+            "capacity": 50,
+        },
+    ),
+]
+
+# (rule, roles allowed, how to find an item's region id)
+LIST_ENDPOINTS = [
+    ("/api/v1/users", DESK, "region_id"),
+    ("/api/v1/members", {"admin", "duty_officer", "captain"}, "region_id"),
+    ("/api/v1/regions", ALL, "id"),
+    ("/api/v1/teams", {"admin", "duty_officer", "captain", "member"}, "region_id"),
+    ("/api/v1/shelters", ALL, "region_id"),
+    ("/api/v1/audit", ADMIN, "region_id"),
+]
+
+# Open to every signed-in user or to everyone; covered by their own tests.
+OTHER_ENDPOINTS = {
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/logout"),
+    ("GET", "/api/v1/me"),
+    ("PATCH", "/api/v1/me"),
+    ("GET", "/api/v1/openapi.json"),
+}
+
+USERS = sorted(ROLE_OF)
+
+
+def _scope_region_ids(app, username):
+    import sqlalchemy as sa
+
+    from server.accounts.models import User
+    from server.extensions import db
+    from server.regions.service import user_scope
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        ids = set(db.session.scalars(user_scope(user)))
+        db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_item_endpoints_answer_by_role_and_region(auth, ids, username):
+    client = auth(username)
+    role = ROLE_OF[username]
+    targets = _targets(ids)
+    for method, rule, allowed, kind, body in ITEM_ENDPOINTS:
+        for town, target in zip((T1, T2), targets[kind], strict=True):
+            path = rule.split("<")[0] + str(target)
+            json = body(ids, town) if body else None
+            resp = client.open(method, path, json=json)
+            if role not in allowed:
+                expected = {403}
+            elif town in SEES[username]:
+                expected = {200}
+            else:
+                expected = {404}
+            assert resp.status_code in expected, (username, method, path, resp.status_code, resp.json)
+            if resp.status_code >= 400:
+                assert resp.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_creates_only_inside_ones_own_region(auth, ids, username):
+    client = auth(username)
+    role = ROLE_OF[username]
+    for rule, allowed, body in CREATE_ENDPOINTS:
+        for town in (T1, T2):
+            resp = client.post(rule, json=body(ids, town))
+            if role not in allowed:
+                assert resp.status_code == 403, (username, rule, resp.json)
+            elif town in SEES[username]:
+                assert resp.status_code == 201, (username, rule, resp.json)
+            else:
+                assert resp.status_code in (403, 404, 422), (username, rule, resp.json)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_lists_never_show_another_regions_records(app, auth, ids, username):
+    client = auth(username)
+    role = ROLE_OF[username]
+    scope = _scope_region_ids(app, username)
+    for rule, allowed, region_key in LIST_ENDPOINTS:
+        resp = client.get(rule + "?limit=200")
+        if role not in allowed:
+            assert resp.status_code == 403, (username, rule)
+            continue
+        assert resp.status_code == 200, (username, rule, resp.json)
+        body = resp.json
+        assert {"items", "total", "next_cursor"} <= set(body)
+        for item in body["items"]:
+            assert item[region_key] in scope, (username, rule, item)
+
+
+def test_a_township_officer_cannot_read_a_neighbouring_townships_shelter(auth, ids):
+    other = ids["shelters"]["古田镇避灾安置中心"]
+    resp = auth("town1").get(f"/api/v1/shelters/{other}")
+    assert resp.status_code == 404
+    listed = auth("town1").get("/api/v1/shelters?limit=200").json["items"]
+    assert other not in {s["id"] for s in listed}
+
+
+def test_every_api_endpoint_is_in_this_matrix(app):
+    covered = {(m, r) for m, r, *_ in ITEM_ENDPOINTS}
+    covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
+    covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}
+    covered |= OTHER_ENDPOINTS
+    actual = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                actual.add((method, rule.rule))
+    assert actual - covered == set(), "add these endpoints to the role-by-endpoint matrix"
