@@ -73,6 +73,23 @@ def app(database_url, pwa_dist):
         db.engine.dispose()
 
 
+@pytest.fixture()
+def make_app():
+    """Extra app instances (another worker, another config); their pools are closed after."""
+    made = []
+
+    def make(config):
+        application = create_app(config)
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _clear(application) -> None:
     with application.app_context():
         db.session.remove()

@@ -29,13 +29,13 @@ def test_a_body_over_the_limit_is_413_problem(app, client):
 
 
 def test_an_unexpected_exception_is_a_500_problem_with_a_request_id_and_no_secret_logged(
-    database_url, pwa_dist, caplog
+    database_url, pwa_dist, caplog, make_app
 ):
     class Cfg(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         PWA_DIST = pwa_dist
 
-    fresh = create_app(Cfg)
+    fresh = make_app(Cfg)
 
     @fresh.get("/api/v1/_boom_for_test")
     def _boom():
@@ -48,12 +48,12 @@ def test_an_unexpected_exception_is_a_500_problem_with_a_request_id_and_no_secre
     assert body["request_id"] in caplog.text
 
 
-def test_health_is_503_when_the_database_does_not_answer(tmp_path, pwa_dist):
+def test_health_is_503_when_the_database_does_not_answer(pwa_dist, make_app):
     class Broken(TestConfig):
         SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
         PWA_DIST = pwa_dist
 
-    resp = create_app(Broken).test_client().get("/healthz")
+    resp = make_app(Broken).test_client().get("/healthz")
     _is_problem(resp, 503)
 
 
@@ -97,7 +97,7 @@ def test_production_refuses_a_default_or_weak_secret(secret, monkeypatch):
         create_app(Prod)
 
 
-def test_production_never_loads_demo_data(database_url, pwa_dist):
+def test_production_never_loads_demo_data(database_url, pwa_dist, make_app):
     from server.config import ProductionConfig
 
     class Prod(ProductionConfig):
@@ -106,7 +106,7 @@ def test_production_never_loads_demo_data(database_url, pwa_dist):
         SQLALCHEMY_DATABASE_URI = database_url
         PWA_DIST = pwa_dist
 
-    result = create_app(Prod).test_cli_runner().invoke(args=["demo-data"])
+    result = make_app(Prod).test_cli_runner().invoke(args=["demo-data"])
     assert result.exit_code != 0
     assert "production" in result.output
 

@@ -175,23 +175,36 @@ def test_passwords_are_stored_as_argon2id(app, ids):
         db.session.remove()
 
 
-def test_the_login_limit_is_shared_by_several_workers_through_redis(app, database_url, pwa_dist):
-    """Two app instances stand for two gunicorn workers: with Redis storage they share the count."""
+def test_the_login_limit_is_shared_by_several_workers_through_redis(app, database_url):
+    """Two processes stand for two gunicorn workers: with Redis storage they share the count."""
+    import os
+    import subprocess
+    import sys
     import uuid as _uuid
 
-    from server import create_app
-    from server.config import TestConfig
-
-    class Cfg(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        PWA_DIST = pwa_dist
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        LOGIN_RATE_LIMIT = "2 per minute"
-        RATELIMIT_KEY_PREFIX = f"test-{_uuid.uuid4().hex}"
-
-    workers = [create_app(Cfg).test_client(), create_app(Cfg).test_client()]
-    name = f"nobody-{_uuid.uuid4().hex}"
-    codes = [
-        workers[i % 2].post(LOGIN, json={"username": name, "password": "x"}).status_code for i in range(3)
-    ]
+    script = """
+import sys
+from server import create_app
+from server.config import TestConfig
+class Cfg(TestConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+    RATELIMIT_KEY_PREFIX = sys.argv[2]
+    LOGIN_RATE_LIMIT = "2 per minute"
+client = create_app(Cfg).test_client()
+for _ in range(int(sys.argv[3])):
+    print(client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code)
+"""
+    prefix = f"test-{_uuid.uuid4().hex}"
+    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    codes = []
+    for count in (1, 2):  # worker A tries once, worker B twice
+        out = subprocess.run(
+            [sys.executable, "-c", script, database_url, prefix, str(count)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        codes += [int(c) for c in out]
     assert codes == [401, 401, 429]
