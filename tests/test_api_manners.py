@@ -41,6 +41,13 @@ def test_an_unexpected_exception_is_a_500_problem_with_a_request_id_and_no_secre
     def _boom():
         raise RuntimeError("password=hunter2 phone=+8613800000000")
 
+    @fresh.post("/api/v1/_media_for_test")
+    def _media():
+        from werkzeug.exceptions import UnsupportedMediaType
+
+        raise UnsupportedMediaType()
+
+    _is_problem(fresh.test_client().post("/api/v1/_media_for_test"), 415)
     resp = fresh.test_client().get("/api/v1/_boom_for_test")
     body = _is_problem(resp, 500)
     assert body["request_id"] == resp.headers["X-Request-Id"]

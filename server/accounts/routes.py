@@ -3,6 +3,7 @@
 from flask import Blueprint, g, jsonify, request
 from flask_jwt_extended import (
     current_user,
+    get_csrf_token,
     get_jwt,
     set_access_cookies,
     set_refresh_cookies,
@@ -45,7 +46,13 @@ def _login_limit():
 
 
 def _token_answer(user, tokens, status=200):
-    resp = jsonify({**tokens, "user": UserSchema().dump(user)})
+    # The CSRF values are no credential (useless without the httpOnly cookie); the PWA's service
+    # worker cannot read cookies, so it learns them here to send the double-submit header.
+    csrf = {
+        "csrf_access_token": get_csrf_token(tokens["access_token"]),
+        "csrf_refresh_token": get_csrf_token(tokens["refresh_token"]),
+    }
+    resp = jsonify({**tokens, **csrf, "user": UserSchema().dump(user)})
     resp.status_code = status
     # The PWA keeps its tokens in httpOnly cookies; API clients use the JSON body.
     set_access_cookies(resp, tokens["access_token"])

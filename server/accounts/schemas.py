@@ -22,6 +22,8 @@ class RefreshSchema(BaseSchema):
 class TokensSchema(BaseSchema):
     access_token = fields.String()
     refresh_token = fields.String()
+    csrf_access_token = fields.String()
+    csrf_refresh_token = fields.String()
     user = fields.Nested(lambda: UserSchema())
 
 

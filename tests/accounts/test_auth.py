@@ -208,3 +208,10 @@ for _ in range(int(sys.argv[3])):
         ).stdout.split()
         codes += [int(c) for c in out]
     assert codes == [401, 401, 429]
+
+
+def test_login_tells_the_csrf_values_a_service_worker_cannot_read_from_cookies(app, demo):
+    browser = app.test_client()
+    body = _login(browser).json
+    assert body["csrf_access_token"] == browser.get_cookie("csrf_access_token").value
+    assert body["csrf_refresh_token"] == browser.get_cookie("csrf_refresh_token").value
