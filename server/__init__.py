@@ -54,19 +54,39 @@ def _root():
 
 def _register_models() -> None:
     from .accounts import models as _a  # noqa: F401
+    from .attendance import models as _at  # noqa: F401
     from .core import audit as _c  # noqa: F401
+    from .core import changes as _ch  # noqa: F401
+    from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
+    from .reports import models as _rp  # noqa: F401
     from .shelters import models as _s  # noqa: F401
+    from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
+    from .attendance.routes import bp as attendance_bp
     from .audit.routes import bp as audit_bp
+    from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
+    from .reports.routes import bp as reports_bp
     from .shelters.routes import bp as shelters_bp
+    from .sync.routes import bp as sync_bp
     from .teams.routes import bp as teams_bp
     from .web import bp as web_bp
 
-    for bp in (accounts_bp, regions_bp, teams_bp, shelters_bp, audit_bp, web_bp):
+    for bp in (
+        accounts_bp,
+        regions_bp,
+        teams_bp,
+        shelters_bp,
+        reports_bp,
+        attendance_bp,
+        media_bp,
+        sync_bp,
+        audit_bp,
+        web_bp,
+    ):
         app.register_blueprint(bp)

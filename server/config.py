@@ -72,6 +72,10 @@ class Config:
     ARGON2_PARALLELISM = 2
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MEDIA_MAX_BYTES = 10 * 1024 * 1024
+    # Photos live on disk; with several app machines, put this on shared storage.
+    MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(ROOT / "instance" / "media")))
+    SYNC_MAX_OPS = 1000
     PWA_DIST = Path(os.environ.get("PWA_DIST", str(ROOT / "pwa" / "dist")))
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False

@@ -43,9 +43,11 @@ def _uniq(prefix: str) -> str:
 
 
 # Records of each township, by kind: (township 1 target, township 2 target).
-def _targets(ids):
+def _targets(ids, records):
     r, u, s, t = ids["regions"], ids["users"], ids["shelters"], ids["teams"]
     return {
+        "report": records["report"],
+        "checkin": records["checkin"],
         "user": (u["member1"], u["captain2"]),
         "member": (u["member3"], u["t2member1"]),
         "region": (r[T1], r[T2]),
@@ -65,9 +67,36 @@ ITEM_ENDPOINTS = [
     ("PATCH", "/api/v1/teams/<uuid:team_id>", ADMIN, "team", lambda ids, town: {"name": f"{town}救援队"}),
     ("GET", "/api/v1/shelters/<uuid:shelter_id>", ALL, "shelter", None),
     ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", lambda ids, town: {"capacity": 500}),
+    ("GET", "/api/v1/reports/<uuid:report_id>", ALL, "report", None),
+    ("GET", "/api/v1/attendance/<uuid:checkin_id>", ALL, "checkin", None),
+    ("DELETE", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", None),
 ]
 
+# Check-ins are one's own, or the region's for desk roles and captains.
+CHECKIN_SEES = {
+    "admin": {T1, T2},
+    "duty": {T1, T2},
+    "town1": {T1},
+    "town2": {T2},
+    "captain1": {T1},
+    "member1": {T1},  # township 1's check-in is member1's own
+    "officer1": set(),
+    "officer2": set(),
+    "shelter1": set(),
+}
+
 CREATE_ENDPOINTS = [
+    (
+        "/api/v1/reports",
+        ALL,
+        lambda ids, town: {
+            "id": str(uuid.uuid4()),
+            "category": "flood",
+            "description": "河水上涨",
+            "location": {"lat": 25.05, "lon": 116.43},
+            "region_id": ids["regions"][town],
+        },
+    ),
     (
         "/api/v1/users",
         ADMIN,
@@ -111,6 +140,8 @@ LIST_ENDPOINTS = [
     ("/api/v1/teams", {"admin", "duty_officer", "captain", "member"}, "region_id"),
     ("/api/v1/shelters", ALL, "region_id"),
     ("/api/v1/audit", ADMIN, "region_id"),
+    ("/api/v1/reports", ALL, "region_id"),
+    ("/api/v1/attendance", ALL, "region_id"),
 ]
 
 # Open to every signed-in user or to everyone; covered by their own tests.
@@ -121,9 +152,39 @@ OTHER_ENDPOINTS = {
     ("GET", "/api/v1/me"),
     ("PATCH", "/api/v1/me"),
     ("GET", "/api/v1/openapi.json"),
+    # Act only on the caller's own records, with no region to name: tests/attendance, tests/sync.
+    ("POST", "/api/v1/attendance/checkins"),
+    ("POST", "/api/v1/attendance/checkins/<uuid:checkin_id>/checkout"),
+    ("POST", "/api/v1/sync"),
+    ("GET", "/api/v1/sync"),
+    # Reached through the records that show them: tests/media.
+    ("PUT", "/api/v1/media/<uuid:media_id>"),
+    ("GET", "/api/v1/media/<uuid:media_id>"),
 }
 
 USERS = sorted(ROLE_OF)
+
+
+@pytest.fixture()
+def records(auth):
+    """A report and a check-in in each township, filed by a member there."""
+    made = {"report": [], "checkin": []}
+    for username in ("member1", "t2member1"):
+        client = auth(username)
+        report = client.post(
+            "/api/v1/reports",
+            json={
+                "id": str(uuid.uuid4()),
+                "category": "road_traffic",
+                "description": "塌方堵路",
+                "location": {"lat": 25.1, "lon": 116.5},
+            },
+        )
+        checkin = client.post("/api/v1/attendance/checkins", json={"id": str(uuid.uuid4())})
+        assert report.status_code == 201 and checkin.status_code == 201
+        made["report"].append(report.json["id"])
+        made["checkin"].append(checkin.json["id"])
+    return made
 
 
 def _scope_region_ids(app, username):
@@ -141,19 +202,20 @@ def _scope_region_ids(app, username):
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_item_endpoints_answer_by_role_and_region(auth, ids, username):
+def test_item_endpoints_answer_by_role_and_region(auth, ids, records, username):
     client = auth(username)
     role = ROLE_OF[username]
-    targets = _targets(ids)
+    targets = _targets(ids, records)
     for method, rule, allowed, kind, body in ITEM_ENDPOINTS:
         for town, target in zip((T1, T2), targets[kind], strict=True):
             path = rule.split("<")[0] + str(target)
             json = body(ids, town) if body else None
             resp = client.open(method, path, json=json)
+            sees = CHECKIN_SEES if kind == "checkin" else SEES
             if role not in allowed:
                 expected = {403}
-            elif town in SEES[username]:
-                expected = {200}
+            elif town in sees[username]:
+                expected = {200, 204}
             else:
                 expected = {404}
             assert resp.status_code in expected, (username, method, path, resp.status_code, resp.json)

@@ -40,6 +40,9 @@ for (const url of urls) if (!existsSync(join(dist, url))) fail(`precached ${url}
 if (!sw.includes("healthz")) fail("sw.js has no /healthz denylist entry");
 if (!/\\\/api/.test(sw)) fail("sw.js has no /api/ denylist entry");
 
+// The outbox must flush from the worker on Background Sync (tag shared with src/data/flush.ts).
+if (!sw.includes("yjt-outbox")) fail("sw.js has no Background Sync handler for the outbox (tag yjt-outbox)");
+
 const manifestPath = join(dist, "manifest.webmanifest");
 if (existsSync(manifestPath)) {
   const m = JSON.parse(readFileSync(manifestPath, "utf8"));

@@ -1,52 +1,98 @@
-// Boots the shell: top bar, the right first screen (from this phone's memory first, then the
-// server's word), and the service worker through sw-bridge.
+// Boots the shell: top bar, the screen for the current path (from this phone's memory first, then
+// the server's word), the outbox and its triggers, and the service worker through sw-bridge.
 import "./styles.css";
 import { h } from "./shared/dom";
 import { renderTopbar } from "./shared/topbar";
 import { mountToasts } from "./shared/toast";
 import { isOnline } from "./shared/network";
+import { currentPath, onRoute } from "./shared/router";
 import { applyDocumentLang, onLangChange, t, type MessageKey } from "./i18n";
 import { api, ApiError, type User } from "./api";
-import { cachedMe, fetchMe, forgetMe } from "./features/auth/session";
+import { adoptUser, cachedMe, fetchMe, forgetMe } from "./features/auth/session";
 import { renderLogin } from "./features/auth/login";
 import { renderHome } from "./features/home/home";
+import { renderReport } from "./features/report/report";
+import { renderMyReports } from "./features/report/my-reports";
+import { renderCheckin } from "./features/checkin/checkin";
+import { renderOutbox } from "./features/outbox/outbox";
 import { renderPublicCheckin, shelterCodeFromPath } from "./features/shelter/public-checkin";
+import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
 import { startServiceWorker } from "./sw-bridge/prompt";
 
 const root = document.getElementById("app")!;
 const main = h("main", { id: "main", class: "content" });
 let render: (() => HTMLElement) | null = null;
-let showingHome = false;
+let user: User | null = null;
+let cachedAt: string | undefined;
 
 /** Swaps the screen. `focus` moves the reader to the new heading (not done for quiet refreshes). */
 function show(next: () => HTMLElement, focus = true): void {
   render = next;
   main.replaceChildren(next());
-  if (focus) main.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
+  if (focus) {
+    main.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
 }
 
 function showLogin(notice?: MessageKey): void {
-  showingHome = false;
-  show(() => renderLogin({ notice, onLoggedIn: (user) => showHome(user) }));
+  user = null;
+  const waiting = getCounts().waiting;
+  // The outbox survives a lost session: say how much waits, so the user knows why to log in.
+  const extra = waiting > 0 ? t("login.reloginToSend", { n: waiting }) : undefined;
+  show(() => renderLogin({ notice, noticeExtra: extra, onLoggedIn: (u) => signedIn(u) }));
 }
 
-function showHome(user: User, cachedAt?: string, focus = true): void {
-  showingHome = true;
-  show(() => renderHome({ user, cachedAt, onLoggedOut: () => showLogin("login.loggedOut") }), focus);
+function signedIn(u: User, at?: string, focus = true): void {
+  user = u;
+  cachedAt = at;
+  route(currentPath(), focus);
+  if (!at) void requestFlush();
+}
+
+/** The screen for a path; every screen but the shelter poster's needs a signed-in user. */
+function route(path: string, focus = true): void {
+  if (!user) return showLogin();
+  const url = new URL(path, location.origin);
+  const u = user;
+  switch (url.pathname) {
+    case "/report":
+      return show(() => renderReport(url.searchParams.get("fix") ?? undefined), focus);
+    case "/reports":
+      return show(() => renderMyReports(), focus);
+    case "/checkin":
+      return show(() => renderCheckin(), focus);
+    case "/outbox":
+      return show(() => renderOutbox({ onRelogin: () => sessionOver() }), focus);
+    default:
+      return show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
+  }
+}
+
+function loggedOut(): void {
+  history.replaceState(null, "", "/");
+  showLogin("login.loggedOut");
+}
+
+function sessionOver(): void {
+  if (!user) return;
+  forgetMe();
+  showLogin("login.sessionExpired");
 }
 
 /** Asks the server who we are; keeps the phone's copy when the server cannot be reached. */
 async function confirmSession(hadCache: boolean): Promise<void> {
   try {
-    const user = await fetchMe();
-    showHome(user, undefined, !hadCache);
+    const fresh = await fetchMe();
+    const wasOnHome = location.pathname === "/";
+    user = fresh;
+    cachedAt = undefined;
+    // Re-draw home (to drop "shown offline"); never a form the user may be typing in.
+    if (!hadCache || wasOnHome) route(currentPath(), !hadCache);
+    void requestFlush();
   } catch (err) {
-    if (hadCache && showingHome && err instanceof ApiError && err.status === 401) {
-      forgetMe();
-      showLogin("login.sessionExpired");
-    }
-    // No answer with a cached user: stay on the cached home, that is the offline promise.
-    // No cached user: the login screen is already up (and says when first login needs network).
+    if (hadCache && user && err instanceof ApiError && err.status === 401) sessionOver();
+    // No answer with a cached user: stay where we are, that is the offline promise.
   }
 }
 
@@ -60,12 +106,13 @@ function boot(): void {
     document.title = t("app.name");
     if (render) show(render, false);
   });
+  onRoute((path) => route(path));
 
-  // Refresh failed mid-use: the session is over; say so instead of failing request by request.
-  api.setOnAuthLost(() => {
-    if (!showingHome) return;
-    forgetMe();
-    showLogin("login.sessionExpired");
+  // Refresh failed mid-use, in the page or in the sync engine: the session is over. Say so, and
+  // keep everything waiting for after the next login.
+  api.setOnAuthLost(() => sessionOver());
+  onSyncResult((r) => {
+    if (r.stopped === "auth") sessionOver();
   });
 
   const shelterCode = shelterCodeFromPath(location.pathname);
@@ -74,8 +121,13 @@ function boot(): void {
   } else {
     const cached = cachedMe();
     // Show something useful at once: waiting on /me over a weak signal could take many seconds.
-    if (cached) showHome(cached.user, cached.saved_at);
-    else showLogin();
+    if (cached) {
+      void adoptUser(cached.user).then(() => startOutbox());
+      signedIn(cached.user, cached.saved_at);
+    } else {
+      startOutbox();
+      showLogin();
+    }
     // Valid cookies but no cached user (storage cleared) still lands on home once the server says so.
     if (isOnline()) void confirmSession(Boolean(cached));
   }

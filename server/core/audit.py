@@ -8,6 +8,7 @@ from flask import g, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .deferred import defer_insert
 from .models import UTCDateTime, UUIDPk, utcnow
 
 
@@ -48,15 +49,19 @@ def record(actor, action: str, entity_type: str, entity_id, region_id, changes=N
     if has_request_context():
         device = g.get("device_id")
         request_id = g.get("request_id")
-    db.session.add(
-        AuditEntry(
-            actor_id=getattr(actor, "id", None),
-            device_id=device,
-            request_id=request_id,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            region_id=region_id,
-            changes=clean,
-        )
+    defer_insert(
+        db.session,
+        AuditEntry.__table__,
+        {
+            "id": uuid.uuid4(),
+            "created_at": utcnow(),
+            "actor_id": getattr(actor, "id", None),
+            "device_id": device,
+            "request_id": request_id,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "region_id": region_id,
+            "changes": clean,
+        },
     )

@@ -39,5 +39,12 @@ class UUIDPk:
 
 
 class Timestamps:
+    def __init__(self, **kw):
+        # Set now, not at flush: a new record is dumped for the change feed before its flush.
+        now = utcnow()
+        kw.setdefault("created_at", now)
+        kw.setdefault("updated_at", now)
+        super().__init__(**kw)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -18,28 +18,36 @@ ROLE_LABELS = {
     "shelter_manager": "安置场所管理员",
 }
 
-_FIELD = {"me.read", "me.update", "regions.read"}
+# What every signed-in person does in the field.
+_FIELD = frozenset(
+    {
+        "me.read",
+        "me.update",
+        "regions.read",
+        "sync.push",
+        "sync.pull",
+        "reports.read",
+        "reports.create",
+        "media.upload",
+        "media.read",
+        "attendance.read",
+        "attendance.checkin",
+        "shelters.read",
+    }
+)
+# Those who lead people see their region's attendance, not only their own.
+_LEAD = frozenset({"attendance.read_region", "members.read", "teams.read"})
+_DESK = _LEAD | {"users.read"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(
-        _FIELD
-        | {
-            "users.read",
-            "users.manage",
-            "regions.manage",
-            "audit.read",
-            "members.read",
-            "teams.read",
-            "teams.manage",
-            "shelters.read",
-            "shelters.manage",
-        }
-    ),
-    "duty_officer": frozenset(_FIELD | {"users.read", "members.read", "teams.read", "shelters.read"}),
-    "captain": frozenset(_FIELD | {"members.read", "teams.read", "shelters.read"}),
-    "member": frozenset(_FIELD | {"teams.read", "shelters.read"}),
-    "info_officer": frozenset(_FIELD | {"shelters.read"}),
-    "shelter_manager": frozenset(_FIELD | {"shelters.read"}),
+    "admin": _FIELD
+    | _DESK
+    | {"users.manage", "regions.manage", "audit.read", "teams.manage", "shelters.manage"},
+    "duty_officer": _FIELD | _DESK,
+    "captain": _FIELD | _LEAD,
+    "member": _FIELD | {"teams.read"},
+    "info_officer": _FIELD,
+    "shelter_manager": _FIELD,
 }
 
 

@@ -4,11 +4,12 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
+from ..core.changes import Change
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import create_root
 from ..shelters.models import Shelter
-from ..shelters.service import new_code
+from ..shelters.service import new_code, publish
 from ..teams.models import Team
 from . import data
 
@@ -122,6 +123,10 @@ def load_demo() -> dict:
                 status="open" if t_index == 0 else "closed",
             )
         )
+    db.session.flush()
+    for shelter in db.session.scalars(sa.select(Shelter)):
+        if not db.session.scalar(sa.select(Change.seq).where(Change.entity_id == str(shelter.id)).limit(1)):
+            publish(shelter)
     db.session.commit()
     return {
         "regions": db.session.scalar(sa.select(sa.func.count()).select_from(Region)),

@@ -26,6 +26,8 @@ def scoped(stmt, region_column, user):
 def in_scope(user, region_id: int | None) -> bool:
     if region_id is None:
         return False
+    if region_id == user.region_id:
+        return True
     return bool(
         db.session.scalar(
             sa.select(sa.literal(True)).where(

@@ -44,3 +44,11 @@ def create_shelter():
 def update_shelter(shelter_id):
     shelter = service.update_shelter(g.user, shelter_id, ShelterUpdateSchema().load(json_body()))
     return ShelterSchema().dump(shelter)
+
+
+@bp.delete("/shelters/<uuid:shelter_id>")
+@requires("shelters.manage")
+@doc("Remove a shelter from the registry (refused while people are checked in)", status=204)
+def delete_shelter(shelter_id):
+    service.delete_shelter(g.user, shelter_id)
+    return "", 204

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..core.audit import record
+from ..core.changes import emit
 from ..core.pagination import paginate
-from ..errors import validation_problem
+from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import get_scoped, in_scope, require_in_scope, scoped
 from .models import Shelter
@@ -51,6 +52,7 @@ def create_shelter(actor, data: dict) -> Shelter:
     db.session.add(shelter)
     db.session.flush()
     record(actor, "shelter.create", "shelter", shelter.id, shelter.region_id, logged)
+    publish(shelter)
     db.session.commit()
     return shelter
 
@@ -60,5 +62,27 @@ def update_shelter(actor, shelter_id, data: dict) -> Shelter:
     logged = dict(data)
     _apply(actor, shelter, data)
     record(actor, "shelter.update", "shelter", shelter.id, shelter.region_id, logged)
+    db.session.flush()
+    publish(shelter)
     db.session.commit()
     return shelter
+
+
+def delete_shelter(actor, shelter_id) -> None:
+    shelter = get_shelter(actor, shelter_id)
+    if shelter.occupancy > 0:
+        raise ApiProblem(
+            409, "shelter-occupied", "Shelter in use", "People are checked in here; close it first."
+        )
+    record(actor, "shelter.delete", "shelter", shelter.id, shelter.region_id, {"name": shelter.name})
+    # A tombstone, so phones drop their copy on the next pull.
+    emit("shelter", shelter.id, None, region_id=shelter.region_id, op="delete")
+    db.session.delete(shelter)
+    db.session.commit()
+
+
+def publish(shelter: Shelter) -> None:
+    """Put the shelter as phones see it into the change feed (its region's users pull it)."""
+    from .schemas import ShelterSchema
+
+    emit("shelter", shelter.id, ShelterSchema().dump(shelter), region_id=shelter.region_id)

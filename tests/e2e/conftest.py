@@ -122,3 +122,20 @@ def shot():
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture()
+def screens():
+    """Screenshots as the phone shows them: the first screenful and, when the page scrolls, the
+    last one. (A full-page capture draws a sticky bottom bar in mid-page, which no phone does.)"""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+        if page.evaluate("document.documentElement.scrollHeight > window.innerHeight + 1"):
+            page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+            page.screenshot(path=str(SHOTS / f"{name}-end.png"))
+            page.evaluate("window.scrollTo(0, 0)")
+
+    return take

@@ -45,6 +45,13 @@ export interface ClientOptions {
   onReachable?: (ok: boolean) => void;
   onAuthLost?: () => void;
   timeoutMs?: number;
+  /**
+   * Runs a refresh under a lock shared with the service worker (Web Locks), so the page and the
+   * worker never rotate the refresh token at the same moment. Default: no cross-context lock.
+   */
+  refreshLock?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Gets a login or refresh answer's body, to keep its CSRF values for the worker. */
+  onTokens?: (body: unknown) => void | Promise<void>;
 }
 
 export function readCookie(name: string, source?: string): string | undefined {
@@ -113,13 +120,18 @@ export function createClient(options: ClientOptions = {}) {
     }
   }
 
-  function refreshOnce(sentAtGeneration: number): Promise<boolean> {
+  function refreshOnce(sentAtGeneration: number, sentWithCsrf: string | undefined): Promise<boolean> {
     if (refreshing) return refreshing;
     if (sentAtGeneration !== generation) return Promise.resolve(lastRefreshOk);
-    const p = send("POST", REFRESH_PATH, undefined, "csrf_refresh_token").then(
-      (res) => res.ok,
-      () => false,
-    );
+    const lock = options.refreshLock ?? (<T>(fn: () => Promise<T>) => fn());
+    const p = lock(async () => {
+      // The worker refreshed while our request was out (the cookie changed): use its tokens.
+      const now = getCookie("csrf_access_token");
+      if (sentWithCsrf && now && now !== sentWithCsrf) return true;
+      const res = await send("POST", REFRESH_PATH, undefined, "csrf_refresh_token");
+      if (res.ok && options.onTokens) await options.onTokens(await res.clone().json().catch(() => null));
+      return res.ok;
+    }).catch(() => false);
     refreshing = p;
     // Registered before any caller awaits p, so the bookkeeping is done when they resume.
     void p.then((ok) => {
@@ -132,9 +144,13 @@ export function createClient(options: ClientOptions = {}) {
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const sentAt = generation;
+    const sentWithCsrf = getCookie("csrf_access_token");
     let res = await send(method, path, body, "csrf_access_token");
+    if (res.ok && path === "/api/v1/auth/login" && options.onTokens) {
+      await options.onTokens(await res.clone().json().catch(() => null));
+    }
     if (res.status === 401 && !NO_REFRESH.has(path)) {
-      if (await refreshOnce(sentAt)) {
+      if (await refreshOnce(sentAt, sentWithCsrf)) {
         res = await send(method, path, body, "csrf_access_token");
       } else {
         onAuthLost?.();

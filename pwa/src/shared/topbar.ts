@@ -3,6 +3,7 @@
 import { h } from "./dom";
 import { isOnline, onNetworkChange } from "./network";
 import { getPendingCount, onPendingChange } from "./pending";
+import { navigate } from "./router";
 import { getLang, onLangChange, setLang, t } from "../i18n";
 
 export function renderTopbar(): HTMLElement {
@@ -10,7 +11,15 @@ export function renderTopbar(): HTMLElement {
   const netDot = h("span", { class: "dot", "aria-hidden": "true" });
   const netText = h("span", {});
   const net = h("span", { class: "net" }, netDot, netText);
-  const pending = h("span", { class: "pending" });
+  // A link to the outbox: "3 条待发送" is where someone taps to see what waits and why.
+  const pending = h("a", {
+    class: "pending",
+    href: "/outbox",
+    onclick: (e: Event) => {
+      e.preventDefault();
+      navigate("/outbox");
+    },
+  });
   // One toggle named in the language it switches to ("English" / "中文"): readable by someone
   // who cannot read the current one, and narrow enough for a 320 px bar with a long English name.
   const langToggle = h("button", {

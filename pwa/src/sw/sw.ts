@@ -2,6 +2,7 @@
 // answers every in-app navigation (including /s/<code> from a shelter poster) with index.html.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
+import { installSync } from "./sync";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -13,6 +14,9 @@ cleanupOutdatedCaches();
 // monitor expecting 200/503 must see the real server (or a real network error) instead.
 const NAVIGATION_DENYLIST = [/^\/api(?:\/|$)/, /^\/healthz(?:[/?]|$)/];
 registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: NAVIGATION_DENYLIST }));
+
+// The outbox flushes from here on Background Sync, with the app open or not.
+installSync();
 
 // Sent by sw-bridge only after the user agreed to reload.
 self.addEventListener("message", (event) => {

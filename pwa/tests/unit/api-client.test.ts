@@ -126,6 +126,53 @@ describe("api client auth", () => {
   });
 });
 
+describe("api client and the service worker", () => {
+  it("a 401 after the worker refreshed (the CSRF cookie changed) retries without refreshing again", async () => {
+    const jar: Record<string, string> = { csrf_access_token: "old", csrf_refresh_token: "r-old" };
+    const urls: string[] = [];
+    const locked: string[] = [];
+    const client = createClient({
+      getCookie: (n) => jar[n],
+      refreshLock: async (fn) => {
+        locked.push("lock");
+        return fn();
+      },
+      fetch: async (url, init) => {
+        const u = String(url);
+        urls.push(u);
+        const csrf = (init!.headers as Record<string, string>)["X-CSRF-TOKEN"];
+        if (u === "/api/v1/x" && csrf === "old") {
+          jar.csrf_access_token = "new"; // the worker's refresh landed while this request was out
+          return json(401, {});
+        }
+        return json(200, { ok: true });
+      },
+    });
+    await expect(client.post("/api/v1/x", {})).resolves.toEqual({ ok: true });
+    expect(urls).toEqual(["/api/v1/x", "/api/v1/x"]);
+    expect(locked).toEqual(["lock"]);
+  });
+
+  it("hands the CSRF values of a login and of a refresh to onTokens, under the shared lock", async () => {
+    const seen: unknown[] = [];
+    let refreshed = false;
+    const client = createClient({
+      getCookie,
+      onTokens: (body) => void seen.push(body),
+      refreshLock: (fn) => fn(),
+      fetch: async (url) => {
+        const u = String(url);
+        if (u === "/api/v1/auth/login") return json(200, { csrf_access_token: "A", csrf_refresh_token: "R", user: {} });
+        if (u === REFRESH_PATH) { refreshed = true; return json(200, { csrf_access_token: "A2", csrf_refresh_token: "R2" }); }
+        return refreshed ? json(200, {}) : json(401, {});
+      },
+    });
+    await client.post("/api/v1/auth/login", { username: "u", password: "p" });
+    await client.get("/api/v1/me");
+    expect(seen).toMatchObject([{ csrf_access_token: "A" }, { csrf_access_token: "A2" }]);
+  });
+});
+
 describe("readCookie", () => {
   it("finds a cookie among others and decodes it", () => {
     expect(readCookie("csrf_access_token", "a=1; csrf_access_token=ab%3Dc; b=2")).toBe("ab=c");

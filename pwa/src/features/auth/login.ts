@@ -9,13 +9,15 @@ export interface LoginOptions {
   onLoggedIn: (user: User) => void;
   /** A message to show on arrival, e.g. "session expired". */
   notice?: MessageKey;
+  /** A second line, e.g. "请重新登录后发送 3 条". */
+  noticeExtra?: string;
 }
 
 // Kept outside the render so switching language (which re-renders) keeps what was typed.
 // Only in memory: the password is never written anywhere.
 const draft = { username: "", password: "", error: null as { key: MessageKey; status?: number } | null };
 
-export function renderLogin({ onLoggedIn, notice }: LoginOptions): HTMLElement {
+export function renderLogin({ onLoggedIn, notice, noticeExtra }: LoginOptions): HTMLElement {
   const username = h("input", {
     id: "login-username", name: "username", type: "text", autocomplete: "username",
     autocapitalize: "none", spellcheck: "false", required: true, value: draft.username,
@@ -31,6 +33,7 @@ export function renderLogin({ onLoggedIn, notice }: LoginOptions): HTMLElement {
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("login.submit"));
   const offlineNote = h("p", { class: "notice notice-warn" }, t("login.offlineFirst"));
   const noticeEl = notice ? h("p", { class: "notice" }, t(notice)) : null;
+  const extraEl = noticeExtra ? h("p", { class: "notice notice-warn", role: "status" }, noticeExtra) : null;
 
   function showError(key: MessageKey | null, status?: number): void {
     draft.error = key ? { key, status } : null;
@@ -87,6 +90,7 @@ export function renderLogin({ onLoggedIn, notice }: LoginOptions): HTMLElement {
         h("p", { class: "tagline" }, t("app.tagline")),
       ),
       noticeEl,
+      extraEl,
       offlineNote,
       h("div", { class: "field" }, h("label", { for: "login-username" }, t("login.username")), username),
       h("div", { class: "field" }, h("label", { for: "login-password" }, t("login.password")), password),

@@ -1,6 +1,9 @@
 // Who is signed in: the server's word when it can be reached, the last answer when it cannot.
 // Auth itself lives in httpOnly cookies set by the server; nothing here ever holds a token.
 import { api, ApiError, type LoginResponse, type User } from "../../api";
+import { deviceId, getMeta, setMeta } from "../../data/db";
+import { clearPulled } from "../../data/stores";
+import { clearAuthLost } from "../../data/sync";
 
 const KEY = "yjt.me";
 
@@ -42,16 +45,35 @@ export function forgetMe(): void {
   }
 }
 
+/**
+ * Tells the phone's data layer who is signed in: ops are tagged with this id and only sent under
+ * it; when another account signs in, the last one's pulled copies are dropped (not its outbox).
+ */
+export async function adoptUser(user: User): Promise<void> {
+  try {
+    const before = await getMeta<string>("user_id");
+    if (before && before !== user.id) await clearPulled();
+    if (before !== user.id) await setMeta("user_id", user.id);
+  } catch {
+    /* no IndexedDB (private mode): nothing can be kept offline anyway */
+  }
+}
+
 export async function login(username: string, password: string): Promise<User> {
-  // The body's tokens are dropped on purpose: the cookies the same answer set are what authenticate us.
-  const { user } = await api.post<LoginResponse>("/api/v1/auth/login", { username, password });
+  // The body's tokens are dropped on purpose: the cookies the same answer set are what authenticate
+  // us. Its CSRF values (no credential) go to the meta store through the client's onTokens hook.
+  const device_id = await deviceId().catch(() => undefined);
+  const { user } = await api.post<LoginResponse>("/api/v1/auth/login", { username, password, device_id });
   rememberMe(user);
+  await adoptUser(user);
+  await clearAuthLost().catch(() => undefined);
   return user;
 }
 
 export async function fetchMe(): Promise<User> {
   const user = await api.get<User>("/api/v1/me");
   rememberMe(user);
+  await adoptUser(user);
   return user;
 }
 
@@ -63,4 +85,7 @@ export async function logout(): Promise<void> {
     if (!(err instanceof ApiError && err.status === 401)) throw err;
   }
   forgetMe();
+  // The outbox stays (tagged with this user); only the CSRF values of the ended session go.
+  await setMeta("csrf_access", null).catch(() => undefined);
+  await setMeta("csrf_refresh", null).catch(() => undefined);
 }

@@ -1,6 +1,8 @@
 // The home screen after login: who you are, where you serve, and big tiles for each workflow.
-import { h } from "../../shared/dom";
+import { h, whileAttached } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
+import { navigate } from "../../shared/router";
+import { getCounts, onCounts } from "../../data/flush";
 import { formatDateTime, roleName, t, type MessageKey } from "../../i18n";
 import { ApiError, NetworkError, type User } from "../../api";
 import { logout } from "../auth/session";
@@ -17,12 +19,14 @@ interface Tile {
   label: MessageKey;
   icon: string; // an SVG path on a 24x24 grid: a shape, so the tile is found without reading
   wide?: boolean;
+  /** Where the tile goes; none yet means "coming soon". */
+  route?: string;
 }
 
 // Reporting a hazard is the most common field action, so it gets the widest tile.
 const TILES: Tile[] = [
-  { id: "report", label: "tile.report", wide: true, icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
-  { id: "checkin", label: "tile.checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
+  { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
+  { id: "checkin", label: "tile.checkin", route: "/checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
   { id: "tasks", label: "tile.tasks", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
   { id: "warnings", label: "tile.warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },
   { id: "shelters", label: "tile.shelters", icon: "M12 3 2 12h3v8h5v-5h4v5h5v-8h3L12 3Z" },
@@ -49,16 +53,33 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
         class: tile.wide ? "tile tile-wide" : "tile",
         "data-tile": tile.id,
         // Not built yet: say so when tapped, never a dead link.
-        onclick: () => showToast(t("tile.comingSoonToast", { name: t(tile.label) })),
+        onclick: () => (tile.route ? navigate(tile.route) : showToast(t("tile.comingSoonToast", { name: t(tile.label) }))),
       },
       icon(tile.icon),
       h("span", { class: "tile-label" }, t(tile.label)),
-      h("span", { class: "tile-badge" }, t("tile.comingSoon")),
+      tile.route ? null : h("span", { class: "tile-badge" }, t("tile.comingSoon")),
     ),
   );
 
+  // What waits on this phone, and what the server refused: one tap from home.
+  const outboxCount = h("span", { class: "link-count" });
+  const refusedBanner = h("button", { type: "button", class: "notice notice-error banner-btn", hidden: true, onclick: () => navigate("/outbox") });
+  const links = h(
+    "div",
+    { class: "home-links" },
+    h("button", { type: "button", class: "btn btn-secondary btn-block", onclick: () => navigate("/reports") }, t("home.myReports")),
+    h("button", { type: "button", class: "btn btn-secondary btn-block", onclick: () => navigate("/outbox") }, t("home.outbox"), outboxCount),
+  );
+  const showCounts = ({ waiting, refused }: { waiting: number; refused: number }) => {
+    outboxCount.textContent = waiting + refused > 0 ? ` (${waiting + refused})` : "";
+    refusedBanner.hidden = refused === 0;
+    refusedBanner.textContent = t("home.refusedBanner", { n: refused });
+  };
+
   const logoutBtn = h("button", { type: "button", class: "btn btn-secondary btn-block" }, t("home.logout"));
   logoutBtn.addEventListener("click", async () => {
+    const { waiting } = getCounts();
+    if (waiting > 0 && !confirm(t("home.logoutPending", { n: waiting }))) return;
     logoutBtn.disabled = true;
     logoutBtn.textContent = t("home.loggingOut");
     try {
@@ -75,7 +96,7 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
     logoutBtn.textContent = t("home.logout");
   });
 
-  return h(
+  const screen = h(
     "section",
     { class: "screen screen-home", "aria-labelledby": "home-title" },
     h(
@@ -89,9 +110,14 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
         h("p", { class: "region" }, user.region_name ? t("home.region", { region: user.region_name }) : t("home.regionUnknown")),
         cachedAt ? h("p", { class: "notice" }, t("home.cachedAt", { time: formatDateTime(cachedAt) })) : null,
       ),
+      refusedBanner,
       h("h2", { class: "visually-hidden" }, t("home.tiles")),
       h("div", { class: "tiles" }, ...tiles),
+      links,
     ),
     h("div", { class: "screen-actions" }, logoutBtn),
   );
+  showCounts(getCounts());
+  whileAttached(screen, onCounts, showCounts);
+  return screen;
 }

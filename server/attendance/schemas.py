@@ -1,0 +1,45 @@
+"""Shapes of check-ins."""
+
+from marshmallow import fields
+
+from ..core.schemas import BaseSchema
+from ..reports.schemas import LocationSchema
+
+
+class CheckinCreateSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    dispatch_id = fields.UUID(load_default=None, allow_none=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+
+
+class CheckoutSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+
+
+class CheckoutBodySchema(BaseSchema):
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+
+
+def _point(lat, lon, accuracy=None):
+    if lat is None or lon is None:
+        return None
+    return {"lat": lat, "lon": lon, "accuracy": accuracy}
+
+
+class CheckinSchema(BaseSchema):
+    id = fields.UUID()
+    user_id = fields.UUID()
+    region_id = fields.Integer()
+    dispatch_id = fields.UUID(allow_none=True)
+    checkin_at = fields.DateTime()
+    checkin_location = fields.Function(lambda c: _point(c.checkin_lat, c.checkin_lon, c.checkin_accuracy_m))
+    checkout_at = fields.DateTime(allow_none=True)
+    checkout_location = fields.Function(lambda c: _point(c.checkout_lat, c.checkout_lon))
+    open = fields.Function(lambda c: c.checkout_at is None)
+    minutes = fields.Method("_minutes")
+
+    def _minutes(self, c):
+        if c.checkout_at is None:
+            return None
+        return round((c.checkout_at - c.checkin_at).total_seconds() / 60, 1)

@@ -1,0 +1,253 @@
+"""Applying a batch of ops exactly once, in order, each on its own; and the pull feed."""
+
+import hashlib
+import json
+import logging
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..core.changes import Change, lock_feed
+from ..core.deferred import defer_insert, flush_deferred
+from ..core.models import utcnow
+from ..core.permissions import can
+from ..errors import ApiProblem, validation_problem
+from ..extensions import db
+from ..regions.service import user_scope
+from .handlers import HANDLERS, NOT_YET
+from .models import SyncOp
+
+log = logging.getLogger(__name__)
+PULL_LIMIT = 500
+
+
+def content_hash(op: dict) -> str:
+    canon = json.dumps(
+        {"type": op.get("type"), "at": op.get("at"), "data": op.get("data")},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canon.encode()).hexdigest()
+
+
+def parse_batch(body: dict) -> tuple[str | None, list[dict]]:
+    """Check the envelope; a malformed batch applies nothing (400/413)."""
+    ops = body.get("ops")
+    if not isinstance(ops, list):
+        raise ApiProblem(400, "bad-batch", "Malformed batch", "The body needs an `ops` list.")
+    limit = current_app.config["SYNC_MAX_OPS"]
+    if len(ops) > limit:
+        raise ApiProblem(413, "batch-too-large", "Batch too large", f"At most {limit} ops in one batch.")
+    device = body.get("device_id")
+    if device is not None and (not isinstance(device, str) or len(device) > 64):
+        raise ApiProblem(400, "bad-batch", "Malformed batch", "`device_id` must be a string.")
+    for index, op in enumerate(ops):
+        if not isinstance(op, dict):
+            raise ApiProblem(400, "bad-batch", "Malformed batch", f"ops[{index}] is not an object.")
+        try:
+            op["_op_id"] = uuid.UUID(str(op.get("op_id")))
+        except ValueError:
+            raise ApiProblem(
+                400, "bad-batch", "Malformed batch", f"ops[{index}].op_id must be a UUID."
+            ) from None
+    return device, ops
+
+
+def _parse_at(raw) -> datetime:
+    if not isinstance(raw, str):
+        raise validation_problem({"at": ["Missing: when the action was taken, ISO 8601 with offset."]})
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        raise validation_problem({"at": ["Not an ISO 8601 time."]}) from None
+    if at.tzinfo is None:
+        raise validation_problem({"at": ["Give the offset, e.g. +08:00."]})
+    # A phone whose clock runs ahead must not date a report in the future.
+    return min(at, utcnow()).astimezone(UTC)
+
+
+def _problem_dict(exc) -> tuple[dict, bool]:
+    """(problem body, retryable)."""
+    if isinstance(exc, ValidationError):
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        exc = validation_problem(messages)
+    body = exc.to_dict()
+    return body, bool(body.pop("retryable", False))
+
+
+def _validate(actor, handler, op) -> tuple[dict, datetime]:
+    if not can(actor, handler.action):
+        raise ApiProblem(403, "forbidden", "Forbidden", "Your role may not do this.")
+    if not isinstance(op.get("data"), dict):
+        raise validation_problem({"data": ["Expected an object."]})
+    return handler.schema.load(op["data"]), _parse_at(op.get("at"))
+
+
+def _unsupported(op) -> ApiProblem:
+    known = op.get("type") in NOT_YET
+    return ApiProblem(
+        422,
+        "op-not-supported" if known else "unknown-op",
+        "Not supported yet" if known else "Unknown op type",
+        f"The server does not handle `{op.get('type')}`" + (" yet." if known else "."),
+    )
+
+
+class _Batch:
+    """One batch being applied: the actor, and what the ledger already knows of its op_ids."""
+
+    def __init__(self, actor, device_id, ops):
+        self.actor = actor
+        self.device_id = device_id
+        ids = list({op["_op_id"] for op in ops})
+        # One read for the whole batch; the ledger's primary key stays the guard.
+        self.seen: dict[uuid.UUID, tuple[str, dict]] = {
+            row.op_id: (row.content_hash, row.result)
+            for row in db.session.execute(
+                sa.select(SyncOp.op_id, SyncOp.content_hash, SyncOp.result).where(SyncOp.op_id.in_(ids))
+            )
+        }
+
+    def remember(self, op, digest, status, result) -> None:
+        # Written with the batch's commit; its primary key is what makes a second apply fail.
+        defer_insert(
+            db.session,
+            SyncOp.__table__,
+            {
+                "op_id": op["_op_id"],
+                "user_id": self.actor.id,
+                "device_id": self.device_id,
+                "type": op["type"],
+                "content_hash": digest,
+                "status": status,
+                "result": result,
+                "created_at": utcnow(),
+            },
+        )
+        self.seen[op["_op_id"]] = (digest, result)
+
+    def apply(self, op) -> dict:
+        op_id = op["_op_id"]
+        digest = content_hash(op)
+        if op_id in self.seen:
+            return _answer_again(op_id, digest, *self.seen[op_id])
+        handler = HANDLERS.get(op.get("type"))
+        if handler is None:
+            return {"op_id": str(op_id), "status": "rejected", "error": _unsupported(op).to_dict()}
+        try:
+            with db.session.begin_nested():
+                data, at = _validate(self.actor, handler, op)
+                record = handler.apply(self.actor, data, at)
+                # A service that already drew the record for the feed left it on the record.
+                entity = getattr(record, "feed_entity", None) or handler.dump.dump(record)
+                result = {"op_id": str(op_id), "status": "applied", "entity": entity}
+                self.remember(op, digest, "applied", result)
+                # One flush for the op's effect, its feed row, its audit row and its ledger row.
+                db.session.flush()
+            return result
+        except IntegrityError:
+            # Another connection applied this op_id first, or a unique rule of the domain said no.
+            first = db.session.execute(
+                sa.select(SyncOp.content_hash, SyncOp.result).where(SyncOp.op_id == op_id)
+            ).first()
+            if first is not None:
+                self.seen[op_id] = (first.content_hash, first.result)
+                return _answer_again(op_id, digest, first.content_hash, first.result)
+            self.seen.pop(op_id, None)
+            problem, retryable = (
+                ApiProblem(
+                    409, "conflict", "Conflict", "This conflicts with a record that already exists."
+                ).to_dict(),
+                False,
+            )
+        except (ApiProblem, ValidationError) as exc:
+            self.seen.pop(op_id, None)
+            problem, retryable = _problem_dict(exc)
+        except OperationalError:
+            raise  # the database is away: fail the batch, the phone keeps everything and retries
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the ops after it
+            self.seen.pop(op_id, None)
+            log.error("sync op %s of type %s failed: %s", op_id, op.get("type"), type(exc).__name__)
+            problem = ApiProblem(
+                500, "internal", "Internal error", "This op could not be applied; try later."
+            )
+            problem, retryable = problem.to_dict(), True
+        result = {"op_id": str(op_id), "status": "rejected", "error": problem}
+        if not retryable:
+            # Remembered, so a resend answers the same refusal instead of trying again.
+            with db.session.begin_nested():
+                self.remember(op, digest, "rejected", result)
+        return result
+
+
+def _answer_again(op_id, digest, first_hash, first_result) -> dict:
+    if first_hash != digest:
+        problem = ApiProblem(
+            409,
+            "op-conflict",
+            "Conflict",
+            "This op_id was already used for different content.",
+            first=first_result,
+        )
+        return {"op_id": str(op_id), "status": "rejected", "error": problem.to_dict()}
+    answer = {k: v for k, v in first_result.items() if k in ("entity", "error")}
+    return {"op_id": str(op_id), "status": "duplicate", **answer}
+
+
+def apply_batch(actor, device_id, ops: list[dict]) -> dict:
+    """Apply `ops` in order, each in its own savepoint, all in one transaction: a crash at any
+    instant leaves every op with both its effect and its ledger row, or neither."""
+    lock_feed()
+    run = _Batch(actor, device_id, ops)
+    results = [run.apply(op) for op in ops]
+    flush_deferred(db.session)
+    position = _max_seq()
+    db.session.commit()
+    # The feed's position after this batch: for monitoring. A phone pulls from its own cursor.
+    return {"results": results, "cursor": str(position)}
+
+
+def _max_seq() -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Change.seq), 0)))
+
+
+def parse_cursor(raw: str | None) -> int:
+    if raw in (None, ""):
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.") from None
+    if value < 0:
+        raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.")
+    return value
+
+
+def pull(actor, cursor: int, limit: int = PULL_LIMIT) -> dict:
+    """Changes after `cursor` that the caller may see: their own records, and their region's."""
+    visible = sa.or_(
+        Change.user_id == actor.id,
+        sa.and_(Change.user_id.is_(None), Change.region_id.in_(user_scope(actor))),
+    )
+    # Read the horizon first: every seq up to it is committed (feed writers hold the feed lock
+    # until they commit), so reading up to it, and then jumping to it, skips nothing.
+    horizon = _max_seq()
+    rows = db.session.scalars(
+        sa.select(Change)
+        .where(Change.seq > cursor, Change.seq <= horizon, visible)
+        .order_by(Change.seq)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1].seq if has_more else max(cursor, horizon)
+    changes = [
+        {"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": r.op, "data": r.data, "at": r.created_at}
+        for r in rows
+    ]
+    return {"changes": changes, "cursor": str(next_cursor), "has_more": has_more}

@@ -1,0 +1,174 @@
+"""Exactly once under parallel resends, any order of resends, and a server killed mid-batch."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from server.extensions import db
+from server.reports.models import Report
+from server.sync.models import SyncOp
+
+from .helpers import batch, report_op
+
+SYNC = "/api/v1/sync"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _count_reports(app, report_ids) -> int:
+    with app.app_context():
+        n = db.session.scalar(
+            sa.select(sa.func.count()).where(Report.id.in_([uuid.UUID(i) for i in report_ids]))
+        )
+        db.session.remove()
+    return n
+
+
+def test_parallel_resends_from_many_connections_apply_each_op_once(app, auth):
+    member = auth("member9")
+    ops = [report_op() for _ in range(40)]
+    answers, errors = [], []
+
+    def send():
+        try:
+            client = type(member)(app, member.token)
+            resp = client.post(SYNC, json=batch(*ops))
+            answers.append(resp.json["results"] if resp.status_code == 200 else resp.status_code)
+        except Exception as exc:  # noqa: BLE001 - report any failure of a thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert all(isinstance(a, list) for a in answers), answers
+    for index, op in enumerate(ops):
+        statuses = [a[index]["status"] for a in answers]
+        assert statuses.count("applied") == 1, (op["op_id"], statuses)
+        assert statuses.count("duplicate") == 7
+        entities = {json.dumps(a[index]["entity"], sort_keys=True) for a in answers}
+        assert len(entities) == 1
+    assert _count_reports(app, [o["data"]["id"] for o in ops]) == 40
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_sequence_of_resends_and_reorders_leaves_the_same_state(app, auth, data):
+    member = auth("member10")
+    ops = [report_op() for _ in range(5)] + [report_op(description="")]  # one is refused
+    first = member.post(SYNC, json=batch(*ops)).json["results"]
+    first_by_op = {r["op_id"]: r for r in first}
+    for _ in range(data.draw(st.integers(1, 4))):
+        resend = data.draw(st.lists(st.sampled_from(ops), min_size=1, max_size=10))
+        results = member.post(SYNC, json=batch(*resend)).json["results"]
+        for op, result in zip(resend, results, strict=True):
+            assert result["status"] == "duplicate"
+            original = first_by_op[op["op_id"]]
+            assert result.get("entity") == original.get("entity")
+            assert result.get("error") == original.get("error")
+    assert _count_reports(app, [o["data"]["id"] for o in ops]) == 5
+    with app.app_context():
+        ledger = db.session.scalar(
+            sa.select(sa.func.count()).where(SyncOp.op_id.in_([uuid.UUID(o["op_id"]) for o in ops]))
+        )
+        db.session.remove()
+    assert ledger == 6
+
+
+def _start_server(env, port):
+    bin_dir = Path(sys.executable).parent
+    proc = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app", "--workers", "1"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port), "HOST": "127.0.0.1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise RuntimeError("server did not start")
+
+
+def _post(port, path, body, token, timeout=60):
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read())
+
+
+def test_a_server_killed_in_the_middle_of_a_batch_applies_every_op_exactly_once_on_resend(
+    app, demo, database_url, tmp_path
+):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": "false",
+        "JWT_SECRET_KEY": "k" * 40,
+    }
+    env.pop("APP_ENV", None)
+    proc = _start_server(env, port)
+    login = _post(port, "/api/v1/auth/login", {"username": "member11", "password": "demo12345"}, "")
+    token = login["access_token"]
+    killed_mid_batch = 0
+    all_ops = []
+    try:
+        for delay in (0.05, 0.15, 0.3, 0.6):
+            ops = [report_op() for _ in range(1000)]
+            all_ops += ops
+            outcome = {}
+
+            def send(ops=ops, outcome=outcome):
+                try:
+                    outcome["answer"] = _post(port, SYNC, batch(*ops), token)
+                except (OSError, urllib.error.URLError) as exc:
+                    outcome["error"] = exc
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            time.sleep(delay)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            sender.join()
+            if "error" in outcome:
+                killed_mid_batch += 1
+            proc = _start_server(env, port)
+            answer = _post(port, SYNC, batch(*ops), token)
+            statuses = {r["status"] for r in answer["results"]}
+            assert statuses <= {"applied", "duplicate"}
+            if "error" in outcome:
+                # The killed batch left nothing behind: everything applies now, once.
+                assert statuses == {"applied"}, statuses
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert killed_mid_batch >= 1, "no kill landed inside a batch; the test proved nothing"
+    assert _count_reports(app, [o["data"]["id"] for o in all_ops]) == len(all_ops)
