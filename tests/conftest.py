@@ -58,10 +58,11 @@ def pwa_dist(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url, pwa_dist):
+def app(database_url, pwa_dist, tmp_path_factory):
     class Cfg(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         PWA_DIST = pwa_dist
+        MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
     application = create_app(Cfg)
     with application.app_context():

@@ -44,11 +44,13 @@ def lock_feed() -> None:
     Taken once per transaction: the lock is held to its end anyway."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    root = db.session.get_transaction()
-    if root is not None and db.session.info.get("feed_locked_tx") == id(root):
+    session = db.session()
+    session.connection()  # begin the transaction the lock belongs to
+    root = session.get_transaction()
+    if session.info.get("feed_locked_tx") == id(root):
         return
-    db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
-    db.session.info["feed_locked_tx"] = id(db.session.get_transaction())
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+    session.info["feed_locked_tx"] = id(root)
 
 
 def emit(entity: str, entity_id, data: dict | None, *, user_id=None, region_id=None, op="upsert"):

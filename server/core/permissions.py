@@ -62,7 +62,8 @@ def requires(action: str):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             verify_jwt_in_request()
-            user = current_user
+            # The user itself, not the proxy: services read it thousands of times in a batch.
+            user = current_user._get_current_object()  # noqa: SLF001 - werkzeug's documented way
             if not can(user, action):
                 raise forbidden()
             g.user = user

@@ -2,6 +2,7 @@
 sync batch) owns the transaction."""
 
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -9,7 +10,6 @@ from ..core.audit import record
 from ..core.changes import emit
 from ..core.models import utcnow
 from ..core.pagination import paginate
-from ..core.sql import insert_unless_exists
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..media.service import owned_media
@@ -32,48 +32,88 @@ def _same(report: Report, actor, data: dict) -> bool:
 
 
 def create_report(actor, data: dict, at: datetime) -> Report:
-    region_id = data.get("region_id") or actor.region_id
-    require_in_scope(actor, region_id)
-    missing = owned_media(actor, data.get("media_ids") or [])
-    if missing:
-        raise ApiProblem(
-            409,
-            "media-missing",
-            "Photos not uploaded yet",
-            "Upload the report's photos first, then send the report again.",
-            retryable=True,
-            media_ids=[str(m) for m in missing],
-        )
-    loc = data["location"]
+    (outcome,) = create_reports(actor, [(data, at)])
+    if isinstance(outcome, ApiProblem):
+        raise outcome
+    return outcome
+
+
+def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | SimpleNamespace | ApiProblem]:
+    """File reports (one, or a phone's backlog after a storm); the ids must differ. Each item is
+    checked on its own; those that pass go in with one INSERT. Answers, per item, the report or
+    the problem that refused it. Plain INSERTs: the ORM's unit of work costs several times the
+    statement, and reports arrive by the thousand."""
+    ids = [data["id"] for data, _ in items]
+    taken = set(db.session.scalars(sa.select(Report.id).where(Report.id.in_(ids)))) if ids else set()
+    wanted_media = [m for data, _ in items for m in data.get("media_ids") or []]
+    missing_media = set(owned_media(actor, wanted_media))
     now = utcnow()
-    row = {
-        "id": data["id"],
-        "reporter_id": actor.id,
-        "region_id": region_id,
-        "category": data["category"],
-        "description": data["description"],
-        "lat": loc["lat"],
-        "lon": loc["lon"],
-        "accuracy_m": loc.get("accuracy"),
-        "severity": data.get("severity"),
-        "people_at_risk": data.get("people_at_risk"),
-        "status": "reported",
-        "reported_at": at,
-        "created_at": now,
-        "updated_at": now,
-    }
-    # Plain INSERTs: reports arrive by the thousand after a storm, and the ORM's unit of work
-    # costs several times the statement. The key decides whether the id is taken, in one step.
-    if not insert_unless_exists(Report.__table__, row):
-        return _already_there(actor, data)
-    media = [{"report_id": data["id"], "media_id": m, "position": i} for i, m in enumerate(data["media_ids"])]
-    if media:
-        db.session.execute(ReportMedia.__table__.insert(), media)
-    report = Report(**row, media=[ReportMedia(**m) for m in media])
-    report.feed_entity = _DUMP.dump(report)
-    emit("report", report.id, report.feed_entity, user_id=actor.id)
-    record(actor, "report.create", "report", report.id, region_id, {"category": report.category})
-    return report
+    outcomes: list[Report | ApiProblem] = []
+    rows, media_rows = [], []
+    for data, at in items:
+        if data["id"] in taken:
+            try:
+                outcomes.append(_already_there(actor, data))
+            except ApiProblem as problem:
+                outcomes.append(problem)
+            continue
+        region_id = data.get("region_id") or actor.region_id
+        try:
+            require_in_scope(actor, region_id)
+        except ApiProblem as problem:
+            outcomes.append(problem)
+            continue
+        missing = [m for m in data.get("media_ids") or [] if m in missing_media]
+        if missing:
+            outcomes.append(_media_missing(missing))
+            continue
+        loc = data["location"]
+        row = {
+            "id": data["id"],
+            "reporter_id": actor.id,
+            "region_id": region_id,
+            "category": data["category"],
+            "description": data["description"],
+            "lat": loc["lat"],
+            "lon": loc["lon"],
+            "accuracy_m": loc.get("accuracy"),
+            "severity": data.get("severity"),
+            "people_at_risk": data.get("people_at_risk"),
+            "status": "reported",
+            "reported_at": at,
+            "created_at": now,
+            "updated_at": now,
+        }
+        media = [
+            {"report_id": data["id"], "media_id": m, "position": i} for i, m in enumerate(data["media_ids"])
+        ]
+        rows.append(row)
+        media_rows += media
+        # What was written, as the schema reads it; an ORM instance would cost more than the insert.
+        outcomes.append(SimpleNamespace(**row, media_ids=[m["media_id"] for m in media]))
+    if rows:
+        db.session.execute(Report.__table__.insert(), rows)
+    if media_rows:
+        db.session.execute(ReportMedia.__table__.insert(), media_rows)
+    for report in outcomes:
+        if isinstance(report, SimpleNamespace):
+            report.feed_entity = _DUMP.dump(report)
+            emit("report", report.id, report.feed_entity, user_id=actor.id)
+            record(
+                actor, "report.create", "report", report.id, report.region_id, {"category": report.category}
+            )
+    return outcomes
+
+
+def _media_missing(missing) -> ApiProblem:
+    return ApiProblem(
+        409,
+        "media-missing",
+        "Photos not uploaded yet",
+        "Upload the report's photos first, then send the report again.",
+        retryable=True,
+        media_ids=[str(m) for m in missing],
+    )
 
 
 def _already_there(actor, data: dict) -> Report:

@@ -18,10 +18,15 @@ class OpHandler:
     action: str
     apply: Callable  # (actor, data, at) -> record; never commits
     dump: Schema  # the record as the phone gets it back
+    # Optional: (actor, [(data, at)]) -> [record | ApiProblem] for a run of such ops with
+    # distinct record ids, in one statement per table. Same rules as `apply`, in one place.
+    apply_many: Callable | None = None
 
 
 HANDLERS: dict[str, OpHandler] = {
-    "report.create": OpHandler(ReportCreateSchema(), "reports.create", reports.create_report, ReportSchema()),
+    "report.create": OpHandler(
+        ReportCreateSchema(), "reports.create", reports.create_report, ReportSchema(), reports.create_reports
+    ),
     "attendance.checkin": OpHandler(
         CheckinCreateSchema(), "attendance.checkin", attendance.checkin, CheckinSchema()
     ),

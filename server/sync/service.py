@@ -159,29 +159,94 @@ class _Batch:
                 self.seen[op_id] = (first.content_hash, first.result)
                 return _answer_again(op_id, digest, first.content_hash, first.result)
             self.seen.pop(op_id, None)
-            problem, retryable = (
-                ApiProblem(
-                    409, "conflict", "Conflict", "This conflicts with a record that already exists."
-                ).to_dict(),
-                False,
+            return self._refuse(
+                op, digest, ApiProblem(409, "conflict", "Conflict", "This conflicts with an existing record.")
             )
         except (ApiProblem, ValidationError) as exc:
             self.seen.pop(op_id, None)
-            problem, retryable = _problem_dict(exc)
+            return self._refuse(op, digest, exc)
         except OperationalError:
             raise  # the database is away: fail the batch, the phone keeps everything and retries
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the ops after it
             self.seen.pop(op_id, None)
             log.error("sync op %s of type %s failed: %s", op_id, op.get("type"), type(exc).__name__)
-            problem = ApiProblem(
-                500, "internal", "Internal error", "This op could not be applied; try later."
-            )
-            problem, retryable = problem.to_dict(), True
-        result = {"op_id": str(op_id), "status": "rejected", "error": problem}
+            problem = ApiProblem(500, "internal", "Internal error", "Not applied; try later.", retryable=True)
+            return self._refuse(op, digest, problem)
+
+    def run(self, ops) -> list[dict]:
+        """Answers in op order. Consecutive ops of a type that can be applied as a group go
+        through `_apply_group`; everything else, and any group that fails, op by op."""
+        results: list[dict] = []
+        i = 0
+        while i < len(ops):
+            handler = HANDLERS.get(ops[i].get("type"))
+            if handler is None or handler.apply_many is None:
+                results.append(self.apply(ops[i]))
+                i += 1
+                continue
+            kind = ops[i]["type"]
+            group, op_ids, record_ids = [], set(), set()
+            while i < len(ops) and ops[i].get("type") == kind:
+                op = ops[i]
+                data = op.get("data")
+                record_id = data.get("id") if isinstance(data, dict) else None
+                # A repeat within the group ends it: the first must be applied before the second.
+                if op["_op_id"] in op_ids or (record_id is not None and record_id in record_ids):
+                    break
+                op_ids.add(op["_op_id"])
+                record_ids.add(record_id)
+                group.append(op)
+                i += 1
+            results += self._apply_group(handler, group)
+        return results
+
+    def _apply_group(self, handler, ops) -> list[dict]:
+        answers: dict[int, dict] = {}
+        valid = []
+        for index, op in enumerate(ops):
+            digest = content_hash(op)
+            if op["_op_id"] in self.seen:
+                answers[index] = _answer_again(op["_op_id"], digest, *self.seen[op["_op_id"]])
+                continue
+            try:
+                data, at = _validate(self.actor, handler, op)
+            except (ApiProblem, ValidationError) as exc:
+                answers[index] = self._refuse(op, digest, exc)
+                continue
+            valid.append((index, op, digest, data, at))
+        if valid:
+            try:
+                with db.session.begin_nested():
+                    outcomes = handler.apply_many(self.actor, [(data, at) for _, _, _, data, at in valid])
+                    for (index, op, digest, _, _), outcome in zip(valid, outcomes, strict=True):
+                        if isinstance(outcome, ApiProblem):
+                            answers[index] = self._refuse(op, digest, outcome)
+                            continue
+                        entity = getattr(outcome, "feed_entity", None) or handler.dump.dump(outcome)
+                        result = {"op_id": str(op["_op_id"]), "status": "applied", "entity": entity}
+                        self.remember(op, digest, "applied", result)
+                        answers[index] = result
+                    db.session.flush()
+            except OperationalError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the group's savepoint is gone: go op by op
+                log.info(
+                    "sync group of %d %s fell back to one by one: %s",
+                    len(valid),
+                    ops[0]["type"],
+                    type(exc).__name__,
+                )
+                for index, op, _, _, _ in valid:
+                    self.seen.pop(op["_op_id"], None)
+                    answers[index] = self.apply(op)
+        return [answers[index] for index in range(len(ops))]
+
+    def _refuse(self, op, digest, exc) -> dict:
+        problem, retryable = _problem_dict(exc)
+        result = {"op_id": str(op["_op_id"]), "status": "rejected", "error": problem}
         if not retryable:
             # Remembered, so a resend answers the same refusal instead of trying again.
-            with db.session.begin_nested():
-                self.remember(op, digest, "rejected", result)
+            self.remember(op, digest, "rejected", result)
         return result
 
 
@@ -203,8 +268,7 @@ def apply_batch(actor, device_id, ops: list[dict]) -> dict:
     """Apply `ops` in order, each in its own savepoint, all in one transaction: a crash at any
     instant leaves every op with both its effect and its ledger row, or neither."""
     lock_feed()
-    run = _Batch(actor, device_id, ops)
-    results = [run.apply(op) for op in ops]
+    results = _Batch(actor, device_id, ops).run(ops)
     flush_deferred(db.session)
     position = _max_seq()
     db.session.commit()

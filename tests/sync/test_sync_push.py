@@ -143,3 +143,26 @@ def test_a_batch_of_the_documented_maximum_is_accepted(app, auth):
 
 def test_sync_needs_a_login(client):
     assert client.post(SYNC, json=batch(report_op())).status_code == 401
+
+
+def test_a_group_that_fails_in_the_database_falls_back_to_one_op_at_a_time(auth, monkeypatch):
+    """Reports in a row go in with one INSERT; if that statement fails, each op is applied in
+    its own savepoint instead, with the same answers."""
+    from sqlalchemy.exc import IntegrityError
+
+    from server.sync import handlers
+
+    original = handlers.HANDLERS["report.create"]
+
+    def broken(actor, items):
+        raise IntegrityError("INSERT", {}, Exception("simulated"))
+
+    monkeypatch.setitem(
+        handlers.HANDLERS,
+        "report.create",
+        original.__class__(original.schema, original.action, original.apply, original.dump, broken),
+    )
+    ops = [report_op(), report_op(category="volcano"), report_op()]
+    results = auth("member1").post(SYNC, json=batch(*ops)).json["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert auth("town1").get("/api/v1/reports").json["total"] == 2
