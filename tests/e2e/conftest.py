@@ -33,6 +33,7 @@ def server(tmp_path_factory):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_file}",
+        "MEDIA_ROOT": str(db_file.parent / "media"),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
