@@ -77,6 +77,15 @@ class Config:
     MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(ROOT / "instance" / "media")))
     SYNC_MAX_OPS = 1000
     PWA_DIST = Path(os.environ.get("PWA_DIST", str(ROOT / "pwa" / "dist")))
+    # Map tiles: any XYZ URL. Positions are stored in WGS-84; tiles drawn in GCJ-02 (Amap,
+    # most Chinese maps) need "gcj02" so the app shifts markers onto them; Tianditu is "wgs84".
+    MAP_TILE_URL = os.environ.get(
+        "MAP_TILE_URL",
+        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+    )
+    MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "1234")
+    MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "gcj02").lower()
+    MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© 高德地图 AutoNavi")
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False
 

@@ -25,6 +25,21 @@ def healthz():
     return {"status": "ok"}
 
 
+@bp.get("/api/v1/config")
+@doc("What the app needs before login: the map's tiles and their coordinate system", public=True)
+def client_config():
+    cfg = current_app.config
+    return {
+        "map": {
+            "tile_url": cfg["MAP_TILE_URL"],
+            "subdomains": cfg["MAP_TILE_SUBDOMAINS"],
+            "crs": cfg["MAP_TILE_CRS"] if cfg["MAP_TILE_CRS"] in ("wgs84", "gcj02") else "wgs84",
+            "attribution": cfg["MAP_ATTRIBUTION"],
+        },
+        "public_base_url": cfg["PUBLIC_BASE_URL"],
+    }
+
+
 @bp.get("/api/v1/openapi.json")
 @doc("This document (OpenAPI 3.1)", public=True)
 def openapi():

@@ -125,3 +125,9 @@ def test_demo_data_is_idempotent(app):
     assert first.exit_code == 0 and second.exit_code == 0
     assert first.output == second.output
     assert "users=45" in first.output and "shelters=6" in first.output
+
+
+def test_the_app_learns_its_map_tiles_before_login(client):
+    body = client.get("/api/v1/config").json
+    assert body["map"]["crs"] in ("wgs84", "gcj02")
+    assert "{x}" in body["map"]["tile_url"] and "{z}" in body["map"]["tile_url"]

@@ -152,6 +152,7 @@ OTHER_ENDPOINTS = {
     ("GET", "/api/v1/me"),
     ("PATCH", "/api/v1/me"),
     ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/config"),
     # Act only on the caller's own records, with no region to name: tests/attendance, tests/sync.
     ("POST", "/api/v1/attendance/checkins"),
     ("POST", "/api/v1/attendance/checkins/<uuid:checkin_id>/checkout"),
