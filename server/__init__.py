@@ -59,6 +59,7 @@ def _register_models() -> None:
     from .attendance import models as _at  # noqa: F401
     from .core import audit as _c  # noqa: F401
     from .core import changes as _ch  # noqa: F401
+    from .dispatch import models as _d  # noqa: F401
     from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
     from .reports import models as _rp  # noqa: F401
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .attendance.routes import bp as attendance_bp
     from .audit.routes import bp as audit_bp
+    from .dispatch.routes import bp as dispatch_bp
     from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
     from .reports.routes import bp as reports_bp
@@ -86,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
         shelters_bp,
         reports_bp,
         attendance_bp,
+        dispatch_bp,
         media_bp,
         sync_bp,
         audit_bp,

@@ -2,6 +2,7 @@
 outside their region. A new endpoint must be added here (the last test checks)."""
 
 import itertools
+import re
 import uuid
 
 import pytest
@@ -33,6 +34,8 @@ ROLE_OF = {
 }
 ALL = set(ROLE_OF.values())
 DESK = {"admin", "duty_officer"}
+LEAD = {"admin", "duty_officer", "captain"}
+CALLED = {"captain", "member"}
 ADMIN = {"admin"}
 
 _counter = itertools.count()
@@ -47,6 +50,8 @@ def _targets(ids, records):
     r, u, s, t = ids["regions"], ids["users"], ids["shelters"], ids["teams"]
     return {
         "report": records["report"],
+        "incident": records["incident"],
+        "dispatch": records["dispatch"],
         "checkin": records["checkin"],
         "user": (u["member1"], u["captain2"]),
         "member": (u["member3"], u["t2member1"]),
@@ -69,6 +74,22 @@ ITEM_ENDPOINTS = [
     ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", lambda ids, town: {"capacity": 500}),
     ("GET", "/api/v1/reports/<uuid:report_id>", ALL, "report", None),
     ("GET", "/api/v1/attendance/<uuid:checkin_id>", ALL, "checkin", None),
+    ("GET", "/api/v1/incidents/<uuid:incident_id>", LEAD, "incident", None),
+    ("GET", "/api/v1/dispatches/<uuid:dispatch_id>", ALL, "dispatch", None),
+    (
+        "POST",
+        "/api/v1/dispatches/<uuid:dispatch_id>/respond",
+        CALLED,
+        "dispatch",
+        lambda ids, town: {"response": "accept", "eta_minutes": 10},
+    ),
+    (
+        "POST",
+        "/api/v1/dispatches/<uuid:dispatch_id>/status",
+        CALLED,
+        "dispatch",
+        lambda ids, town: {"status": "en_route"},
+    ),
     ("DELETE", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", None),
 ]
 
@@ -85,7 +106,26 @@ CHECKIN_SEES = {
     "shelter1": set(),
 }
 
+# Orders: the desk's region's, and each member's own (the demo orders call the whole team).
+DISPATCH_SEES = {**CHECKIN_SEES, "member1": {T1}, "captain1": {T1}, "shelter1": set()}
+
+
 CREATE_ENDPOINTS = [
+    (
+        "/api/v1/incidents",
+        DESK,
+        lambda ids, town: {"kind": "flood", "title": "内涝", "region_id": ids["regions"][town]},
+    ),
+    (
+        "/api/v1/dispatches",
+        DESK,
+        lambda ids, town: {
+            "title": "协助转移",
+            "location": {"lat": 25.05, "lon": 116.43},
+            "region_id": ids["regions"][town],
+            "member_ids": [ids["users"]["member2" if town == T1 else "t2member2"]],
+        },
+    ),
     (
         "/api/v1/reports",
         ALL,
@@ -142,6 +182,8 @@ LIST_ENDPOINTS = [
     ("/api/v1/audit", ADMIN, "region_id"),
     ("/api/v1/reports", ALL, "region_id"),
     ("/api/v1/attendance", ALL, "region_id"),
+    ("/api/v1/dispatches", ALL, "region_id"),
+    ("/api/v1/incidents", LEAD, "region_id"),
 ]
 
 # Open to every signed-in user or to everyone; covered by their own tests.
@@ -157,6 +199,8 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/attendance/checkins"),
     ("POST", "/api/v1/attendance/checkins/<uuid:checkin_id>/checkout"),
     ("POST", "/api/v1/sync"),
+    # Needs the member on scene first: tests/dispatch.
+    ("POST", "/api/v1/dispatches/<uuid:dispatch_id>/ping"),
     ("GET", "/api/v1/sync"),
     # Reached through the records that show them: tests/media.
     ("PUT", "/api/v1/media/<uuid:media_id>"),
@@ -167,9 +211,28 @@ USERS = sorted(ROLE_OF)
 
 
 @pytest.fixture()
-def records(auth):
+def records(auth, ids):
     """A report and a check-in in each township, filed by a member there."""
-    made = {"report": [], "checkin": []}
+    made = {"report": [], "checkin": [], "incident": [], "dispatch": []}
+    desk = auth("duty")
+    for town, team_of in ((T1, "captain1"), (T2, "captain2")):
+        incident = desk.post(
+            "/api/v1/incidents", json={"kind": "flood", "title": "内涝", "region_id": ids["regions"][town]}
+        )
+        team = desk.get(f"/api/v1/users/{ids['users'][team_of]}").json["team_id"]
+        dispatch = desk.post(
+            "/api/v1/dispatches",
+            json={
+                "title": "排涝",
+                "location": {"lat": 25.05, "lon": 116.43},
+                "region_id": ids["regions"][town],
+                "team_ids": [team],
+                "incident_id": incident.json["id"],
+            },
+        )
+        assert incident.status_code == 201 and dispatch.status_code == 201, dispatch.json
+        made["incident"].append(incident.json["id"])
+        made["dispatch"].append(dispatch.json["id"])
     for username in ("member1", "t2member1"):
         client = auth(username)
         report = client.post(
@@ -209,10 +272,10 @@ def test_item_endpoints_answer_by_role_and_region(auth, ids, records, username):
     targets = _targets(ids, records)
     for method, rule, allowed, kind, body in ITEM_ENDPOINTS:
         for town, target in zip((T1, T2), targets[kind], strict=True):
-            path = rule.split("<")[0] + str(target)
+            path = re.sub(r"<[^>]+>", str(target), rule)
             json = body(ids, town) if body else None
             resp = client.open(method, path, json=json)
-            sees = CHECKIN_SEES if kind == "checkin" else SEES
+            sees = {"checkin": CHECKIN_SEES, "dispatch": DISPATCH_SEES}.get(kind, SEES)
             if role not in allowed:
                 expected = {403}
             elif town in sees[username]:

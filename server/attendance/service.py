@@ -108,3 +108,22 @@ def get_checkin(actor, checkin_id) -> Checkin:
 
         return get_scoped(Checkin, checkin_id, actor, what="check-in")
     raise not_found("check-in")
+
+
+def open_task_time(member, dispatch_id, at, location=None) -> Checkin:
+    """A member arrived on a dispatched task: their time on it starts (a duty check-in that is
+    still open ends there, since one person has one open check-in)."""
+    current = open_checkin(member.id)
+    if current is not None:
+        if current.dispatch_id == dispatch_id:
+            return current
+        checkout(member, {"id": current.id, "location": location}, at)
+        db.session.flush()
+    return checkin(member, {"id": uuid.uuid4(), "dispatch_id": dispatch_id, "location": location}, at)
+
+
+def close_task_time(member, dispatch_id, at, location=None) -> Checkin | None:
+    current = open_checkin(member.id)
+    if current is None or current.dispatch_id != dispatch_id:
+        return None
+    return checkout(member, {"id": current.id, "location": location}, at)

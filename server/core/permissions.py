@@ -33,19 +33,21 @@ _FIELD = frozenset(
         "attendance.read",
         "attendance.checkin",
         "shelters.read",
+        "dispatch.read",
     }
 )
 # Those who lead people see their region's attendance, not only their own.
-_LEAD = frozenset({"attendance.read_region", "members.read", "teams.read"})
-_DESK = _LEAD | {"users.read"}
+_LEAD = frozenset({"attendance.read_region", "members.read", "teams.read", "dispatch.read_region"})
+_DESK = _LEAD | {"users.read", "dispatch.create"}
+_CALLED_OUT = frozenset({"dispatch.respond"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": _FIELD
     | _DESK
     | {"users.manage", "regions.manage", "audit.read", "teams.manage", "shelters.manage"},
     "duty_officer": _FIELD | _DESK,
-    "captain": _FIELD | _LEAD,
-    "member": _FIELD | {"teams.read"},
+    "captain": _FIELD | _LEAD | _CALLED_OUT,
+    "member": _FIELD | _CALLED_OUT | {"teams.read"},
     "info_officer": _FIELD,
     "shelter_manager": _FIELD,
 }

@@ -8,6 +8,8 @@ from marshmallow import Schema
 
 from ..attendance import service as attendance
 from ..attendance.schemas import CheckinCreateSchema, CheckinSchema, CheckoutSchema
+from ..dispatch import service as dispatch
+from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
 from ..reports import service as reports
 from ..reports.schemas import ReportCreateSchema, ReportSchema
 
@@ -33,8 +35,11 @@ HANDLERS: dict[str, OpHandler] = {
     "attendance.checkout": OpHandler(
         CheckoutSchema(), "attendance.checkin", attendance.checkout, CheckinSchema()
     ),
+    "dispatch.respond": OpHandler(RespondSchema(), "dispatch.respond", dispatch.respond, DispatchSchema()),
+    "dispatch.status": OpHandler(StatusSchema(), "dispatch.respond", dispatch.set_status, DispatchSchema()),
+    "dispatch.ping": OpHandler(PingSchema(), "dispatch.respond", dispatch.ping, DispatchSchema()),
 }
 
 # In the contract, arriving with their issues. Answered "rejected" but not recorded, so a
 # phone that queued one can send it again once the server learns it.
-NOT_YET = {"dispatch.respond", "dispatch.status", "shelter.checkin", "shelter.checkout", "warning.ack"}
+NOT_YET = {"shelter.checkin", "shelter.checkout", "warning.ack"}

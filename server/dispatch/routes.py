@@ -1,0 +1,106 @@
+"""Incidents and dispatch orders over REST; members' answers also come through the sync door."""
+
+from flask import Blueprint, g, request
+
+from ..core.http import json_body, page_answer
+from ..core.models import utcnow
+from ..core.openapi import doc
+from ..core.permissions import requires
+from ..extensions import db
+from . import service
+from .schemas import (
+    DispatchCreateSchema,
+    DispatchSchema,
+    IncidentCreateSchema,
+    IncidentSchema,
+    PingSchema,
+    RespondSchema,
+    StatusSchema,
+)
+
+bp = Blueprint("dispatch", __name__, url_prefix="/api/v1")
+PAGE = {"cursor": "page cursor", "limit": "1–200"}
+
+
+@bp.post("/incidents")
+@requires("dispatch.create")
+@doc("Open an incident", body=IncidentCreateSchema, response=IncidentSchema, status=201)
+def create_incident():
+    incident = service.create_incident(g.user, IncidentCreateSchema().load(json_body()))
+    db.session.commit()
+    return IncidentSchema().dump(incident), 201
+
+
+@bp.get("/incidents")
+@requires("dispatch.read_region")
+@doc("Incidents of the caller's region and below", response=IncidentSchema, many=True, params=PAGE)
+def list_incidents():
+    return page_answer(service.list_incidents(g.user, request.args), IncidentSchema())
+
+
+@bp.get("/incidents/<uuid:incident_id>")
+@requires("dispatch.read_region")
+@doc("One incident", response=IncidentSchema)
+def get_incident(incident_id):
+    return IncidentSchema().dump(service.get_incident(g.user, incident_id))
+
+
+@bp.post("/dispatches")
+@requires("dispatch.create")
+@doc(
+    "Send a dispatch order to teams and/or named members of the caller's area",
+    body=DispatchCreateSchema,
+    response=DispatchSchema,
+    status=201,
+)
+def create_dispatch():
+    dispatch = service.create_dispatch(g.user, DispatchCreateSchema().load(json_body()))
+    db.session.commit()
+    return DispatchSchema().dump(service.get_dispatch(g.user, dispatch.id)), 201
+
+
+@bp.get("/dispatches")
+@requires("dispatch.read")
+@doc(
+    "Dispatch orders: the desk's region's, or those naming the caller",
+    response=DispatchSchema,
+    many=True,
+    params={"open": "true: only orders not closed", **PAGE},
+)
+def list_dispatches():
+    return page_answer(service.list_dispatches(g.user, request.args), DispatchSchema())
+
+
+@bp.get("/dispatches/<uuid:dispatch_id>")
+@requires("dispatch.read")
+@doc("One order with its targets (a member sees their own) and the board's counts", response=DispatchSchema)
+def get_dispatch(dispatch_id):
+    return DispatchSchema().dump(service.get_dispatch(g.user, dispatch_id))
+
+
+def _answer(fn, schema, dispatch_id):
+    data = schema.load({**json_body(), "dispatch_id": str(dispatch_id)})
+    dispatch = fn(g.user, data, utcnow())
+    db.session.commit()
+    return DispatchSchema().dump(dispatch)
+
+
+@bp.post("/dispatches/<uuid:dispatch_id>/respond")
+@requires("dispatch.respond")
+@doc("Accept (with ETA) or decline one's order", body=RespondSchema, response=DispatchSchema)
+def respond(dispatch_id):
+    return _answer(service.respond, RespondSchema(), dispatch_id)
+
+
+@bp.post("/dispatches/<uuid:dispatch_id>/status")
+@requires("dispatch.respond")
+@doc("Report en route, on scene or completed (never backwards)", body=StatusSchema, response=DispatchSchema)
+def status(dispatch_id):
+    return _answer(service.set_status, StatusSchema(), dispatch_id)
+
+
+@bp.post("/dispatches/<uuid:dispatch_id>/ping")
+@requires("dispatch.respond")
+@doc("Accountability check-in from the scene", body=PingSchema, response=DispatchSchema)
+def ping(dispatch_id):
+    return _answer(service.ping, PingSchema(), dispatch_id)

@@ -1,0 +1,306 @@
+"""Calling members out and following their answers. Never commits: the caller owns the
+transaction (a REST route, or the sync batch)."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..attendance import service as attendance
+from ..core.audit import record
+from ..core.changes import emit
+from ..core.models import utcnow
+from ..core.pagination import paginate
+from ..core.permissions import can
+from ..errors import ApiProblem, not_found, validation_problem
+from ..extensions import db
+from ..regions.service import in_scope, require_in_scope, scoped, subtree_ids
+from ..teams.service import MEMBER_ROLES
+from .models import PROGRESS, Dispatch, DispatchTarget, Incident
+from .schemas import DispatchSchema, IncidentSchema
+
+_DUMP = DispatchSchema()
+
+
+def create_incident(actor, data: dict) -> Incident:
+    region_id = data.get("region_id") or actor.region_id
+    require_in_scope(actor, region_id)
+    loc = data.pop("location", None) or {}
+    incident = Incident(
+        region_id=region_id,
+        kind=data["kind"],
+        title=data["title"],
+        place=data.get("place"),
+        lat=loc.get("lat"),
+        lon=loc.get("lon"),
+        severity=data.get("severity"),
+        occurred_at=data.get("occurred_at") or utcnow(),
+        created_by=actor.id,
+    )
+    db.session.add(incident)
+    db.session.flush()
+    record(actor, "incident.create", "incident", incident.id, region_id, IncidentSchema().dump(incident))
+    return incident
+
+
+def get_incident(actor, incident_id) -> Incident:
+    incident = db.session.get(Incident, incident_id)
+    if incident is None or not in_scope(actor, incident.region_id):
+        raise not_found("incident")
+    return incident
+
+
+def list_incidents(actor, args):
+    return paginate(scoped(sa.select(Incident), Incident.region_id, actor), Incident, args)
+
+
+def _township_of(region_id: int) -> int:
+    """The township a region lies in (itself for a township or the county)."""
+    from ..regions.models import Region
+
+    region = db.session.get(Region, region_id)
+    while region is not None and region.level == "village":
+        region = region.parent
+    return region.id if region is not None else region_id
+
+
+def _members(actor, data: dict) -> list[User]:
+    wanted = set(data["member_ids"])
+    found: dict = {}
+    if data["team_ids"]:
+        from ..teams.models import Team
+
+        teams = db.session.scalars(sa.select(Team).where(Team.id.in_(data["team_ids"]))).all()
+        missing = set(data["team_ids"]) - {t.id for t in teams if in_scope(actor, t.region_id)}
+        if missing:
+            raise validation_problem(
+                {"team_ids": [f"No such team in your area: {sorted(map(str, missing))}"]}
+            )
+        for user in db.session.scalars(
+            sa.select(User).where(User.team_id.in_(data["team_ids"]), User.active.is_(True))
+        ):
+            if user.role in MEMBER_ROLES:
+                found[user.id] = user
+    if wanted:
+        users = db.session.scalars(sa.select(User).where(User.id.in_(wanted))).all()
+        ok = {u.id: u for u in users if u.role in MEMBER_ROLES and u.active and in_scope(actor, u.region_id)}
+        if wanted - set(ok):
+            bad = sorted(str(m) for m in wanted - set(ok))
+            raise validation_problem({"member_ids": [f"Not an active team member in your area: {bad}"]})
+        found.update(ok)
+    return list(found.values())
+
+
+def create_dispatch(actor, data: dict) -> Dispatch:
+    incident = get_incident(actor, data["incident_id"]) if data.get("incident_id") else None
+    region_id = data.get("region_id") or (incident.region_id if incident else actor.region_id)
+    require_in_scope(actor, region_id)
+    members = _members(actor, data)
+    loc, muster = data["location"], data.get("muster_location") or {}
+    dispatch = Dispatch(
+        incident_id=incident.id if incident else None,
+        region_id=region_id,
+        title=data["title"],
+        description=data.get("description"),
+        lat=loc["lat"],
+        lon=loc["lon"],
+        muster_point=data.get("muster_point"),
+        muster_lat=muster.get("lat"),
+        muster_lon=muster.get("lon"),
+        bring=data.get("bring"),
+        notes=data.get("notes"),
+        headcount=data.get("headcount"),
+        checkin_interval_min=data["checkin_interval_min"],
+        created_by=actor.id,
+    )
+    db.session.add(dispatch)
+    db.session.flush()
+    home = _township_of(region_id)
+    for member in members:
+        town = _township_of(member.region_id)
+        db.session.add(
+            DispatchTarget(
+                dispatch_id=dispatch.id,
+                member_id=member.id,
+                member_region_id=town,
+                # Help from another township's team (the source's 跨乡镇救援, owed compensation).
+                cross_township=home not in _ancestors_or_self(town),
+            )
+        )
+    db.session.flush()
+    db.session.refresh(dispatch)
+    for target in dispatch.targets:
+        _publish(dispatch, target)
+    record(
+        actor,
+        "dispatch.create",
+        "dispatch",
+        dispatch.id,
+        region_id,
+        {"title": dispatch.title, "targets": len(members), "headcount": dispatch.headcount},
+    )
+    return dispatch
+
+
+def _ancestors_or_self(region_id: int) -> set[int]:
+    from ..regions.models import Region
+
+    region = db.session.get(Region, region_id)
+    return {int(part) for part in region.path.strip("/").split("/")} if region else {region_id}
+
+
+def _publish(dispatch: Dispatch, target: DispatchTarget) -> None:
+    """The member's copy of their order goes into the feed, for their phone to pull."""
+    dispatch.visible_targets = [target]
+    emit("dispatch", dispatch.id, _DUMP.dump(dispatch), user_id=target.member_id)
+    del dispatch.visible_targets
+
+
+def _target_of(actor, dispatch_id) -> tuple[Dispatch, DispatchTarget]:
+    target = db.session.scalar(
+        sa.select(DispatchTarget).where(
+            DispatchTarget.dispatch_id == dispatch_id, DispatchTarget.member_id == actor.id
+        )
+    )
+    if target is None:
+        raise not_found("dispatch order")
+    return db.session.get(Dispatch, dispatch_id), target
+
+
+def _rank(status: str) -> int:
+    return PROGRESS.index(status)
+
+
+def respond(actor, data: dict, at) -> Dispatch:
+    dispatch, target = _target_of(actor, data["dispatch_id"])
+    if target.answered_at is not None and at <= target.answered_at:
+        return _show(dispatch, target)  # an older answer that arrived late changes nothing
+    if data["response"] == "accept":
+        target.response = "accepted"
+        target.eta_minutes = data.get("eta_minutes")
+        target.decline_reason = None
+        if target.status == "pending":
+            target.status = "accepted"
+    else:
+        if _rank(target.status) > _rank("accepted"):
+            raise ApiProblem(
+                409,
+                "already-under-way",
+                "Already under way",
+                "已在途中或到场，不能拒绝 / Already en route or on scene.",
+            )
+        target.response = "declined"
+        target.decline_reason = data.get("reason")
+        target.eta_minutes = None
+        target.status = "pending"
+    target.answered_at = at
+    return _changed(actor, dispatch, target, "dispatch.respond", {"response": target.response})
+
+
+def set_status(actor, data: dict, at) -> Dispatch:
+    dispatch, target = _target_of(actor, data["dispatch_id"])
+    wanted = data["status"]
+    if _rank(wanted) <= _rank(target.status):
+        return _show(dispatch, target)  # never backwards: a late "en route" after "on scene"
+    loc = data.get("location") or {}
+    if target.response != "accepted":
+        target.response = "accepted"  # moving on an order is answering it
+        target.answered_at = max(at, target.answered_at or at)
+    target.status = wanted
+    target.status_at = at
+    if loc:
+        target.last_lat, target.last_lon = loc["lat"], loc["lon"]
+    if wanted == "on_scene":
+        target.last_ping_at = at
+        attendance.open_task_time(actor, dispatch.id, at, data.get("location"))
+    elif wanted == "completed":
+        attendance.close_task_time(actor, dispatch.id, at, data.get("location"))
+    return _changed(actor, dispatch, target, "dispatch.status", {"status": wanted})
+
+
+def ping(actor, data: dict, at) -> Dispatch:
+    """An accountability check-in from the scene."""
+    dispatch, target = _target_of(actor, data["dispatch_id"])
+    if target.status != "on_scene":
+        raise ApiProblem(409, "not-on-scene", "Not on scene", "Only those on scene check in here.")
+    if target.last_ping_at is None or at > target.last_ping_at:
+        target.last_ping_at = at
+        loc = data.get("location") or {}
+        if loc:
+            target.last_lat, target.last_lon = loc["lat"], loc["lon"]
+    return _changed(actor, dispatch, target, "dispatch.ping", None)
+
+
+def _changed(actor, dispatch, target, action, changes) -> Dispatch:
+    db.session.flush()
+    _publish(dispatch, target)
+    record(actor, action, "dispatch", dispatch.id, dispatch.region_id, changes)
+    return _show(dispatch, target)
+
+
+def _show(dispatch: Dispatch, target: DispatchTarget) -> Dispatch:
+    """The order as one member sees it: their own line, no board."""
+    _annotate(dispatch, utcnow())
+    dispatch.visible_targets = [target]
+    dispatch.board = None
+    return dispatch
+
+
+def _annotate(dispatch: Dispatch, now) -> None:
+    interval = timedelta(minutes=dispatch.checkin_interval_min)
+    for target in dispatch.targets:
+        due = target.last_ping_at + interval if target.status == "on_scene" and target.last_ping_at else None
+        target.next_checkin_due = due.isoformat() if due else None
+        target.checkin_overdue = bool(due and now > due)
+    counts = {k: 0 for k in ("pending", "accepted", "declined", "en_route", "on_scene", "completed")}
+    for target in dispatch.targets:
+        counts[target.status if target.response != "declined" else "declined"] += 1
+    coming = sum(counts[k] for k in ("accepted", "en_route", "on_scene", "completed"))
+    wanted = dispatch.headcount or len(dispatch.targets)
+    dispatch.board = {
+        **counts,
+        "silent": counts["pending"],
+        "coming": coming,
+        "headcount": wanted,
+        "short_by": max(0, wanted - coming),
+        "overdue_checkins": sum(1 for t in dispatch.targets if t.checkin_overdue),
+    }
+
+
+def get_dispatch(actor, dispatch_id) -> Dispatch:
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        raise not_found("dispatch order")
+    if can(actor, "dispatch.read_region") and in_scope(actor, dispatch.region_id):
+        _annotate(dispatch, utcnow())
+        return dispatch
+    own = [t for t in dispatch.targets if t.member_id == actor.id]
+    if not own:
+        raise not_found("dispatch order")
+    return _show(dispatch, own[0])
+
+
+def list_dispatches(actor, args):
+    if can(actor, "dispatch.read_region"):
+        stmt = sa.select(Dispatch).where(
+            sa.or_(
+                Dispatch.region_id.in_(subtree_ids(actor.region_id)),
+                Dispatch.id.in_(
+                    sa.select(DispatchTarget.dispatch_id).where(DispatchTarget.member_id == actor.id)
+                ),
+            )
+        )
+    else:
+        stmt = sa.select(Dispatch).where(
+            Dispatch.id.in_(sa.select(DispatchTarget.dispatch_id).where(DispatchTarget.member_id == actor.id))
+        )
+    if args.get("open") == "true":
+        stmt = stmt.where(Dispatch.closed_at.is_(None))
+    page = paginate(stmt, Dispatch, args)
+    now = utcnow()
+    for dispatch in page["rows"]:
+        if can(actor, "dispatch.read_region") and in_scope(actor, dispatch.region_id):
+            _annotate(dispatch, now)
+        else:
+            _show(dispatch, next(t for t in dispatch.targets if t.member_id == actor.id))
+    return page
