@@ -59,6 +59,7 @@ def _register_models() -> None:
     from .attendance import models as _at  # noqa: F401
     from .core import audit as _c  # noqa: F401
     from .core import changes as _ch  # noqa: F401
+    from .delivery import models as _dl  # noqa: F401
     from .dispatch import models as _d  # noqa: F401
     from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
@@ -72,6 +73,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts_bp
     from .attendance.routes import bp as attendance_bp
     from .audit.routes import bp as audit_bp
+    from .delivery import service as delivery
+    from .delivery.routes import bp as delivery_bp
+    from .dispatch import service as dispatch
     from .dispatch.routes import bp as dispatch_bp
     from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
@@ -89,9 +93,12 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         attendance_bp,
         dispatch_bp,
+        delivery_bp,
         media_bp,
         sync_bp,
         audit_bp,
         web_bp,
     ):
         app.register_blueprint(bp)
+    # An SMS reply or key press answers an order: delivery hands it to the dispatch domain.
+    delivery.register_responder("dispatch", dispatch.respond_by_reply)

@@ -56,6 +56,19 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created {username}")
 
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+    @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
+    def worker(once, interval):
+        """Deliver notifications (push, SMS, voice) in this process. Run one or several."""
+        from .delivery.service import run_once
+        from .delivery.worker import run_forever
+
+        if once:
+            click.echo(f"delivered steps: {run_once()}")
+            return
+        run_forever(current_app._get_current_object(), interval)  # noqa: SLF001
+
     @app.cli.command("create-county")
     @click.option("--code", required=True)
     @click.option("--name", required=True)

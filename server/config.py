@@ -1,5 +1,6 @@
 """Settings, read from the environment (see README "Configuration")."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -86,6 +87,23 @@ class Config:
     MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "1234")
     MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "gcj02").lower()
     MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© 高德地图 AutoNavi")
+    # Delivery: push first, then SMS, then a voice call (contract "SMS and voice").
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    VOICE_BACKEND = os.environ.get("VOICE_BACKEND", "log")
+    VOICE_GATEWAY_URL = os.environ.get("VOICE_GATEWAY_URL", "")
+    DELIVERY_WEBHOOK_SECRET = os.environ.get("DELIVERY_WEBHOOK_SECRET", "")
+    DELIVERY_SMS_AFTER_S = int(os.environ.get("DELIVERY_SMS_AFTER_S", "60"))
+    DELIVERY_VOICE_AFTER_S = int(os.environ.get("DELIVERY_VOICE_AFTER_S", "180"))
+    # Providers take only approved templates with a registered signature: one text per template,
+    # replaceable per deployment with MESSAGE_TEMPLATES_JSON.
+    MESSAGE_TEMPLATES = {
+        "dispatch": "【应急通】调度：{title}。集合：{muster}。回复1接受，回复2拒绝。",
+        "dispatch_voice": "应急通调度通知。{title}。集合地点：{muster}。接受请按1，拒绝请按2。",
+        **json.loads(os.environ.get("MESSAGE_TEMPLATES_JSON", "{}")),
+    }
+    PUSH_TTL_S = int(os.environ.get("PUSH_TTL_S", "3600"))
+    RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False
 
@@ -108,6 +126,8 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8 * 1024
     ARGON2_PARALLELISM = 1
+    DELIVERY_WEBHOOK_SECRET = "test-webhook-secret"
+    RUN_WORKER_IN_PROCESS = False
 
 
 def config_from_env() -> type[Config]:

@@ -199,6 +199,14 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/attendance/checkins"),
     ("POST", "/api/v1/attendance/checkins/<uuid:checkin_id>/checkout"),
     ("POST", "/api/v1/sync"),
+    # One's own devices, residents' subscriptions, and the gateways' signed webhooks: tests/delivery.
+    ("GET", "/api/v1/push/vapid-public-key"),
+    ("POST", "/api/v1/push/subscriptions"),
+    ("DELETE", "/api/v1/push/subscriptions"),
+    ("POST", "/api/v1/public/push/subscriptions"),
+    ("POST", "/api/v1/delivery/sms/inbound"),
+    ("POST", "/api/v1/delivery/voice/inbound"),
+    ("POST", "/api/v1/delivery/status"),
     # Needs the member on scene first: tests/dispatch.
     ("POST", "/api/v1/dispatches/<uuid:dispatch_id>/ping"),
     ("GET", "/api/v1/sync"),

@@ -34,6 +34,7 @@ _FIELD = frozenset(
         "attendance.checkin",
         "shelters.read",
         "dispatch.read",
+        "push.subscribe",
     }
 )
 # Those who lead people see their region's attendance, not only their own.

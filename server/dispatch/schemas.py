@@ -77,7 +77,7 @@ class TargetSchema(BaseSchema):
     last_location = fields.Function(lambda t: _point(t.last_lat, t.last_lon))
     checkin_overdue = fields.Function(lambda t: getattr(t, "checkin_overdue", False))
     next_checkin_due = fields.Function(lambda t: getattr(t, "next_checkin_due", None))
-    delivery = fields.Function(lambda t: getattr(t, "delivery", []))
+    delivery = fields.Function(lambda t: getattr(t, "delivery", None))
 
 
 class DispatchSchema(BaseSchema):

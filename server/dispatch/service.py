@@ -1,6 +1,7 @@
 """Calling members out and following their answers. Never commits: the caller owns the
 transaction (a REST route, or the sync batch)."""
 
+import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from ..core.changes import emit
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..core.permissions import can
+from ..delivery import service as delivery
 from ..errors import ApiProblem, not_found, validation_problem
 from ..extensions import db
 from ..regions.service import in_scope, require_in_scope, scoped, subtree_ids
@@ -129,8 +131,19 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         )
     db.session.flush()
     db.session.refresh(dispatch)
+    muster = dispatch.muster_point or "见任务详情"
     for target in dispatch.targets:
         _publish(dispatch, target)
+        # Queued with the order, sent by the worker: push, then SMS, then a call.
+        delivery.notify(
+            target.member_id,
+            "dispatch",
+            dispatch.id,
+            f"调度任务：{dispatch.title}",
+            f"集合：{muster}" + (f"；携带：{dispatch.bring}" if dispatch.bring else ""),
+            "dispatch",
+            {"title": dispatch.title[:40], "muster": muster[:40]},
+        )
     record(
         actor,
         "dispatch.create",
@@ -194,7 +207,13 @@ def respond(actor, data: dict, at) -> Dispatch:
         target.eta_minutes = None
         target.status = "pending"
     target.answered_at = at
+    delivery.mark_answered(actor.id, "dispatch", dispatch.id)
     return _changed(actor, dispatch, target, "dispatch.respond", {"response": target.response})
+
+
+def respond_by_reply(member, ref_id: str, answer: str) -> None:
+    """An SMS reply or a key press answered the order (through delivery's signed webhooks)."""
+    respond(member, {"dispatch_id": uuid.UUID(ref_id), "response": answer}, utcnow())
 
 
 def set_status(actor, data: dict, at) -> Dispatch:
@@ -208,6 +227,7 @@ def set_status(actor, data: dict, at) -> Dispatch:
         target.answered_at = max(at, target.answered_at or at)
     target.status = wanted
     target.status_at = at
+    delivery.mark_answered(actor.id, "dispatch", dispatch.id)
     if loc:
         target.last_lat, target.last_lon = loc["lat"], loc["lon"]
     if wanted == "on_scene":
@@ -248,7 +268,9 @@ def _show(dispatch: Dispatch, target: DispatchTarget) -> Dispatch:
 
 def _annotate(dispatch: Dispatch, now) -> None:
     interval = timedelta(minutes=dispatch.checkin_interval_min)
+    deliveries = delivery.deliveries_for("dispatch", dispatch.id)
     for target in dispatch.targets:
+        target.delivery = deliveries.get(target.member_id, {"state": "none", "attempts": []})
         due = target.last_ping_at + interval if target.status == "on_scene" and target.last_ping_at else None
         target.next_checkin_due = due.isoformat() if due else None
         target.checkin_overdue = bool(due and now > due)

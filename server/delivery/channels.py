@@ -1,0 +1,211 @@
+"""The channels a notification can go through. Each is called by the worker only, never inside
+a request. Push follows RFC 8030/8291/8292 through pywebpush; SMS and voice go to a gateway."""
+
+import base64
+import copy
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+from py_vapid import Vapid
+from pywebpush import WebPushException, webpush
+
+log = logging.getLogger(__name__)
+PUSH_TIMEOUT_S = 8
+GATEWAY_TIMEOUT_S = 8
+
+
+# ---- VAPID ------------------------------------------------------------------------------------
+
+
+def _vapid() -> Vapid:
+    cached = current_app.extensions.get("vapid")
+    if cached is not None:
+        return cached
+    raw = current_app.config.get("VAPID_PRIVATE_KEY") or ""
+    if raw.strip().startswith("-----BEGIN"):
+        vapid = Vapid.from_pem(raw.strip().encode())
+    elif raw:
+        vapid = Vapid.from_string(raw)
+    else:
+        # Development: a key made once and kept in instance/ (production refuses to start without).
+        path = Path(current_app.instance_path) / "vapid_private.pem"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = Vapid()
+            fresh.generate_keys()
+            path.write_bytes(fresh.private_pem())
+            path.chmod(0o600)
+        vapid = Vapid.from_pem(path.read_bytes())
+    current_app.extensions["vapid"] = vapid
+    return vapid
+
+
+def vapid_public_key() -> str:
+    point = _vapid().public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(point).decode().rstrip("=")
+
+
+# ---- who may be pushed to ---------------------------------------------------------------------
+
+
+class EndpointRefused(ValueError):
+    pass
+
+
+def check_endpoint(url: str) -> None:
+    """A subscription endpoint must be https on a listed push service (http only for a listed
+    loopback host, for tests), and must not resolve to a private address."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    allowed = current_app.config["PUSH_ALLOWED_HOSTS"]
+    if not host or not any(host == h or host.endswith("." + h) for h in allowed):
+        raise EndpointRefused("push service not allowed")
+    loopback = _is_loopback(host)
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise EndpointRefused("push endpoint must be https")
+    if not loopback:
+        _refuse_private(host)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _refuse_private(host: str) -> None:
+    try:
+        infos = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except OSError:
+        return  # unresolvable now (offline deployment): the send will fail and be retried
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            raise EndpointRefused("push endpoint resolves to a private address")
+
+
+class _NoRedirects(requests.Session):
+    def request(self, method, url, **kw):
+        kw["allow_redirects"] = False
+        return super().request(method, url, **kw)
+
+
+def _session() -> requests.Session:
+    session = current_app.extensions.get("push_session")
+    if session is None:
+        session = current_app.extensions["push_session"] = _NoRedirects()
+    return session
+
+
+# ---- push -------------------------------------------------------------------------------------
+
+
+class PushResult:
+    def __init__(self, ok: bool, gone: bool = False, retry: bool = False, status: int | None = None):
+        self.ok, self.gone, self.retry, self.status = ok, gone, retry, status
+
+
+def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
+    try:
+        check_endpoint(subscription.endpoint)
+    except EndpointRefused:
+        return PushResult(False, gone=True)
+    endpoint = urlsplit(subscription.endpoint)
+    # pywebpush writes "aud" and "exp" into the claims it is given: a fresh dict every time.
+    claims = copy.deepcopy({"sub": current_app.config["VAPID_SUBJECT"]})
+    claims["aud"] = f"{endpoint.scheme}://{endpoint.netloc}"
+    try:
+        resp = webpush(
+            {
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=json.dumps(payload, ensure_ascii=False),
+            vapid_private_key=_vapid(),
+            vapid_claims=claims,
+            content_encoding="aes128gcm",
+            timeout=PUSH_TIMEOUT_S,
+            ttl=ttl,
+            headers={"Urgency": "high", "Topic": topic},
+            requests_session=_session(),
+        )
+    except WebPushException as exc:
+        status = getattr(exc.response, "status_code", None)
+        return PushResult(
+            False, gone=status in (404, 410), retry=status == 429 or (status or 0) >= 500, status=status
+        )
+    except requests.RequestException:
+        return PushResult(False, retry=True)
+    if 300 <= resp.status_code < 400:
+        return PushResult(False, status=resp.status_code)  # a redirect is not followed
+    return PushResult(True, status=resp.status_code)
+
+
+# ---- SMS and voice ----------------------------------------------------------------------------
+
+
+def sign(body: bytes) -> str:
+    secret = current_app.config["DELIVERY_WEBHOOK_SECRET"].encode()
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def signature_ok(body: bytes, header: str | None) -> bool:
+    return bool(current_app.config["DELIVERY_WEBHOOK_SECRET"]) and hmac.compare_digest(
+        sign(body), header or ""
+    )
+
+
+def render(template: str, params: dict) -> str:
+    text = current_app.config["MESSAGE_TEMPLATES"][template]
+    return text.format(**params)
+
+
+def send_sms(message_id: str, to: str, template: str, params: dict) -> bool:
+    return _gateway(
+        "SMS", message_id, {"id": message_id, "to": to, "text": render(template, params)}, template, params
+    )
+
+
+def call_voice(message_id: str, to: str, template: str, params: dict) -> bool:
+    body = {
+        "id": message_id,
+        "to": to,
+        "text": render(template + "_voice", params),
+        "choices": {"1": "accept", "2": "decline"},
+    }
+    return _gateway("VOICE", message_id, body, template, params)
+
+
+def _gateway(kind: str, message_id: str, body: dict, template: str, params: dict) -> bool:
+    backend = current_app.config[f"{kind}_BACKEND"]
+    if backend == "log":
+        # Development: say that a message went, not to whom or what (no personal data in logs).
+        log.info("%s %s via log backend (template %s)", kind.lower(), message_id, template)
+        current_app.extensions.setdefault("sent_log", []).append((kind, body))
+        return True
+    if backend != "http":
+        raise RuntimeError(f"unknown {kind}_BACKEND {backend!r}")
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    try:
+        resp = requests.post(
+            current_app.config[f"{kind}_GATEWAY_URL"],
+            data=raw,
+            headers={"Content-Type": "application/json", "X-Signature": sign(raw)},
+            timeout=GATEWAY_TIMEOUT_S,
+            allow_redirects=False,
+        )
+    except requests.RequestException:
+        return False
+    return 200 <= resp.status_code < 300
