@@ -102,3 +102,4 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     # An SMS reply or key press answers an order: delivery hands it to the dispatch domain.
     delivery.register_responder("dispatch", dispatch.respond_by_reply)
+    delivery.register_sweeper(dispatch.sweep)

@@ -69,6 +69,26 @@ def register_cli(app: Flask) -> None:
             return
         run_forever(current_app._get_current_object(), interval)  # noqa: SLF001
 
+    @app.cli.command("vapid-keys")
+    def vapid_keys():
+        """Make a VAPID key pair for web push: set VAPID_PRIVATE_KEY to the private key."""
+        import base64
+
+        from cryptography.hazmat.primitives import serialization
+        from py_vapid import Vapid
+
+        vapid = Vapid()
+        vapid.generate_keys()
+        raw = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+        point = vapid.public_key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        click.echo("VAPID_PRIVATE_KEY=" + base64.urlsafe_b64encode(raw).decode().rstrip("="))
+        click.echo(
+            "# public key (served at /api/v1/push/vapid-public-key): "
+            + base64.urlsafe_b64encode(point).decode().rstrip("=")
+        )
+
     @app.cli.command("create-county")
     @click.option("--code", required=True)
     @click.option("--name", required=True)

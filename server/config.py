@@ -100,9 +100,13 @@ class Config:
     MESSAGE_TEMPLATES = {
         "dispatch": "【应急通】调度：{title}。集合：{muster}。回复1接受，回复2拒绝。",
         "dispatch_voice": "应急通调度通知。{title}。集合地点：{muster}。接受请按1，拒绝请按2。",
+        "alert": "【应急通】{title}：{detail}",
+        "alert_voice": "应急通提醒。{title}。{detail}。",
         **json.loads(os.environ.get("MESSAGE_TEMPLATES_JSON", "{}")),
     }
     PUSH_TTL_S = int(os.environ.get("PUSH_TTL_S", "3600"))
+    # Members still silent this long after an order: their captain and the desk are told.
+    DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False
@@ -139,6 +143,14 @@ def check_production(cfg) -> None:
     """Refuse to run production with a default or missing secret."""
     if cfg.get("ENV_NAME") != "production":
         return
+    if not cfg.get("VAPID_PRIVATE_KEY"):
+        # Each machine would make its own key, and every subscription would break.
+        raise RuntimeError("VAPID_PRIVATE_KEY must be set in production (flask --app wsgi vapid-keys)")
+    for kind in ("SMS", "VOICE"):
+        if cfg.get(f"{kind}_BACKEND") == "http" and not (
+            cfg.get(f"{kind}_GATEWAY_URL") and cfg.get("DELIVERY_WEBHOOK_SECRET")
+        ):
+            raise RuntimeError(f"{kind}_BACKEND=http needs {kind}_GATEWAY_URL and DELIVERY_WEBHOOK_SECRET")
     for key in ("SECRET_KEY", "JWT_SECRET_KEY"):
         value = cfg.get(key) or ""
         if value == DEFAULT_SECRET or len(value) < 32:

@@ -99,6 +99,7 @@ def test_production_refuses_a_default_or_weak_secret(secret, monkeypatch):
     class Prod(ProductionConfig):
         SECRET_KEY = secret
         JWT_SECRET_KEY = "x" * 40
+        VAPID_PRIVATE_KEY = "a-key"
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(Prod)
@@ -110,6 +111,7 @@ def test_production_never_loads_demo_data(database_url, pwa_dist, make_app):
     class Prod(ProductionConfig):
         SECRET_KEY = "s" * 40
         JWT_SECRET_KEY = "j" * 40
+        VAPID_PRIVATE_KEY = "a-key"
         SQLALCHEMY_DATABASE_URI = database_url
         PWA_DIST = pwa_dist
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from ..core.models import utcnow
 from ..extensions import db
@@ -20,8 +21,28 @@ LEASE = timedelta(seconds=60)
 RESPONDERS: dict = {}
 
 
+# Functions(now) the worker calls each round, so domains can ask for reminders and escalations.
+SWEEPERS: list = []
+
+
 def register_responder(kind: str, fn) -> None:
     RESPONDERS[kind] = fn
+
+
+def register_sweeper(fn) -> None:
+    if fn not in SWEEPERS:
+        SWEEPERS.append(fn)
+
+
+def notify_once(user_id, kind: str, ref_id, title: str, body: str, template: str, params: dict) -> bool:
+    """Like `notify`, but a second call for the same person and thing does nothing."""
+    try:
+        with db.session.begin_nested():
+            notify(user_id, kind, ref_id, title, body, template, params)
+            db.session.flush()
+        return True
+    except IntegrityError:
+        return False
 
 
 def notify(user_id, kind: str, ref_id, title: str, body: str, template: str, params: dict) -> None:
@@ -165,6 +186,13 @@ def attempt(channel: str, state: str, **extra) -> dict:
 
 def run_once(now=None) -> int:
     now = now or utcnow()
+    for sweep in SWEEPERS:
+        try:
+            sweep(now)
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - a failed sweep must not stop deliveries
+            db.session.rollback()
+            log.exception("sweep %s failed", getattr(sweep, "__name__", sweep))
     ids = claim(now)
     for note_id in ids:
         try:

@@ -326,3 +326,57 @@ def list_dispatches(actor, args):
         else:
             _show(dispatch, next(t for t in dispatch.targets if t.member_id == actor.id))
     return page
+
+
+def _leaders(dispatch: Dispatch, members: list[User]) -> set:
+    """Who is told about trouble with an order: the members' captains and whoever sent it."""
+    team_ids = {m.team_id for m in members if m.team_id}
+    captains = set(
+        db.session.scalars(
+            sa.select(User.id).where(
+                User.team_id.in_(team_ids), User.team_role == "captain", User.active.is_(True)
+            )
+        )
+    )
+    return captains | {dispatch.created_by}
+
+
+def sweep(now) -> None:
+    """Run by the delivery worker: tell captains and the desk who is still silent after the
+    escalation time, and who missed an accountability check-in on scene."""
+    from flask import current_app
+
+    silent_before = now - timedelta(seconds=current_app.config["DISPATCH_ESCALATE_S"])
+    open_orders = db.session.scalars(
+        sa.select(Dispatch).where(
+            Dispatch.closed_at.is_(None), Dispatch.created_at >= now - timedelta(days=2)
+        )
+    ).all()
+    for dispatch in open_orders:
+        silent = [t for t in dispatch.targets if t.response == "pending"]
+        if silent and dispatch.created_at <= silent_before:
+            names = "、".join(t.member.display_name for t in silent[:10])
+            for leader in _leaders(dispatch, [t.member for t in silent]):
+                delivery.notify_once(
+                    leader,
+                    "alert",
+                    f"{dispatch.id}:silent",
+                    f"未响应：{dispatch.title}",
+                    f"{len(silent)}人未响应：{names}",
+                    "alert",
+                    {"title": f"{len(silent)}人未响应调度", "detail": names[:40]},
+                )
+        interval = timedelta(minutes=dispatch.checkin_interval_min)
+        for target in dispatch.targets:
+            if target.status == "on_scene" and target.last_ping_at and now > target.last_ping_at + interval:
+                ref = f"{dispatch.id}:missed:{target.member_id}:{int(target.last_ping_at.timestamp())}"
+                for leader in _leaders(dispatch, [target.member]):
+                    delivery.notify_once(
+                        leader,
+                        "alert",
+                        ref[:64],
+                        f"超时未报平安：{target.member.display_name}",
+                        f"{dispatch.title}：现场签到已超时",
+                        "alert",
+                        {"title": "现场人员超时未签到", "detail": target.member.display_name},
+                    )

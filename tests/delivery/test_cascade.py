@@ -63,9 +63,11 @@ def test_no_subscription_means_sms_at_once_then_a_call_and_an_sms_reply_accepts(
 
     # Nothing more before the wait; then a call with "press 1 / press 2".
     assert _run(app, now + timedelta(seconds=60)) == 0
-    assert _run(app, now + timedelta(seconds=181)) == 1
-    call = json.loads(gateway.requests[1]["body"])
-    assert gateway.requests[1]["path"] == "/voice" and call["choices"] == {"1": "accept", "2": "decline"}
+    _run(app, now + timedelta(seconds=181))
+    to_member = [r for r in gateway.requests if json.loads(r["body"])["to"] == phone]
+    assert [r["path"] for r in to_member] == ["/sms", "/voice"]
+    call = json.loads(to_member[1]["body"])
+    assert call["choices"] == {"1": "accept", "2": "decline"} and "按1" in call["text"]
 
     # The member answers by SMS from their registered phone.
     raw, headers = signed(app, {"id": "in-1", "from": phone.removeprefix("+86"), "text": "1"})
@@ -73,7 +75,8 @@ def test_no_subscription_means_sms_at_once_then_a_call_and_an_sms_reply_accepts(
     assert resp.status_code == 200 and resp.json["answer"] == "accept"
     line = _line(auth, order, "member1", ids)
     assert line["response"] == "accepted" and line["delivery"]["state"] == "answered"
-    assert _run(app, now + timedelta(hours=1)) == 0
+    _run(app, now + timedelta(hours=1))
+    assert len([r for r in gateway.requests if json.loads(r["body"])["to"] == phone]) == 2  # nothing more
 
 
 def test_a_forged_or_unsigned_webhook_changes_nothing(app, auth, ids):
@@ -220,3 +223,53 @@ def test_two_workers_at_once_never_send_one_notification_twice(app, auth, ids, g
     assert sum(counts) == 12
     sent_to = [json.loads(r["body"])["to"] for r in gateway.requests]
     assert len(sent_to) == len(set(sent_to)) == 12
+
+
+def test_silent_members_are_reported_to_their_captain_and_the_desk_after_the_wait(app, auth, ids, gateway):
+    order = _dispatch(auth, ids, "member9", "member10")
+    auth("member9").post(f"/api/v1/dispatches/{order['id']}/respond", json={"response": "accept"})
+    later = utcnow() + timedelta(seconds=app.config["DISPATCH_ESCALATE_S"] + 1)
+    _run(app, later)
+    _run(app, later)  # a second round tells nobody twice
+    with app.app_context():
+        from server.delivery.models import Notification
+
+        alerts = db.session.scalars(sa.select(Notification).where(Notification.kind == "alert")).all()
+        told = {str(a.user_id) for a in alerts}
+        assert told == {ids["users"]["captain1"], ids["users"]["town1"]}
+        assert all("1人未响应" in a.body for a in alerts)
+        db.session.remove()
+
+
+def test_production_refuses_to_start_without_a_vapid_key():
+    import pytest
+
+    from server import create_app
+    from server.config import ProductionConfig
+
+    class Prod(ProductionConfig):
+        SECRET_KEY = "s" * 40
+        JWT_SECRET_KEY = "j" * 40
+        VAPID_PRIVATE_KEY = ""
+
+    with pytest.raises(RuntimeError, match="VAPID_PRIVATE_KEY"):
+        create_app(Prod)
+
+
+def test_a_missed_checkin_on_scene_alerts_the_captain_and_the_desk_once(app, auth, ids):
+    order = _dispatch(auth, ids, "member11")
+    auth("member11").post(f"/api/v1/dispatches/{order['id']}/status", json={"status": "on_scene"})
+    later = utcnow() + timedelta(minutes=31)
+    _run(app, later)
+    _run(app, later + timedelta(minutes=1))
+    with app.app_context():
+        from server.delivery.models import Notification
+
+        alerts = db.session.scalars(
+            sa.select(Notification).where(
+                Notification.kind == "alert", Notification.ref_id.contains(":missed:")
+            )
+        ).all()
+        assert {str(a.user_id) for a in alerts} == {ids["users"]["captain1"], ids["users"]["town1"]}
+        assert len(alerts) == 2
+        db.session.remove()
