@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BATCH = 500
@@ -32,7 +33,7 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _call(base, path, body=None, token=None, method="POST"):
+def _call(base, path, body=None, token=None, method="POST"):  # noqa: PLR0913
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -58,7 +59,7 @@ def _op():
     }
 
 
-def _serve(url: str):
+def _serve(url: str, extra_env: dict | None = None):
     port = _port()
     env = {
         **os.environ,
@@ -67,6 +68,7 @@ def _serve(url: str):
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        **(extra_env or {}),
     }
     for args in (["db", "upgrade"], ["demo-data"]):
         subprocess.run(
@@ -118,15 +120,36 @@ def bench_sync(label: str, url: str) -> None:
         proc.wait(10)
 
 
+def bench_delivery(label: str, url: str) -> None:
+    import push
+
+    proc_push, push_url, counter = push.start_push_service()
+    proc, base = _serve(url, {"PUSH_ALLOWED_HOSTS": "127.0.0.1", "DELIVERY_SMS_AFTER_S": "3600"})
+    try:
+        p50, p95 = push.latency(_call, base, push_url, counter)
+        print(
+            f"push {label:10s} dispatch-to-push latency over 20 orders: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+        )
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    sent, elapsed = push.fanout(url, push_url, counter)
+    print(f"push {label:10s} fan-out: {sent} pushes in {elapsed:.1f} s = {sent / elapsed:.0f} pushes/s")
+    proc_push.terminate()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bench_sync("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
+        bench_delivery("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
     admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     name = f"emergency_bench_{os.getpid()}"
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
-        bench_sync("PostgreSQL", admin.url.set(database=name).render_as_string(hide_password=False))
+        pg_url = admin.url.set(database=name).render_as_string(hide_password=False)
+        bench_sync("PostgreSQL", pg_url)
+        bench_delivery("PostgreSQL", pg_url)
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -105,6 +105,9 @@ class Config:
         **json.loads(os.environ.get("MESSAGE_TEMPLATES_JSON", "{}")),
     }
     PUSH_TTL_S = int(os.environ.get("PUSH_TTL_S", "3600"))
+    PUSH_PROXY = os.environ.get("PUSH_PROXY", "")
+    DELIVERY_CONCURRENCY = int(os.environ.get("DELIVERY_CONCURRENCY", "16"))
+    DELIVERY_BATCH = int(os.environ.get("DELIVERY_BATCH", "500"))
     # Members still silent this long after an order: their captain and the desk are told.
     DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)

@@ -9,14 +9,18 @@ import ipaddress
 import json
 import logging
 import socket
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher, WebPushException
 
 log = logging.getLogger(__name__)
 PUSH_TIMEOUT_S = 8
@@ -47,6 +51,30 @@ def _vapid() -> Vapid:
         vapid = Vapid.from_pem(path.read_bytes())
     current_app.extensions["vapid"] = vapid
     return vapid
+
+
+_VAPID_LOCK = threading.Lock()
+VAPID_JWT_LIFETIME_S = 12 * 3600
+
+
+def _vapid_headers(audience: str) -> dict:
+    """The VAPID Authorization header for one push service origin, signed once and reused
+    until an hour before it expires (RFC 8292 allows up to 24 h): signing every message would
+    cost more than encrypting it. Fresh claims per origin: pywebpush's own path mutates them."""
+    cache = current_app.extensions.setdefault("vapid_headers", {})
+    now = time.time()
+    with _VAPID_LOCK:
+        hit = cache.get(audience)
+        if hit and hit[0] > now + 3600:
+            return hit[1]
+        claims = {
+            "sub": current_app.config["VAPID_SUBJECT"],
+            "aud": audience,
+            "exp": int(now + VAPID_JWT_LIFETIME_S),
+        }
+        headers = _vapid().sign(copy.deepcopy(claims))
+        cache[audience] = (claims["exp"], headers)
+        return headers
 
 
 def vapid_public_key() -> str:
@@ -96,16 +124,32 @@ def _refuse_private(host: str) -> None:
             raise EndpointRefused("push endpoint resolves to a private address")
 
 
-class _NoRedirects(requests.Session):
-    def request(self, method, url, **kw):
-        kw["allow_redirects"] = False
-        return super().request(method, url, **kw)
+class _PushHttp:
+    """What pywebpush needs of a session (`post`), on urllib3 directly: requests costs more
+    per message than the encryption does. One pool shared by the sending threads; no redirect
+    is followed; proxies only if PUSH_PROXY names one."""
+
+    def __init__(self, size: int, proxy: str | None):
+        kw = {"maxsize": size, "block": False, "retries": False}
+        self.pool = urllib3.ProxyManager(proxy, **kw) if proxy else urllib3.PoolManager(**kw)
+
+    def post(self, url, data=None, headers=None, timeout=None, **_):
+        resp = self.pool.request("POST", url, body=data, headers=headers, timeout=timeout, redirect=False)
+        return SimpleNamespace(
+            status_code=resp.status,
+            text=resp.data.decode("utf-8", "replace"),
+            headers=dict(resp.headers),
+            content=resp.data,
+        )
 
 
-def _session() -> requests.Session:
-    session = current_app.extensions.get("push_session")
+def _session() -> _PushHttp:
+    session = current_app.extensions.get("push_http")
     if session is None:
-        session = current_app.extensions["push_session"] = _NoRedirects()
+        session = _PushHttp(
+            current_app.config.get("DELIVERY_CONCURRENCY", 16), current_app.config.get("PUSH_PROXY")
+        )
+        current_app.extensions["push_http"] = session
     return session
 
 
@@ -123,30 +167,32 @@ def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
     except EndpointRefused:
         return PushResult(False, gone=True)
     endpoint = urlsplit(subscription.endpoint)
-    # pywebpush writes "aud" and "exp" into the claims it is given: a fresh dict every time.
-    claims = copy.deepcopy({"sub": current_app.config["VAPID_SUBJECT"]})
-    claims["aud"] = f"{endpoint.scheme}://{endpoint.netloc}"
     try:
-        resp = webpush(
+        resp = WebPusher(
             {
                 "endpoint": subscription.endpoint,
                 "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
             },
+            requests_session=_session(),
+        ).send(
             data=json.dumps(payload, ensure_ascii=False),
-            vapid_private_key=_vapid(),
-            vapid_claims=claims,
+            headers={
+                **_vapid_headers(f"{endpoint.scheme}://{endpoint.netloc}"),
+                "Urgency": "high",
+                "Topic": topic,
+            },
+            ttl=ttl,
             content_encoding="aes128gcm",
             timeout=PUSH_TIMEOUT_S,
-            ttl=ttl,
-            headers={"Urgency": "high", "Topic": topic},
-            requests_session=_session(),
         )
+        if resp.status_code >= 400:
+            raise WebPushException("push refused", response=resp)
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
         return PushResult(
             False, gone=status in (404, 410), retry=status == 429 or (status or 0) >= 500, status=status
         )
-    except requests.RequestException:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
         return PushResult(False, retry=True)
     if 300 <= resp.status_code < 400:
         return PushResult(False, status=resp.status_code)  # a redirect is not followed

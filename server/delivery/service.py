@@ -2,13 +2,17 @@
 a working subscription, SMS when push is not accepted or not answered in time, then a call."""
 
 import logging
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..core.models import utcnow
 from ..extensions import db
@@ -23,6 +27,11 @@ RESPONDERS: dict = {}
 
 # Functions(now) the worker calls each round, so domains can ask for reminders and escalations.
 SWEEPERS: list = []
+
+
+# Set when this process commits new notifications, so its worker thread sends at once instead
+# of at its next poll.
+WAKE = threading.Event()
 
 
 def register_responder(kind: str, fn) -> None:
@@ -47,6 +56,7 @@ def notify_once(user_id, kind: str, ref_id, title: str, body: str, template: str
 
 def notify(user_id, kind: str, ref_id, title: str, body: str, template: str, params: dict) -> None:
     """Queue one person's delivery in the caller's transaction: it commits with the order."""
+    db.session.info["wake_worker"] = True
     db.session.add(
         Notification(
             id=uuid.uuid4(),
@@ -112,71 +122,121 @@ def claim(now, limit: int = 100) -> list[uuid.UUID]:
     return ids
 
 
-def step(note_id, now) -> None:
-    """Move one notification one step along the cascade. Nothing is held while sending: read,
-    end the transaction (SQLite's write lock, PostgreSQL's row locks), send, then record."""
+def _load(ids) -> list[SimpleNamespace]:
+    """What the sends need, read in one go, as plain values: nothing is held while sending."""
     from ..accounts.models import User
 
-    note = db.session.get(Notification, note_id)
-    if note is None or note.state in ("answered", "failed"):
-        db.session.rollback()
-        return
-    user = db.session.get(User, note.user_id)
-    job = SimpleNamespace(
-        id=str(note.id),
-        state=note.state,
-        kind=note.kind,
-        ref_id=note.ref_id,
-        title=note.title,
-        body=note.body,
-        template=note.template,
-        params=dict(note.params),
-        phone=user.phone,
-    )
-    subs = [
-        SimpleNamespace(id=s.id, endpoint=s.endpoint, p256dh=s.p256dh, auth=s.auth)
-        for s in db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == user.id))
+    rows = db.session.execute(
+        sa.select(Notification, User.phone)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.id.in_(ids), Notification.state.not_in(("answered", "failed")))
+    ).all()
+    subs: dict = {}
+    for sub in db.session.scalars(
+        sa.select(PushSubscription).where(PushSubscription.user_id.in_({n.user_id for n, _ in rows}))
+    ):
+        subs.setdefault(sub.user_id, []).append(
+            SimpleNamespace(id=sub.id, endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth)
+        )
+    return [
+        SimpleNamespace(
+            id=n.id,
+            state=n.state,
+            kind=n.kind,
+            ref_id=n.ref_id,
+            title=n.title,
+            body=n.body,
+            template=n.template,
+            params=dict(n.params),
+            phone=phone,
+            subs=subs.get(n.user_id, []),
+        )
+        for n, phone in rows
     ]
-    db.session.rollback()
 
-    cfg = current_app.config
+
+def _send(job, now, cfg) -> SimpleNamespace:
+    """One step of one person's cascade, talking only to the outside world."""
     attempts, push_results, state, next_at = [], [], job.state, now
-    if job.state == "queued" and subs:
+    if job.state == "queued" and job.subs:
         payload = {"type": job.kind, "id": job.ref_id, "title": job.title, "body": job.body}
-        for sub in subs:
-            result = channels.send_push(
-                sub, payload, topic=f"{job.kind}-{job.ref_id[:20]}", ttl=cfg["PUSH_TTL_S"]
-            )
+        for sub in job.subs:
+            topic = f"{job.kind}-{job.ref_id[:20]}"
+            result = channels.send_push(sub, payload, topic=topic, ttl=cfg["PUSH_TTL_S"])
             push_results.append((sub.id, result))
             attempts.append(attempt("push", "accepted" if result.ok else "refused", status=result.status))
         if any(r.ok for _, r in push_results):
             state, next_at = "pushed", now + timedelta(seconds=cfg["DELIVERY_SMS_AFTER_S"])
     if (job.state == "queued" and state == "queued") or job.state == "pushed":
         # No working subscription, push refused, or pushed and not answered in time: SMS.
-        ok = bool(job.phone) and channels.send_sms(job.id, job.phone, job.template, job.params)
+        ok = bool(job.phone) and channels.send_sms(str(job.id), job.phone, job.template, job.params)
         attempts.append(attempt("sms", "sent" if ok else "failed"))
         state = "sms_sent"
         next_at = now + timedelta(seconds=cfg["DELIVERY_VOICE_AFTER_S"]) if ok else now
     elif job.state == "sms_sent":
-        ok = bool(job.phone) and channels.call_voice(job.id + "-v", job.phone, job.template, job.params)
+        ok = bool(job.phone) and channels.call_voice(f"{job.id}-v", job.phone, job.template, job.params)
         attempts.append(attempt("voice", "called" if ok else "failed"))
         state = "called" if ok else "failed"
+    return SimpleNamespace(
+        id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results
+    )
 
-    note = db.session.get(Notification, note_id)
-    if note.state != "answered":  # an answer that came while we were sending wins
-        note.state, note.next_at = state, next_at
-    note.attempts = [*note.attempts, *attempts]
-    note.lease_until = None
-    for sub_id, result in push_results:
-        sub = db.session.get(PushSubscription, sub_id)
-        if sub is None:
-            continue
-        if result.ok:
-            sub.last_success_at, sub.failures = utcnow(), 0
-        elif result.gone:
-            db.session.delete(sub)  # 404/410: the browser dropped it
-        else:
-            sub.failures += 1
+
+def _record(outcomes) -> None:
+    """Write what the sends did, in one transaction with one statement per kind of change."""
+    if not outcomes:
+        db.session.commit()
+        return
+    table = Notification.__table__
+    current = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(table.c.id, table.c.state, table.c.attempts).where(
+                table.c.id.in_([o.id for o in outcomes])
+            )
+        )
+    }
+    rows = []
+    for out in outcomes:
+        now_row = current[out.id]
+        answered = now_row.state == "answered"  # an answer that came while we were sending wins
+        rows.append(
+            {
+                "_id": out.id,
+                "state": now_row.state if answered else out.state,
+                "next_at": out.next_at,
+                "attempts": [*now_row.attempts, *out.attempts],
+            }
+        )
+    db.session.execute(
+        table.update()
+        .where(table.c.id == sa.bindparam("_id"))
+        .values(
+            state=sa.bindparam("state"),
+            next_at=sa.bindparam("next_at"),
+            attempts=sa.bindparam("attempts"),
+            lease_until=None,
+        ),
+        rows,
+    )
+    results = [(sub_id, r) for out in outcomes for sub_id, r in out.push_results]
+    gone = [sub_id for sub_id, r in results if r.gone]
+    if gone:
+        db.session.execute(sa.delete(PushSubscription).where(PushSubscription.id.in_(gone)))  # 404/410
+    ok = [sub_id for sub_id, r in results if r.ok]
+    if ok:
+        db.session.execute(
+            sa.update(PushSubscription)
+            .where(PushSubscription.id.in_(ok))
+            .values(last_success_at=utcnow(), failures=0)
+        )
+    failed = [sub_id for sub_id, r in results if not r.ok and not r.gone]
+    if failed:
+        db.session.execute(
+            sa.update(PushSubscription)
+            .where(PushSubscription.id.in_(failed))
+            .values(failures=PushSubscription.failures + 1)
+        )
     db.session.commit()
 
 
@@ -193,13 +253,26 @@ def run_once(now=None) -> int:
         except Exception:  # noqa: BLE001 - a failed sweep must not stop deliveries
             db.session.rollback()
             log.exception("sweep %s failed", getattr(sweep, "__name__", sweep))
-    ids = claim(now)
-    for note_id in ids:
-        try:
-            step(note_id, now)
-        except Exception:  # noqa: BLE001 - one bad send must not stop the others; the lease retries it
-            db.session.rollback()
-            log.exception("delivery step failed for %s", note_id)
+    ids = claim(now, limit=current_app.config["DELIVERY_BATCH"])
+    if not ids:
+        return 0
+    jobs = _load(ids)
+    db.session.rollback()  # end the read: SQLite's write lock, PostgreSQL's snapshot
+    cfg = current_app.config
+    app = current_app._get_current_object()  # noqa: SLF001 - werkzeug's documented way
+
+    def work(job):
+        with app.app_context():
+            try:
+                return _send(job, now, cfg)
+            except Exception:  # noqa: BLE001 - one bad send must not stop the others
+                log.exception("delivery send failed for %s", job.id)
+                return None  # its lease runs out and the next round tries again
+
+    # Sends wait on the network: many at once; the database is touched before and after only.
+    with ThreadPoolExecutor(max_workers=min(len(jobs), cfg["DELIVERY_CONCURRENCY"]) or 1) as pool:
+        outcomes = [o for o in pool.map(work, jobs) if o is not None]
+    _record(outcomes)
     return len(ids)
 
 
@@ -237,3 +310,9 @@ def answer_from(sender_phone: str, text: str) -> str | None:
     mark_answered(user.id, note.kind, note.ref_id)
     db.session.commit()
     return answer
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session):
+    if session.info.pop("wake_worker", False):
+        WAKE.set()

@@ -5,7 +5,7 @@ import logging
 import threading
 
 from ..extensions import db
-from .service import run_once
+from .service import WAKE, run_once
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +21,10 @@ def run_forever(app, interval: float = 1.0, stop: threading.Event | None = None)
                 busy = 0
             finally:
                 db.session.remove()
-        if not busy:
-            stop.wait(interval)
+        if not busy and not stop.is_set():
+            # Sleep until this process commits something to send, or the next poll.
+            WAKE.wait(interval)
+            WAKE.clear()
 
 
 def start_thread(app) -> threading.Thread:

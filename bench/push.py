@@ -1,0 +1,181 @@
+"""Delivery figures: dispatch-to-push latency through gunicorn's in-process worker, and pushes/s
+for a 10,000-subscription fan-out through the worker's thread pool. A push service stand-in runs
+on loopback in its own process and answers 201."""
+
+import base64
+import multiprocessing
+import os
+import statistics
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def browser_keys() -> dict:
+    private = ec.generate_private_key(ec.SECP256R1())
+    point = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {"p256dh": b64(point), "auth": b64(os.urandom(16))}
+
+
+def _serve(port_queue, counter):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with counter.get_lock():
+                counter.value += 1
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 512
+
+    server = Server(("127.0.0.1", 0), Handler)
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def start_push_service():
+    counter = multiprocessing.Value("i", 0)
+    ports = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_serve, args=(ports, counter), daemon=True)
+    proc.start()
+    return proc, f"http://127.0.0.1:{ports.get(timeout=10)}", counter
+
+
+def latency(call, base, push_url, counter, rounds=20):
+    """Dispatch orders one after another to a member with a push subscription; time until the
+    push service receives each push."""
+    keys = browser_keys()
+    member = call(base, "/api/v1/auth/login", {"username": "member1", "password": "demo12345"})
+    call(
+        base,
+        "/api/v1/push/subscriptions",
+        {"endpoint": f"{push_url}/p/{uuid.uuid4()}", "keys": keys},
+        member["access_token"],
+    )
+    desk = call(base, "/api/v1/auth/login", {"username": "town1", "password": "demo12345"})["access_token"]
+    samples = []
+    for i in range(rounds):
+        before = counter.value
+        start = time.perf_counter()
+        call(
+            base,
+            "/api/v1/dispatches",
+            {
+                "title": f"演练 {i}",
+                "location": {"lat": 25.05, "lon": 116.42},
+                "member_ids": [member["user"]["id"]],
+            },
+            desk,
+        )
+        while counter.value == before:
+            if time.perf_counter() - start > 10:
+                raise SystemExit("no push within 10 s")
+            time.sleep(0.002)
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95
+
+
+def fanout(database_url: str, push_url: str, counter, n=10_000):
+    """n people, each with a subscription and a queued notification; the worker sends them all."""
+    import sqlalchemy as sa
+
+    from server import create_app
+    from server.accounts.models import User
+    from server.config import Config
+    from server.core.models import utcnow
+    from server.delivery import service
+    from server.delivery.models import Notification, PushSubscription
+    from server.extensions import db
+    from server.regions.models import Region
+
+    class Cfg(Config):
+        SQLALCHEMY_DATABASE_URI = database_url
+        PUSH_ALLOWED_HOSTS = ["127.0.0.1"]
+        RATELIMIT_ENABLED = False
+        DELIVERY_SMS_AFTER_S = 3600
+
+    app = create_app(Cfg)
+    keys = browser_keys()
+    with app.app_context():
+        region = db.session.scalar(sa.select(Region.id).where(Region.level == "township"))
+        now = utcnow()
+        users = [
+            {
+                "id": uuid.uuid4(),
+                "username": f"bench{i}_{uuid.uuid4().hex[:6]}",
+                "display_name": "压测",
+                "role": "member",
+                "region_id": region,
+                "password_hash": "x",
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(n)
+        ]
+        db.session.execute(User.__table__.insert(), users)
+        db.session.execute(
+            PushSubscription.__table__.insert(),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "user_id": u["id"],
+                    "endpoint": f"{push_url}/p/{u['id']}",
+                    "p256dh": keys["p256dh"],
+                    "auth": keys["auth"],
+                    "failures": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for u in users
+            ],
+        )
+        ref = str(uuid.uuid4())
+        db.session.execute(
+            Notification.__table__.insert(),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "user_id": u["id"],
+                    "kind": "warning",
+                    "ref_id": ref,
+                    "title": "台风红色预警",
+                    "body": "请立即转移",
+                    "template": "alert",
+                    "params": {"title": "台风", "detail": "转移"},
+                    "state": "queued",
+                    "next_at": now,
+                    "attempts": [],
+                    "created_at": now,
+                }
+                for u in users
+            ],
+        )
+        db.session.commit()
+        before = counter.value
+        start = time.perf_counter()
+        while service.run_once(utcnow()):
+            pass
+        elapsed = time.perf_counter() - start
+        sent = counter.value - before
+        db.session.remove()
+    return sent, elapsed
