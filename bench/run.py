@@ -133,8 +133,12 @@ def bench_delivery(label: str, url: str) -> None:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(10)
-    sent, elapsed = push.fanout(url, push_url, counter)
-    print(f"push {label:10s} fan-out: {sent} pushes in {elapsed:.1f} s = {sent / elapsed:.0f} pushes/s")
+    for workers in (1, 2):
+        sent, elapsed = push.fanout(url, push_url, counter, workers=workers)
+        print(
+            f"push {label:10s} fan-out, {workers} worker process(es): {sent} pushes in {elapsed:.1f} s"
+            f" = {sent / elapsed:.0f} pushes/s"
+        )
     proc_push.terminate()
 
 
