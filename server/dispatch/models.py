@@ -8,19 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Timestamps, UTCDateTime, UUIDPk
 from ..extensions import db
+from ..reports.models import CATEGORIES
 
-INCIDENT_KINDS = (
-    "flood",
-    "geological",
-    "forest_fire",
-    "earthquake",
-    "epidemic",
-    "road_traffic",
-    "production_safety",
-    "hazmat_transport",
-    "tunnel",
-    "other",
-)
+# The hazard kinds, and the two the source wrote playbooks for (危化品道路运输, 公路隧道).
+INCIDENT_KINDS = (*(c for c in CATEGORIES if c != "other"), "hazmat_transport", "tunnel", "other")
 # A member's order moves only forward along this line (declined stands beside "accepted").
 PROGRESS = ("pending", "accepted", "en_route", "on_scene", "completed")
 RESPONSES = ("pending", "accepted", "declined")
