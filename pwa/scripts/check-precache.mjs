@@ -43,6 +43,18 @@ if (!/\\\/api/.test(sw)) fail("sw.js has no /api/ denylist entry");
 // The outbox must flush from the worker on Background Sync (tag shared with src/data/flush.ts).
 if (!sw.includes("yjt-outbox")) fail("sw.js has no Background Sync handler for the outbox (tag yjt-outbox)");
 
+// The map picker opens offline: Leaflet's chunk and its CSS are precached like the shell, but the
+// shell's own script does not carry Leaflet (it loads only when the picker opens).
+const assetText = (u) => readFileSync(join(dist, u), "utf8");
+const assets = [...urls].filter((u) => u.startsWith("assets/") && existsSync(join(dist, u)));
+if (!assets.some((u) => u.endsWith(".css") && assetText(u).includes(".leaflet-container"))) fail("no precached stylesheet has Leaflet's CSS (.leaflet-container)");
+if (!assets.some((u) => u.endsWith(".js") && assetText(u).includes("leaflet-container"))) fail("no precached script has Leaflet");
+const entry = /<script[^>]+src="\/?(assets\/[^"]+\.js)"/.exec(existsSync(join(dist, "index.html")) ? readFileSync(join(dist, "index.html"), "utf8") : "");
+if (!entry) fail("index.html has no entry script under assets/");
+else if (existsSync(join(dist, entry[1])) && assetText(entry[1]).includes("leaflet-container")) fail(`${entry[1]} (the shell) bundles Leaflet: it must be a lazy import`);
+// Tiles seen once are kept for offline use, in a bounded runtime cache.
+if (!sw.includes("yjt-map-tiles")) fail("sw.js has no runtime cache for map tiles (yjt-map-tiles)");
+
 const manifestPath = join(dist, "manifest.webmanifest");
 if (existsSync(manifestPath)) {
   const m = JSON.parse(readFileSync(manifestPath, "utf8"));

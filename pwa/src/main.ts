@@ -18,6 +18,7 @@ import { renderOutbox } from "./features/outbox/outbox";
 import { renderPublicCheckin, shelterCodeFromPath } from "./features/shelter/public-checkin";
 import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
 import { startServiceWorker } from "./sw-bridge/prompt";
+import { prefetchMapSettings } from "./shared/picker";
 
 const root = document.getElementById("app")!;
 const main = h("main", { id: "main", class: "content" });
@@ -47,7 +48,10 @@ function signedIn(u: User, at?: string, focus = true): void {
   user = u;
   cachedAt = at;
   route(currentPath(), focus);
-  if (!at) void requestFlush();
+  if (!at) {
+    void requestFlush();
+    prefetchMapSettings(u.region_id);
+  }
 }
 
 /** The screen for a path; every screen but the shelter poster's needs a signed-in user. */
@@ -90,6 +94,8 @@ async function confirmSession(hadCache: boolean): Promise<void> {
     // Re-draw home (to drop "shown offline"); never a form the user may be typing in.
     if (!hadCache || wasOnHome) route(currentPath(), !hadCache);
     void requestFlush();
+    // The map picker must open offline later: its tile settings and region centre, kept now.
+    prefetchMapSettings(fresh.region_id);
   } catch (err) {
     if (hadCache && user && err instanceof ApiError && err.status === 401) sessionOver();
     // No answer with a cached user: stay where we are, that is the offline promise.

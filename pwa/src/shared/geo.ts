@@ -10,6 +10,8 @@ export interface Fix {
   /** When the fix was taken (ISO); manual points have none. */
   at?: string;
   manual?: boolean;
+  /** A manual point placed with the map picker rather than typed in. */
+  picked?: boolean;
 }
 
 export type GeoFailure = "denied" | "unavailable" | "timeout" | "unsupported";
@@ -54,6 +56,7 @@ export function failureText(reason: GeoFailure): string {
 export function fixText(fix: Fix): string {
   const lat = fix.lat.toFixed(5);
   const lon = fix.lon.toFixed(5);
+  if (fix.picked) return t("geo.pickedFix", { lat, lon });
   if (fix.manual || fix.accuracy === undefined) return t("geo.manualFix", { lat, lon });
   return t("geo.fix", { lat, lon, acc: fix.accuracy });
 }

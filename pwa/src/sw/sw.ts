@@ -3,6 +3,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { installSync } from "./sync";
+import { installTileCache } from "./tiles";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -14,6 +15,9 @@ cleanupOutdatedCaches();
 // monitor expecting 200/503 must see the real server (or a real network error) instead.
 const NAVIGATION_DENYLIST = [/^\/api(?:\/|$)/, /^\/healthz(?:[/?]|$)/];
 registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: NAVIGATION_DENYLIST }));
+
+// Map tiles for the point picker, kept so a place seen once still has a background offline.
+installTileCache();
 
 // The outbox flushes from here on Background Sync, with the app open or not.
 installSync();

@@ -1,5 +1,5 @@
-// "Report a hazard": choices over typing, the camera one tap away, GPS filled in (or a point typed
-// in when there is none), and a draft saved to the phone as the user goes, so a phone call or a
+// "Report a hazard": choices over typing, the camera one tap away, GPS filled in (or, when there is
+// none, a point picked on the map or typed in), and a draft saved to the phone as the user goes, so a phone call or a
 // killed app loses nothing. Submitting puts a report.create op in the outbox: it is "saved" at once.
 import { h } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
@@ -12,6 +12,8 @@ import { deleteBlob, enqueue, getBlob, getOp, requeue, saveBlob } from "../../da
 import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import { requestFlush } from "../../data/flush";
 import { shrinkPhoto } from "./photo";
+import { cachedMe } from "../auth/session";
+import { pickOnMap } from "../../shared/picker";
 
 export const CATEGORIES = ["flood", "geological", "forest_fire", "earthquake", "epidemic", "road_traffic", "production_safety", "other"] as const;
 export const SEVERITIES = ["red", "orange", "yellow", "blue"] as const;
@@ -160,7 +162,7 @@ export function renderReport(fixOpId?: string): HTMLElement {
   });
   const addPhoto = h("label", { for: "report-photo", class: "btn btn-secondary btn-block photo-add" }, t("report.addPhoto"));
 
-  // Location: GPS first; when it fails, the point typed in (or the last good fix).
+  // Location: GPS first; when it fails, a point picked on the map, typed in, or the last good fix.
   const locText = h("p", { class: "loc-text", id: "report-location", "aria-live": "polite" });
   const retryGps = h("button", { type: "button", class: "btn btn-secondary", onclick: () => void findMe() }, t("geo.retry"));
   const latIn = h("input", { id: "report-lat", type: "text", inputmode: "decimal", autocomplete: "off" });
@@ -184,6 +186,42 @@ export function renderReport(fixOpId?: string): HTMLElement {
     locText.textContent = fix ? fixText(fix) : "";
     scheduleSave();
   };
+  // Bumped by each point the user chose; a GPS answer that arrives after one must not replace it.
+  let choices = 0;
+  const choose = (fix: Fix) => {
+    choices += 1;
+    setLocation(fix);
+  };
+
+  // The map picker (Leaflet) loads only when asked for, so the form itself stays light.
+  const pickButton = h("button", { type: "button", class: "btn btn-secondary btn-block", onclick: () => void openPicker() }, t("map.open"));
+  const pickIdle = () => {
+    pickButton.disabled = false;
+    pickButton.textContent = t("map.open");
+  };
+  async function openPicker(): Promise<void> {
+    if (pickButton.disabled) return;
+    pickButton.disabled = true;
+    pickButton.textContent = t("map.opening");
+    try {
+      const result = await pickOnMap({ current: draft.location, user: cachedMe()?.user, opener: pickButton, onOpen: pickIdle });
+      if (result.kind === "point") {
+        choose({ lat: result.lat, lon: result.lon, manual: true, picked: true });
+        latIn.value = String(result.lat);
+        lonIn.value = String(result.lon);
+        manualError.textContent = "";
+        manual.open = false;
+      } else if (result.kind === "manual") {
+        manual.open = true;
+        latIn.focus();
+      }
+    } catch {
+      manualError.textContent = t("map.openFailed"); // the typed entry is the way left
+      manual.open = true;
+    } finally {
+      pickIdle();
+    }
+  }
   const useManual = () => {
     const lat = Number(latIn.value.trim().replace("，", "."));
     const lon = Number(lonIn.value.trim().replace("，", "."));
@@ -192,13 +230,16 @@ export function renderReport(fixOpId?: string): HTMLElement {
       return;
     }
     manualError.textContent = "";
-    setLocation({ lat, lon, manual: true });
+    choose({ lat, lon, manual: true });
     manual.open = false;
   };
   async function findMe(): Promise<void> {
     locText.textContent = t("geo.locating");
+    const before = choices;
     try {
-      setLocation(await locate());
+      const fix = await locate();
+      if (choices === before) setLocation(fix);
+      else if (draft.location) locText.textContent = fixText(draft.location);
     } catch (err) {
       const reason = failureText(err instanceof GeoError ? err.reason : "unavailable");
       if (draft.location) locText.textContent = fixText(draft.location);
@@ -209,7 +250,7 @@ export function renderReport(fixOpId?: string): HTMLElement {
         useLast.hidden = false;
         useLast.textContent = t("report.useLast", { time: formatDateTime(last.at ?? Date.now()) });
         useLast.onclick = () => {
-          setLocation({ ...last, manual: true });
+          choose({ ...last, manual: true });
           manual.open = false;
         };
       }
@@ -310,7 +351,7 @@ export function renderReport(fixOpId?: string): HTMLElement {
       severity.el,
       h("div", { class: "field" }, h("label", { for: "report-people" }, t("report.people")), stepper),
       h("div", { class: "field" }, h("span", { class: "field-label" }, t("report.photos")), photoList, fileInput, addPhoto, photoStatus),
-      h("div", { class: "field" }, h("span", { class: "field-label" }, t("report.location")), locText, retryGps, manual),
+      h("div", { class: "field" }, h("span", { class: "field-label" }, t("report.location")), locText, retryGps, pickButton, manual),
       errorBox,
       clear,
     ),
