@@ -68,7 +68,7 @@ def index():
 def static_or_shell(path: str):
     dist = current_app.config["PWA_DIST"]
     target = (dist / path).resolve()
-    if path.startswith("api/") or not str(target).startswith(str(dist.resolve())):
+    if path.startswith("api/") or not target.is_relative_to(dist.resolve()):
         from werkzeug.exceptions import NotFound
 
         raise NotFound()
