@@ -19,6 +19,9 @@ import { renderPublicCheckin, shelterCodeFromPath } from "./features/shelter/pub
 import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
 import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
+import { renderOrder, renderOrders } from "./features/dispatch/orders";
+import { DESK_ROLES, renderBoard, renderDesk, renderNewOrder } from "./features/desk/desk";
+import { listenToWorker, resubscribe } from "./features/dispatch/push";
 
 const root = document.getElementById("app")!;
 const main = h("main", { id: "main", class: "content" });
@@ -51,6 +54,7 @@ function signedIn(u: User, at?: string, focus = true): void {
   if (!at) {
     void requestFlush();
     prefetchMapSettings(u.region_id);
+    void resubscribe();
   }
 }
 
@@ -68,9 +72,22 @@ function route(path: string, focus = true): void {
       return show(() => renderCheckin(), focus);
     case "/outbox":
       return show(() => renderOutbox({ onRelogin: () => sessionOver() }), focus);
-    default:
-      return show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
+    case "/orders":
+      return show(() => renderOrders(), focus);
+    case "/desk":
+      if (DESK_ROLES.has(u.role)) return show(() => renderDesk(), focus);
+      break;
+    case "/desk/new":
+      if (DESK_ROLES.has(u.role)) return show(() => renderNewOrder(), focus);
+      break;
+    default: {
+      const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);
+      if (order) return show(() => renderOrder(order[1]), focus);
+      const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
+      if (board && DESK_ROLES.has(u.role)) return show(() => renderBoard(board[1]), focus);
+    }
   }
+  return show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
 }
 
 function loggedOut(): void {
@@ -96,6 +113,8 @@ async function confirmSession(hadCache: boolean): Promise<void> {
     void requestFlush();
     // The map picker must open offline later: its tile settings and region centre, kept now.
     prefetchMapSettings(fresh.region_id);
+    // Web push: re-send this device's subscription on every open (only if already allowed).
+    void resubscribe();
   } catch (err) {
     if (hadCache && user && err instanceof ApiError && err.status === 401) sessionOver();
     // No answer with a cached user: stay where we are, that is the offline promise.
@@ -139,6 +158,7 @@ function boot(): void {
   }
 
   startServiceWorker();
+  listenToWorker();
 }
 
 boot();

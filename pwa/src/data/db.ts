@@ -4,7 +4,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { Problem } from "./problem";
 
 export const DB_NAME = "yjt";
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type OpState = "waiting" | "sending" | "sent" | "refused";
 
@@ -69,18 +69,19 @@ export interface YjtDB extends DBSchema {
   reports: { key: string; value: LocalRecord };
   checkins: { key: string; value: LocalRecord };
   shelters: { key: string; value: LocalRecord };
+  dispatches: { key: string; value: LocalRecord };
   drafts: { key: string; value: Draft };
 }
 
-export type LocalStoreName = "reports" | "checkins" | "shelters";
-export const LOCAL_STORES: readonly LocalStoreName[] = ["reports", "checkins", "shelters"];
+export type LocalStoreName = "reports" | "checkins" | "shelters" | "dispatches";
+export const LOCAL_STORES: readonly LocalStoreName[] = ["reports", "checkins", "shelters", "dispatches"];
 
 let opening: Promise<IDBPDatabase<YjtDB>> | null = null;
 
 export function db(): Promise<IDBPDatabase<YjtDB>> {
   if (!opening) {
     opening = openDB<YjtDB>(DB_NAME, DB_VERSION, {
-      upgrade(database, oldVersion) {
+      upgrade(database, oldVersion, _newVersion, tx) {
         // One block per version, applied in turn. A later version that adds a store for a new
         // pulled entity must also reset meta "cursor", or changes pulled before it are never stored.
         if (oldVersion < 1) {
@@ -93,6 +94,11 @@ export function db(): Promise<IDBPDatabase<YjtDB>> {
           database.createObjectStore("checkins", { keyPath: "id" });
           database.createObjectStore("shelters", { keyPath: "id" });
           database.createObjectStore("drafts", { keyPath: "key" });
+        }
+        if (oldVersion < 2) {
+          // Dispatch orders (pulled entity "dispatch"): pull from the start so none are missed.
+          database.createObjectStore("dispatches", { keyPath: "id" });
+          if (oldVersion >= 1) void tx.objectStore("meta").delete("cursor");
         }
       },
       blocking() {

@@ -8,6 +8,7 @@ export const ENTITY_STORE: Record<string, LocalStoreName> = {
   report: "reports",
   checkin: "checkins",
   shelter: "shelters",
+  dispatch: "dispatches",
 };
 
 /** Which local store an op's answered entity (and its local record) belongs to. */
@@ -15,6 +16,9 @@ export const OP_STORE: Record<string, LocalStoreName> = {
   "report.create": "reports",
   "attendance.checkin": "checkins",
   "attendance.checkout": "checkins",
+  "dispatch.respond": "dispatches",
+  "dispatch.status": "dispatches",
+  "dispatch.ping": "dispatches",
 };
 
 export interface Change {
@@ -31,7 +35,7 @@ export interface Change {
  */
 export async function applyChanges(changes: Change[], cursor: string | null): Promise<number> {
   const d = await db();
-  const tx = d.transaction(["meta", "reports", "checkins", "shelters"], "readwrite");
+  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches"], "readwrite");
   let applied = 0;
   for (const ch of changes) {
     const name = ENTITY_STORE[ch.entity];
@@ -70,8 +74,8 @@ export async function putRecord(name: LocalStoreName, record: LocalRecord): Prom
 /** Another account signed in on this phone: the pulled copies were the last user's; pull afresh. */
 export async function clearPulled(): Promise<void> {
   const d = await db();
-  const tx = d.transaction(["meta", "reports", "checkins", "shelters"], "readwrite");
-  for (const name of ["reports", "checkins", "shelters"] as const) {
+  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches"], "readwrite");
+  for (const name of ["reports", "checkins", "shelters", "dispatches"] as const) {
     const store = tx.objectStore(name);
     for (const rec of await store.getAll()) if (rec._status === "synced") await store.delete(rec.id);
   }

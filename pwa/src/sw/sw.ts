@@ -4,6 +4,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { installSync } from "./sync";
 import { installTileCache } from "./tiles";
+import { installPush } from "./push";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -21,6 +22,9 @@ installTileCache();
 
 // The outbox flushes from here on Background Sync, with the app open or not.
 installSync();
+
+// Web push: dispatch orders and alerts, with answers from the notification itself.
+installPush();
 
 // Sent by sw-bridge only after the user agreed to reload.
 self.addEventListener("message", (event) => {

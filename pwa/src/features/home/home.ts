@@ -21,13 +21,16 @@ interface Tile {
   wide?: boolean;
   /** Where the tile goes; none yet means "coming soon". */
   route?: string;
+  /** Shown only to these roles. */
+  roles?: string[];
 }
 
 // Reporting a hazard is the most common field action, so it gets the widest tile.
 const TILES: Tile[] = [
+  { id: "desk", label: "tile.desk", wide: true, route: "/desk", roles: ["duty_officer", "admin"], icon: "M3 4h18v12H3V4Zm2 2v8h14V6H5Zm3 12h8v2H8v-2Zm1-10h2v4H9V8Zm4 2h2v2h-2v-2Z" },
   { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
   { id: "checkin", label: "tile.checkin", route: "/checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
-  { id: "tasks", label: "tile.tasks", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
+  { id: "tasks", label: "tile.tasks", route: "/orders", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
   { id: "warnings", label: "tile.warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },
   { id: "shelters", label: "tile.shelters", icon: "M12 3 2 12h3v8h5v-5h4v5h5v-8h3L12 3Z" },
 ];
@@ -45,7 +48,7 @@ function icon(path: string): SVGSVGElement {
 }
 
 export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLElement {
-  const tiles = TILES.map((tile) =>
+  const tiles = TILES.filter((tile) => !tile.roles || tile.roles.includes(user.role)).map((tile) =>
     h(
       "button",
       {

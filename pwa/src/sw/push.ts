@@ -1,0 +1,102 @@
+// Web push: every push shows a notification (iOS revokes a subscription whose pushes show
+// nothing); an order's "接受" / "拒绝" actions go straight into the outbox from here, so the answer
+// is kept and sent even with the page closed; a plain tap opens (or focuses) the order.
+import { getMeta } from "../data/db";
+import { enqueue } from "../data/outbox";
+import { act, getOrder } from "../data/dispatch";
+import { syncNow } from "../data/sync";
+import { createTransport } from "../data/transport";
+import { subscribePush } from "../data/push";
+
+declare let self: ServiceWorkerGlobalScope;
+
+interface PushPayload {
+  type?: string;
+  id?: string;
+  title?: string;
+  body?: string;
+}
+
+const transport = createTransport();
+
+function parse(event: PushEvent): PushPayload {
+  try {
+    return (event.data?.json() as PushPayload) ?? {};
+  } catch {
+    return { body: event.data?.text() };
+  }
+}
+
+async function show(p: PushPayload): Promise<void> {
+  const isOrder = p.type === "dispatch" && typeof p.id === "string";
+  const title = p.title || (isOrder ? "调度任务" : "应急通");
+  const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
+    body: p.body || (isOrder ? "你有新的调度任务，请尽快回复。" : "你有新消息。"),
+    tag: isOrder ? `dispatch-${p.id}` : p.type ? `${p.type}-${p.id ?? ""}` : "yjt",
+    data: p,
+    icon: "/icon-192.png",
+    lang: "zh-CN",
+    requireInteraction: isOrder,
+  };
+  if (isOrder) {
+    options.actions = [
+      { action: "accept", title: "接受" },
+      { action: "decline", title: "拒绝" },
+    ];
+    options.renotify = true;
+  }
+  await self.registration.showNotification(title, options);
+  // An open page shows the order in-app too.
+  const wins = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const w of wins) w.postMessage({ type: "push", payload: p });
+}
+
+async function flush(): Promise<void> {
+  if (!(await getMeta<string>("user_id")) || (await getMeta<boolean>("auth_lost"))) return;
+  await syncNow({ fetch: transport });
+}
+
+async function open(path: string): Promise<void> {
+  const wins = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const w of wins) {
+    if (new URL(w.url).origin !== self.location.origin) continue;
+    const focused = await w.focus();
+    w.postMessage({ type: "navigate", path });
+    if (focused) return;
+  }
+  await self.clients.openWindow(path);
+}
+
+export function installPush(): void {
+  self.addEventListener("push", (event) => {
+    // Always a notification, even for a payload we cannot read.
+    event.waitUntil(show(parse(event)));
+  });
+
+  self.addEventListener("notificationclick", (event) => {
+    const p = (event.notification.data ?? {}) as PushPayload;
+    event.notification.close();
+    const id = p.type === "dispatch" && typeof p.id === "string" ? p.id : null;
+    if (id && (event.action === "accept" || event.action === "decline")) {
+      const action = event.action;
+      // Shown at once on the phone's copy when it has the order; the op alone otherwise.
+      const queue = async () => {
+        const order = await getOrder(id);
+        if (order) await act(order, action === "accept" ? { kind: "accept" } : { kind: "decline" });
+        else await enqueue({ type: "dispatch.respond", data: { dispatch_id: id, response: action }, entity_id: id });
+      };
+      event.waitUntil(
+        queue()
+          .then(() => flush())
+          .then(() => self.registration.showNotification(event.action === "accept" ? "已接受任务" : "已拒绝任务", { body: p.title ?? "", tag: `dispatch-${id}`, lang: "zh-CN" }))
+          .catch(() => undefined),
+      );
+      return;
+    }
+    event.waitUntil(open(id ? `/orders/${id}` : "/"));
+  });
+
+  self.addEventListener("pushsubscriptionchange", (event) => {
+    event.waitUntil(subscribePush(self.registration, transport).catch(() => undefined));
+  });
+}
