@@ -1,13 +1,8 @@
 // The one way the app talks to the server: cookie auth with the CSRF header, a single shared
 // refresh on 401, a timeout instead of an endless wait, and RFC 9457 problems as typed errors.
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: Record<string, string[]>;
-}
+import { readProblem, type Problem } from "../data/problem";
+export type { Problem } from "../data/problem";
 
 export class ApiError extends Error implements Problem {
   readonly type: string;
@@ -64,21 +59,11 @@ export function readCookie(name: string, source?: string): string | undefined {
 }
 
 export async function toApiError(res: Response): Promise<ApiError> {
-  const fallback: Problem = { type: "about:blank", title: res.statusText || `HTTP ${res.status}`, status: res.status };
-  if (!(res.headers.get("Content-Type") ?? "").includes("json")) return new ApiError(fallback);
-  try {
-    const body = (await res.json()) as Partial<Problem> | null;
-    if (!body || typeof body !== "object") return new ApiError(fallback);
-    return new ApiError({
-      type: typeof body.type === "string" ? body.type : fallback.type,
-      title: typeof body.title === "string" ? body.title : fallback.title,
-      status: typeof body.status === "number" ? body.status : res.status,
-      detail: typeof body.detail === "string" ? body.detail : undefined,
-      errors: body.errors && typeof body.errors === "object" ? body.errors : undefined,
-    });
-  } catch {
-    return new ApiError(fallback); // a proxy's broken body must still become a typed error
+  // Only a JSON body can be a problem: a proxy's HTML error page keeps just its status.
+  if (!(res.headers.get("Content-Type") ?? "").includes("json")) {
+    return new ApiError({ type: "about:blank", title: res.statusText || `HTTP ${res.status}`, status: res.status });
   }
+  return new ApiError(await readProblem(res));
 }
 
 export function createClient(options: ClientOptions = {}) {
