@@ -16,7 +16,7 @@ from ..core.permissions import can
 from ..delivery import service as delivery
 from ..errors import ApiProblem, not_found, validation_problem
 from ..extensions import db
-from ..regions.service import in_scope, require_in_scope, scoped, subtree_ids
+from ..regions.service import in_scope, require_in_scope, scope_ids, scoped, subtree_ids
 from ..teams.service import MEMBER_ROLES
 from .models import PROGRESS, Dispatch, DispatchTarget, Incident
 from .schemas import DispatchSchema, IncidentSchema
@@ -68,12 +68,13 @@ def _township_of(region_id: int) -> int:
 
 def _members(actor, data: dict) -> list[User]:
     wanted = set(data["member_ids"])
+    scope = scope_ids(actor)  # one query, not one per team and member
     found: dict = {}
     if data["team_ids"]:
         from ..teams.models import Team
 
         teams = db.session.scalars(sa.select(Team).where(Team.id.in_(data["team_ids"]))).all()
-        missing = set(data["team_ids"]) - {t.id for t in teams if in_scope(actor, t.region_id)}
+        missing = set(data["team_ids"]) - {t.id for t in teams if t.region_id in scope}
         if missing:
             raise validation_problem(
                 {"team_ids": [f"No such team in your area: {sorted(map(str, missing))}"]}
@@ -85,7 +86,7 @@ def _members(actor, data: dict) -> list[User]:
                 found[user.id] = user
     if wanted:
         users = db.session.scalars(sa.select(User).where(User.id.in_(wanted))).all()
-        ok = {u.id: u for u in users if u.role in MEMBER_ROLES and u.active and in_scope(actor, u.region_id)}
+        ok = {u.id: u for u in users if u.role in MEMBER_ROLES and u.active and u.region_id in scope}
         if wanted - set(ok):
             bad = sorted(str(m) for m in wanted - set(ok))
             raise validation_problem({"member_ids": [f"Not an active team member in your area: {bad}"]})
@@ -320,8 +321,9 @@ def list_dispatches(actor, args):
         stmt = stmt.where(Dispatch.closed_at.is_(None))
     page = paginate(stmt, Dispatch, args)
     now = utcnow()
+    scope = scope_ids(actor) if can(actor, "dispatch.read_region") else set()
     for dispatch in page["rows"]:
-        if can(actor, "dispatch.read_region") and in_scope(actor, dispatch.region_id):
+        if dispatch.region_id in scope:
             _annotate(dispatch, now)
         else:
             _show(dispatch, next(t for t in dispatch.targets if t.member_id == actor.id))

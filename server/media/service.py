@@ -13,7 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import ApiProblem, not_found
 from ..extensions import db
-from ..regions.service import in_scope
+from ..regions.service import scope_ids
 from .models import Media
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -113,7 +113,7 @@ def may_see(actor, media: Media) -> bool:
     regions = db.session.scalars(
         sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media.id)
     ).all()
-    return any(in_scope(actor, region_id) for region_id in regions)
+    return bool(regions) and not scope_ids(actor).isdisjoint(regions)
 
 
 def readable(actor, media_id: uuid.UUID) -> Media:
