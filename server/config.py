@@ -51,6 +51,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Per address: a township office, or a carrier's NAT, puts many people behind one address at
+    # the start of a shift; the per-username limit is what stops guessing.
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "60 per minute")
 
     # Tokens: short access, rotating refresh. The PWA keeps them in httpOnly cookies;
     # API clients use the Bearer header.

@@ -45,6 +45,12 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_address_limit():
+    from flask import current_app
+
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
 def _token_answer(user, tokens, status=200):
     # The CSRF values are no credential (useless without the httpOnly cookie); the PWA's service
     # worker cannot read cookies, so it learns them here to send the double-submit header.
@@ -62,7 +68,7 @@ def _token_answer(user, tokens, status=200):
 
 @bp.post("/auth/login")
 @limiter.limit(_login_limit, key_func=_login_username_key)
-@limiter.limit(_login_limit)
+@limiter.limit(_login_address_limit)
 @doc("Log in; answers tokens and sets httpOnly cookies", body=LoginSchema, response=TokensSchema, public=True)
 def login():
     data = LoginSchema().load(json_body())

@@ -140,6 +140,23 @@ def test_login_is_rate_limited_per_username(app, client, demo):
         app.config["LOGIN_RATE_LIMIT"] = "10 per minute"
 
 
+def test_login_is_rate_limited_per_address_across_usernames(app, client, demo):
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "3 per minute"
+    try:
+        names = ["officer1", "member1", "member2", "town1"]
+        codes = [_login(client, name, "wrong-one").status_code for name in names]
+        assert codes == [401, 401, 401, 429]
+        # Another address is not held back by this one.
+        other = client.post(
+            "/api/v1/auth/login",
+            json={"username": "member3", "password": "demo12345"},
+            environ_base={"REMOTE_ADDR": "10.9.8.7"},
+        )
+        assert other.status_code == 200
+    finally:
+        app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "60 per minute"
+
+
 def test_the_pwa_uses_httponly_cookies_and_must_send_the_csrf_header(app, demo):
     browser = app.test_client()
     resp = _login(browser)
