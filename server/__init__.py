@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from .delivery.routes import bp as delivery_bp
     from .dispatch import service as dispatch
     from .dispatch.routes import bp as dispatch_bp
+    from .mapview.routes import bp as mapview_bp
     from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
     from .reports.routes import bp as reports_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         attendance_bp,
         dispatch_bp,
+        mapview_bp,
         delivery_bp,
         media_bp,
         sync_bp,

@@ -327,6 +327,29 @@ def test_lists_never_show_another_regions_records(app, auth, ids, username):
             assert item[region_key] in scope, (username, rule, item)
 
 
+MAP_ROLES = LEAD
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_the_map_shows_only_ones_own_region(auth, ids, records, username):
+    resp = auth(username).get("/api/v1/map")
+    if ROLE_OF[username] not in MAP_ROLES:
+        assert resp.status_code == 403 and resp.mimetype == "application/problem+json"
+        return
+    assert resp.status_code == 200, resp.json
+    shown = {layer: {item["id"] for item in resp.json[layer]} for layer in ("incidents", "orders", "hazards")}
+    shown["shelters"] = {item["id"] for item in resp.json["shelters"]}
+    targets = _targets(ids, records)
+    for layer, kind in (
+        ("incidents", "incident"),
+        ("orders", "dispatch"),
+        ("hazards", "report"),
+        ("shelters", "shelter"),
+    ):
+        for town, target in zip((T1, T2), targets[kind], strict=True):
+            assert (str(target) in shown[layer]) == (town in SEES[username]), (username, layer, town)
+
+
 def test_a_township_officer_cannot_read_a_neighbouring_townships_shelter(auth, ids):
     other = ids["shelters"]["古田镇避灾安置中心"]
     resp = auth("town1").get(f"/api/v1/shelters/{other}")
@@ -340,6 +363,7 @@ def test_every_api_endpoint_is_in_this_matrix(app):
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}
     covered |= OTHER_ENDPOINTS
+    covered.add(("GET", "/api/v1/map"))
     actual = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/"):

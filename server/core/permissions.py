@@ -38,7 +38,9 @@ _FIELD = frozenset(
     }
 )
 # Those who lead people see their region's attendance, not only their own.
-_LEAD = frozenset({"attendance.read_region", "members.read", "teams.read", "dispatch.read_region"})
+_LEAD = frozenset(
+    {"attendance.read_region", "members.read", "teams.read", "dispatch.read_region", "map.read"}
+)
 _DESK = _LEAD | {"users.read", "dispatch.create"}
 _CALLED_OUT = frozenset({"dispatch.respond"})
 
