@@ -95,6 +95,31 @@ class Config:
     SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
     VOICE_BACKEND = os.environ.get("VOICE_BACKEND", "log")
     VOICE_GATEWAY_URL = os.environ.get("VOICE_GATEWAY_URL", "")
+    # Provider backends (SMS_BACKEND / VOICE_BACKEND = "aliyun" or "tencent"; README "SMS and voice
+    # providers"): our template name -> the provider's approved template code, the registered
+    # signature (签名), the order of each template's parameters (Tencent takes a list; default:
+    # the order they appear in MESSAGE_TEMPLATES), and the longest value a variable may hold
+    # (0: the provider's default, Aliyun 35, Tencent 12).
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+    SMS_TEMPLATE_CODES = json.loads(os.environ.get("SMS_TEMPLATE_CODES_JSON", "{}"))
+    VOICE_TEMPLATE_CODES = json.loads(os.environ.get("VOICE_TEMPLATE_CODES_JSON", "{}"))
+    TEMPLATE_PARAM_ORDER = json.loads(os.environ.get("TEMPLATE_PARAM_ORDER_JSON", "{}"))
+    SMS_PARAM_MAX_CHARS = int(os.environ.get("SMS_PARAM_MAX_CHARS", "0"))
+    VOICE_PARAM_MAX_CHARS = int(os.environ.get("VOICE_PARAM_MAX_CHARS", "0"))
+    VOICE_CALLER_NUMBER = os.environ.get("VOICE_CALLER_NUMBER", "")  # Aliyun's CalledShowNumber
+    VOICE_PLAY_TIMES = int(os.environ.get("VOICE_PLAY_TIMES", "2"))
+    ALIYUN_ACCESS_KEY_ID = os.environ.get("ALIYUN_ACCESS_KEY_ID", "")
+    ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_ACCESS_KEY_SECRET", "")
+    ALIYUN_REGION = os.environ.get("ALIYUN_REGION", "cn-hangzhou")
+    ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+    ALIYUN_VOICE_ENDPOINT = os.environ.get("ALIYUN_VOICE_ENDPOINT", "https://dyvmsapi.aliyuncs.com")
+    TENCENT_SECRET_ID = os.environ.get("TENCENT_SECRET_ID", "")
+    TENCENT_SECRET_KEY = os.environ.get("TENCENT_SECRET_KEY", "")
+    TENCENT_SMS_APP_ID = os.environ.get("TENCENT_SMS_APP_ID", "")
+    TENCENT_VOICE_APP_ID = os.environ.get("TENCENT_VOICE_APP_ID", "")
+    TENCENT_REGION = os.environ.get("TENCENT_REGION", "ap-guangzhou")
+    TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com")
+    TENCENT_VOICE_ENDPOINT = os.environ.get("TENCENT_VOICE_ENDPOINT", "https://vms.tencentcloudapi.com")
     DELIVERY_WEBHOOK_SECRET = os.environ.get("DELIVERY_WEBHOOK_SECRET", "")
     DELIVERY_SMS_AFTER_S = int(os.environ.get("DELIVERY_SMS_AFTER_S", "60"))
     DELIVERY_VOICE_AFTER_S = int(os.environ.get("DELIVERY_VOICE_AFTER_S", "180"))
@@ -157,7 +182,48 @@ def check_production(cfg) -> None:
             cfg.get(f"{kind}_GATEWAY_URL") and cfg.get("DELIVERY_WEBHOOK_SECRET")
         ):
             raise RuntimeError(f"{kind}_BACKEND=http needs {kind}_GATEWAY_URL and DELIVERY_WEBHOOK_SECRET")
+        _check_provider(cfg, kind)
     for key in ("SECRET_KEY", "JWT_SECRET_KEY"):
         value = cfg.get(key) or ""
         if value == DEFAULT_SECRET or len(value) < 32:
             raise RuntimeError(f"{key} must be set to a random value of at least 32 characters in production")
+
+
+DELIVERY_BACKENDS = ("log", "http", "aliyun", "tencent")
+
+
+def _check_provider(cfg, kind: str) -> None:
+    """A provider backend needs its credentials, its app id, the signature (SMS) and a template
+    code for every template we send, or nothing would ever be delivered."""
+    backend = cfg.get(f"{kind}_BACKEND")
+    if backend not in DELIVERY_BACKENDS:
+        raise RuntimeError(f"{kind}_BACKEND must be one of {', '.join(DELIVERY_BACKENDS)}, not {backend!r}")
+    if backend not in ("aliyun", "tencent"):
+        return
+    if backend == "aliyun":
+        needed = ["ALIYUN_ACCESS_KEY_ID", "ALIYUN_ACCESS_KEY_SECRET"]
+    else:
+        needed = ["TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", f"TENCENT_{kind}_APP_ID"]
+    if kind == "SMS":
+        needed.append("SMS_SIGN_NAME")
+    missing = [key for key in needed if not cfg.get(key)]
+    if missing:
+        raise RuntimeError(f"{kind}_BACKEND={backend} needs {', '.join(missing)}")
+    codes = cfg.get(f"{kind}_TEMPLATE_CODES") or {}
+    templates = sorted({name.removesuffix("_voice") for name in cfg.get("MESSAGE_TEMPLATES") or {}})
+    without = [name for name in templates if not isinstance(codes, dict) or not codes.get(name)]
+    if without:
+        raise RuntimeError(
+            f"{kind}_BACKEND={backend} needs {kind}_TEMPLATE_CODES_JSON with the provider's approved "
+            f'template code for: {", ".join(without)} (e.g. {{"{without[0]}": "..."}})'
+        )
+    order = cfg.get("TEMPLATE_PARAM_ORDER") or {}
+    if not isinstance(order, dict) or not all(
+        isinstance(names, list) and all(isinstance(n, str) for n in names) for names in order.values()
+    ):
+        raise RuntimeError(
+            'TEMPLATE_PARAM_ORDER_JSON must map template names to lists of names: {"dispatch": [...]}'
+        )
+    endpoint = cfg.get(f"{backend.upper()}_{kind}_ENDPOINT") or ""
+    if not endpoint.startswith("https://"):
+        raise RuntimeError(f"{backend.upper()}_{kind}_ENDPOINT must be an https:// address in production")

@@ -1,5 +1,6 @@
 """The channels a notification can go through. Each is called by the worker only, never inside
-a request. Push follows RFC 8030/8291/8292 through pywebpush; SMS and voice go to a gateway."""
+a request. Push follows RFC 8030/8291/8292 through pywebpush; SMS and voice go to a gateway
+(`http`) or to a provider (`aliyun`, `tencent`: providers.py)."""
 
 import base64
 import copy
@@ -21,6 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
+
+from . import providers
 
 log = logging.getLogger(__name__)
 PUSH_TIMEOUT_S = 8
@@ -241,6 +244,9 @@ def _gateway(kind: str, message_id: str, body: dict, template: str, params: dict
         log.info("%s %s via log backend (template %s)", kind.lower(), message_id, template)
         current_app.extensions.setdefault("sent_log", []).append((kind, body))
         return True
+    if backend in providers.BACKENDS:
+        # A provider takes an approved template's code and its parameters, not our text.
+        return providers.send(backend, kind, message_id, body["to"], template, params, GATEWAY_TIMEOUT_S)
     if backend != "http":
         raise RuntimeError(f"unknown {kind}_BACKEND {backend!r}")
     raw = json.dumps(body, ensure_ascii=False).encode()
