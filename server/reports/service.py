@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..core.audit import record
 from ..core.changes import emit
+from ..core.deferred import insert_rows
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..errors import ApiProblem, validation_problem
@@ -92,17 +93,37 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
         # What was written, as the schema reads it; an ORM instance would cost more than the insert.
         outcomes.append(SimpleNamespace(**row, media_ids=[m["media_id"] for m in media]))
     if rows:
-        db.session.execute(Report.__table__.insert(), rows)
+        insert_rows(db.session, Report.__table__, rows)
     if media_rows:
-        db.session.execute(ReportMedia.__table__.insert(), media_rows)
+        insert_rows(db.session, ReportMedia.__table__, media_rows)
     for report in outcomes:
         if isinstance(report, SimpleNamespace):
-            report.feed_entity = _DUMP.dump(report)
+            report.feed_entity = entity_of(report)
             emit("report", report.id, report.feed_entity, user_id=actor.id)
             record(
                 actor, "report.create", "report", report.id, report.region_id, {"category": report.category}
             )
     return outcomes
+
+
+def entity_of(report) -> dict:
+    """What ReportSchema().dump(report) gives (a property test holds the two equal), built
+    directly: a backlog of 500 reports would spend more in the schema than in the database."""
+    return {
+        "id": str(report.id),
+        "reporter_id": str(report.reporter_id),
+        "region_id": report.region_id,
+        "category": report.category,
+        "description": report.description,
+        "location": {"lat": report.lat, "lon": report.lon, "accuracy": report.accuracy_m},
+        "severity": report.severity,
+        "people_at_risk": report.people_at_risk,
+        "media_ids": [str(m) for m in report.media_ids],
+        "status": report.status,
+        "reported_at": report.reported_at.isoformat(),
+        "created_at": report.created_at.isoformat(),
+        "updated_at": report.updated_at.isoformat(),
+    }
 
 
 def _media_missing(missing) -> ApiProblem:
