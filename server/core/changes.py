@@ -5,7 +5,8 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import db
 from .deferred import defer_insert
@@ -16,6 +17,7 @@ from .models import UTCDateTime, utcnow
 # flight, and skip 10 forever. Holding this lock from the first change to commit makes the
 # order of sequence numbers the order of commits. (SQLite's BEGIN IMMEDIATE already does.)
 FEED_LOCK_KEY = 7_270_001
+_LOCKED = "feed_locked_tx"
 
 
 class Change(db.Model):
@@ -42,15 +44,24 @@ class Change(db.Model):
 def lock_feed() -> None:
     """Serialise feed writers until this transaction ends (PostgreSQL; a no-op on SQLite).
     Taken once per transaction: the lock is held to its end anyway."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
     session = db.session()
+    root = session.get_transaction()
+    # The transaction itself, not its id(): a later transaction may be given a freed one's id,
+    # and would then skip the lock.
+    if root is not None and session.info.get(_LOCKED) is root:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        return
     session.connection()  # begin the transaction the lock belongs to
     root = session.get_transaction()
-    if session.info.get("feed_locked_tx") == id(root):
-        return
     session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
-    session.info["feed_locked_tx"] = id(root)
+    session.info[_LOCKED] = root
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unlocked(session, transaction):
+    if transaction.parent is None and session.info.get(_LOCKED) is transaction:
+        del session.info[_LOCKED]
 
 
 def emit(entity: str, entity_id, data: dict | None, *, user_id=None, region_id=None, op="upsert"):

@@ -11,7 +11,7 @@ import json
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 _ROWS = "deferred_rows"
 _MARKS = "deferred_marks"
@@ -20,7 +20,10 @@ _MARKS = "deferred_marks"
 def defer_insert(session: Session, table: sa.Table, row: dict) -> None:
     # Kept rows belong to a transaction: begin one now, so a rollback before any other
     # statement still drops them.
-    session.connection()
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_transaction() is None:
+        session.connection()
     session.info.setdefault(_ROWS, []).append((table, row))
 
 

@@ -34,3 +34,41 @@ def test_a_rolled_back_transaction_writes_nothing_and_leaves_nothing_for_the_nex
     record(None, "next", "t", 1, None)
     db.session.commit()
     assert _actions() == ["next"]
+
+
+def _another_writer_is_held_back(app) -> bool:
+    """From a second connection: can it write to the feed now?"""
+    from server.core.changes import FEED_LOCK_KEY
+
+    engine = db.engines[None]
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as other:
+            got = other.execute(
+                sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY}
+            ).scalar()
+            other.rollback()
+            return not got
+    import sqlite3
+
+    other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        other.close()
+
+
+def test_every_transaction_that_writes_the_feed_holds_other_feed_writers_back(app, ctx):
+    """Sequence numbers are taken before commit: unless feed writers go one at a time, a reader
+    could see seq 11 committed while 10 is in flight and skip 10 for ever. The same session's
+    next transactions must take the lock again, not believe they still hold it."""
+    from server.core.changes import emit
+
+    for round_ in range(20):
+        emit("probe", round_, {"n": round_}, region_id=1)
+        assert _another_writer_is_held_back(app), round_
+        db.session.commit()
+        assert not _another_writer_is_held_back(app), round_
