@@ -6,8 +6,7 @@ so they share the fate of the change they describe.
 On PostgreSQL they go in with COPY: a 500-op sync batch writes 1,500 such rows, and COPY costs
 half the client CPU of a pipelined executemany (bench: `make bench`)."""
 
-import json
-
+import orjson
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -80,7 +79,8 @@ def _json_text(none_as_null: bool):
     def convert(value):
         if value is None:
             return None if none_as_null else "null"
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        # orjson: several times faster than json, and a batch encodes a thousand entities.
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
     return convert
 
