@@ -21,6 +21,7 @@ import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
 import { renderOrder, renderOrders } from "./features/dispatch/orders";
 import { DESK_ROLES, renderBoard, renderDesk, renderNewOrder } from "./features/desk/desk";
+import { MAP_ROLES, renderDeskMap } from "./features/desk/map";
 import { listenToWorker, resubscribe } from "./features/dispatch/push";
 
 const root = document.getElementById("app")!;
@@ -79,6 +80,9 @@ function route(path: string, focus = true): void {
       break;
     case "/desk/new":
       if (DESK_ROLES.has(u.role)) return show(() => renderNewOrder(), focus);
+      break;
+    case "/desk/map":
+      if (MAP_ROLES.has(u.role)) return show(() => renderDeskMap(url.searchParams.get("order") ?? undefined), focus);
       break;
     default: {
       const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);

@@ -3,13 +3,11 @@
 // under a minute. Online screens: the desk works at a desk with a network.
 import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
-import { showToast } from "../../shared/toast";
 import { problemText, screenHead } from "../../shared/ui";
-import { locate, failureText, GeoError, fixText, type Fix } from "../../shared/geo";
-import { pickOnMap } from "../../shared/picker";
-import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { formatDateTime, getLang, t, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../api";
-import { cachedMe } from "../auth/session";
+import { getMeta, setMeta } from "../../data/db";
+import { renderOrderForm } from "./form";
 
 export const DESK_ROLES = new Set(["duty_officer", "admin"]);
 const BOARD_MS = 5000;
@@ -111,6 +109,7 @@ export function renderDesk(): HTMLElement {
       { class: "screen-body" },
       screenHead("desk-title", t("desk.title")),
       h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "desk-new", onclick: () => navigate("/desk/new") }, t("desk.new")),
+      h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
       status,
       list,
     ),
@@ -127,42 +126,80 @@ const COUNTS: { key: keyof Board; label: MessageKey; tone: string }[] = [
   { key: "overdue_checkins", label: "desk.c.overdue", tone: "bad" },
 ];
 
+// The last answer for each board, here and on the phone: with no network the board keeps showing
+// it and says from when, instead of going blank.
+const BOARDS_KEY = "desk_boards";
+const BOARDS_KEPT = 10;
+const boards = new Map<string, { order: Order; at: number }>();
+
+function keepBoard(id: string, order: Order, at: number): void {
+  boards.delete(id);
+  boards.set(id, { order, at });
+  while (boards.size > BOARDS_KEPT) boards.delete(boards.keys().next().value as string);
+  void setMeta(BOARDS_KEY, [...boards.entries()]).catch(() => undefined);
+}
+
+async function keptBoard(id: string): Promise<{ order: Order; at: number } | undefined> {
+  if (boards.has(id)) return boards.get(id);
+  const kept = await getMeta<[string, { order: Order; at: number }][]>(BOARDS_KEY).catch(() => undefined);
+  return Array.isArray(kept) ? kept.find(([k]) => k === id)?.[1] : undefined;
+}
+
+const clock = (at: number) => new Intl.DateTimeFormat(getLang(), { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(at);
+
 export function renderBoard(id: string): HTMLElement {
   const title = h("h2", { class: "order-title", id: "board-order-title" });
   const headline = h("p", { class: "big-state", id: "board-headline" });
   const counts = h("div", { class: "board-counts", id: "board-counts" });
   const people = h("ul", { class: "cards board-people", id: "board-people" });
-  const updated = h("p", { class: "hint", "aria-live": "polite" }, t("desk.loading"));
+  const updated = h("p", { class: "hint", id: "board-updated", "aria-live": "polite" }, t("desk.loading"));
+  let painted = false;
+
+  function paint(o: Order): void {
+    painted = true;
+    title.textContent = o.title;
+    const b = o.board;
+    if (b) {
+      headline.textContent = b.headcount
+        ? t("desk.headline", { coming: b.coming, want: b.headcount }) + (b.short_by > 0 ? ` · ${t("desk.shortBy", { n: b.short_by })}` : "")
+        : t("desk.headlineNoWant", { coming: b.coming });
+      headline.className = `big-state tone-text-${b.short_by > 0 ? "warn" : "ok"}`;
+      counts.replaceChildren(
+        ...COUNTS.map((c) => h("div", { class: `count tone tone-${(b[c.key] as number) > 0 ? c.tone : "none"}`, "data-count": c.key }, h("span", { class: "count-n" }, String(b[c.key] ?? 0)), h("span", { class: "count-label" }, t(c.label)))),
+      );
+    }
+    people.replaceChildren(
+      ...(o.targets ?? []).map((tg) => {
+        const s = targetState(tg);
+        const d = tg.delivery?.state;
+        return h(
+          "li",
+          { class: `card person tone-border-${s.tone}`, "data-member": tg.member_id },
+          h("span", { class: "card-top" }, h("span", { class: "card-title" }, tg.display_name ?? tg.member_id), h("span", { class: `tone tone-${s.tone}`, "data-state": tg.response === "pending" ? "pending" : tg.status }, s.text)),
+          d && d !== "none" ? h("span", { class: "card-meta", "data-delivery": d }, deliveryText(tg)) : null,
+        );
+      }),
+    );
+  }
 
   async function load(): Promise<void> {
     try {
       const o = await api.get<Order>(`/api/v1/dispatches/${id}`);
-      title.textContent = o.title;
-      const b = o.board;
-      if (b) {
-        headline.textContent = b.headcount
-          ? t("desk.headline", { coming: b.coming, want: b.headcount }) + (b.short_by > 0 ? ` · ${t("desk.shortBy", { n: b.short_by })}` : "")
-          : t("desk.headlineNoWant", { coming: b.coming });
-        headline.className = `big-state tone-text-${b.short_by > 0 ? "warn" : "ok"}`;
-        counts.replaceChildren(
-          ...COUNTS.map((c) => h("div", { class: `count tone tone-${(b[c.key] as number) > 0 ? c.tone : "none"}`, "data-count": c.key }, h("span", { class: "count-n" }, String(b[c.key] ?? 0)), h("span", { class: "count-label" }, t(c.label)))),
-        );
-      }
-      people.replaceChildren(
-        ...(o.targets ?? []).map((tg) => {
-          const s = targetState(tg);
-          const d = tg.delivery?.state;
-          return h(
-            "li",
-            { class: `card person tone-border-${s.tone}`, "data-member": tg.member_id },
-            h("span", { class: "card-top" }, h("span", { class: "card-title" }, tg.display_name ?? tg.member_id), h("span", { class: `tone tone-${s.tone}`, "data-state": tg.response === "pending" ? "pending" : tg.status }, s.text)),
-            d && d !== "none" ? h("span", { class: "card-meta", "data-delivery": d }, deliveryText(tg)) : null,
-          );
-        }),
-      );
+      paint(o);
+      keepBoard(id, o, Date.now());
+      updated.className = "hint";
       updated.textContent = t("desk.updated", { time: new Date().toLocaleTimeString("zh-CN", { hour12: false }) });
     } catch (err) {
-      updated.textContent = errorText(err);
+      if (err instanceof ApiError) {
+        updated.className = "hint";
+        updated.textContent = errorText(err);
+      } else {
+        // No network: the last data this board had, and from when.
+        const last = await keptBoard(id);
+        if (last && !painted) paint(last.order);
+        updated.className = "notice notice-warn board-offline";
+        updated.textContent = last ? t("deskf.boardOffline", { time: clock(last.at) }) : t("deskf.boardNoData");
+      }
     }
     // Live: again in 5 s while the board is on screen; stops once the user leaves it.
     if (section.isConnected) setTimeout(() => (section.isConnected ? void load() : undefined), BOARD_MS);
@@ -171,131 +208,13 @@ export function renderBoard(id: string): HTMLElement {
   const section = h(
     "section",
     { class: "screen screen-wide", "aria-labelledby": "board-title" },
-    h("div", { class: "screen-body" }, screenHead("board-title", t("desk.board")), title, headline, counts, updated, h("h2", {}, t("desk.people")), people),
+    h("div", { class: "screen-body" }, screenHead("board-title", t("desk.board")), h("button", { type: "button", class: "btn btn-secondary", id: "board-map", onclick: () => navigate(`/desk/map?order=${encodeURIComponent(id)}`) }, t("deskmap.open")), title, headline, counts, updated, h("h2", {}, t("desk.people")), people),
   );
   void load();
   return section;
 }
 
-const pointOf = (f: Fix) => ({ lat: f.lat, lon: f.lon });
-
+/** The new-order form lives in form.ts (incident choice, draft on the phone, no sending later). */
 export function renderNewOrder(): HTMLElement {
-  let fix: Fix | null = null;
-  let headcount = 1;
-  const picked = new Set<string>(); // "team:<id>" / "member:<id>"
-
-  const titleIn = h("input", { type: "text", id: "new-title", maxlength: "120", required: true, placeholder: t("desk.f.titleHint") });
-  const descIn = h("textarea", { id: "new-desc", rows: "2", maxlength: "4000" });
-  const musterIn = h("input", { type: "text", id: "new-muster", maxlength: "200" });
-  const bringIn = h("input", { type: "text", id: "new-bring", maxlength: "500" });
-  const locText = h("p", { class: "loc-text", id: "new-location", "aria-live": "polite" }, t("desk.f.noLocation"));
-  const teamsRow = h("div", { class: "chip-row", id: "new-teams" }, t("desk.loading"));
-  const membersRow = h("div", { class: "chip-row", id: "new-members" });
-  const countOut = h("output", { class: "stepper-n", id: "new-headcount" }, "1");
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block btn-huge", id: "new-send" }, t("desk.f.send"));
-  const error = h("p", { class: "notice notice-warn", hidden: true, role: "alert" });
-
-  const setFix = (f: Fix) => {
-    fix = f;
-    locText.textContent = fixText(f);
-  };
-  const gps = h("button", { type: "button", class: "btn btn-secondary" }, t("desk.f.gps"));
-  gps.addEventListener("click", () => {
-    locText.textContent = t("geo.locating");
-    locate()
-      .then(setFix)
-      .catch((err) => (locText.textContent = failureText(err instanceof GeoError ? err.reason : "unavailable")));
-  });
-  const mapBtn = h("button", { type: "button", class: "btn btn-secondary" }, t("map.open"));
-  mapBtn.addEventListener("click", async () => {
-    mapBtn.disabled = true;
-    try {
-      const r = await pickOnMap({ current: fix, user: cachedMe()?.user, opener: mapBtn });
-      if (r.kind === "point") setFix({ lat: r.lat, lon: r.lon, manual: true, picked: true } as Fix);
-    } catch {
-      showToast(t("desk.f.mapFailed"));
-    }
-    mapBtn.disabled = false;
-  });
-
-  const chip = (key: string, label: string) => {
-    const input = h("input", { type: "checkbox", value: key, class: "visually-hidden" });
-    input.addEventListener("change", () => (input.checked ? picked.add(key) : picked.delete(key)));
-    return h("label", { class: "chip" }, input, h("span", { class: "chip-face" }, label));
-  };
-
-  async function loadPeople(): Promise<void> {
-    try {
-      const [teams, members] = await Promise.all([
-        api.get<{ items: { id: string; name: string; size?: number }[] }>("/api/v1/teams?limit=100"),
-        api.get<{ items: { id: string; display_name: string; username: string }[] }>("/api/v1/members?limit=200"),
-      ]);
-      teamsRow.replaceChildren(...teams.items.map((tm) => chip(`team:${tm.id}`, tm.size != null ? `${tm.name}（${tm.size}）` : tm.name)));
-      membersRow.replaceChildren(...members.items.map((m) => chip(`member:${m.id}`, m.display_name || m.username)));
-    } catch (err) {
-      teamsRow.textContent = errorText(err);
-    }
-  }
-
-  const step = (d: number) => () => {
-    headcount = Math.min(1000, Math.max(1, headcount + d));
-    countOut.textContent = String(headcount);
-  };
-
-  const form = h(
-    "form",
-    { class: "screen-body", novalidate: true },
-    screenHead("new-title-h", t("desk.new")),
-    h("div", { class: "field" }, h("label", { for: "new-title", class: "field-label" }, t("desk.f.title")), titleIn),
-    h("div", { class: "field" }, h("span", { class: "field-label" }, t("desk.f.location")), locText, h("div", { class: "action-row" }, gps, mapBtn)),
-    h("fieldset", { class: "chips" }, h("legend", {}, t("desk.f.teams")), teamsRow),
-    h("details", { class: "members-box" }, h("summary", {}, t("desk.f.members")), membersRow),
-    h(
-      "div",
-      { class: "field" },
-      h("span", { class: "field-label", id: "hc-label" }, t("desk.f.headcount")),
-      h(
-        "div",
-        { class: "stepper", role: "group", "aria-labelledby": "hc-label" },
-        h("button", { type: "button", class: "btn btn-secondary", "aria-label": t("desk.f.less"), onclick: step(-1) }, "−"),
-        countOut,
-        h("button", { type: "button", class: "btn btn-secondary", "aria-label": t("desk.f.more"), onclick: step(1) }, "+"),
-      ),
-    ),
-    h("div", { class: "field" }, h("label", { for: "new-muster", class: "field-label" }, t("order.muster")), musterIn),
-    h("div", { class: "field" }, h("label", { for: "new-bring", class: "field-label" }, t("order.bring")), bringIn),
-    h("div", { class: "field" }, h("label", { for: "new-desc", class: "field-label" }, t("desk.f.desc")), descIn),
-    error,
-    submit,
-  );
-
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const fail = (msg: string) => {
-      error.textContent = msg;
-      error.hidden = false;
-    };
-    error.hidden = true;
-    if (!titleIn.value.trim()) return fail(t("desk.f.needTitle"));
-    if (!fix) return fail(t("desk.f.needLocation"));
-    const team_ids = [...picked].filter((k) => k.startsWith("team:")).map((k) => k.slice(5));
-    const member_ids = [...picked].filter((k) => k.startsWith("member:")).map((k) => k.slice(7));
-    if (!team_ids.length && !member_ids.length) return fail(t("desk.f.needPeople"));
-    const body: Record<string, unknown> = { title: titleIn.value.trim(), location: pointOf(fix), headcount, team_ids, member_ids };
-    if (descIn.value.trim()) body.description = descIn.value.trim();
-    if (musterIn.value.trim()) body.muster_point = musterIn.value.trim();
-    if (bringIn.value.trim()) body.bring = bringIn.value.trim();
-    submit.disabled = true;
-    try {
-      const o = await api.post<Order>("/api/v1/dispatches", body);
-      showToast(t("desk.f.sent"));
-      navigate(`/desk/${o.id}`, true);
-    } catch (err) {
-      fail(errorText(err));
-      submit.disabled = false;
-    }
-  });
-
-  void loadPeople();
-  return h("section", { class: "screen screen-wide", "aria-labelledby": "new-title-h" }, form);
+  return renderOrderForm();
 }

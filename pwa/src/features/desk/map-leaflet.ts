@@ -1,0 +1,259 @@
+// The one map's Leaflet part, loaded only when the screen opens (its chunk is precached, so it
+// opens offline). The tiles and their datum come from GET /api/v1/config as for the map picker;
+// under them a grid drawn on the phone, and markers drawn as inline SVG: with no tiles at all
+// (offline, blocked) the markers, the scale bar and the grid still show where things are.
+import * as L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import "../../shared/map.css";
+import { h } from "../../shared/dom";
+import { navigate } from "../../shared/router";
+import { t } from "../../i18n";
+import { toMap, type LatLon } from "../../shared/coords";
+import type { MapConfig } from "../../shared/picker";
+import {
+  LAYERS,
+  layerItems,
+  markerLabel,
+  markerStyle,
+  markerSvg,
+  placedPoints,
+  popupModel,
+  styleKey,
+  type LayerName,
+  type MapAnswer,
+  type MapItem,
+} from "./map-model";
+
+export interface DeskMapOptions {
+  config: MapConfig | null;
+  /** Popups link to an order's board (the desk roles; a captain has no board). */
+  canOpenBoard: boolean;
+  /** Called once when the background tiles cannot be loaded. */
+  onTilesFailed: () => void;
+  /** Where to look before any marker is known (the region centre), in WGS-84. */
+  start: LatLon | null;
+  visible: ReadonlySet<LayerName>;
+}
+
+export interface DeskMap {
+  /** Draws an answer: markers added, moved, redrawn or removed by id, popups kept open. */
+  show(answer: MapAnswer): void;
+  setVisible(visible: ReadonlySet<LayerName>): void;
+  /** Frames every marker of the layers shown; false when there is none. */
+  fitAll(): boolean;
+  /** Centres one marker and opens its popup; false when it is not on the map. */
+  focus(layer: LayerName, id: string): boolean;
+  destroy(): void;
+}
+
+/** A grid drawn on the phone under the tiles: with no tiles, panning and zooming still show. */
+class PlainGrid extends L.GridLayer {
+  protected createTile(): HTMLElement {
+    const tile = document.createElement("div");
+    tile.className = "map-grid-tile";
+    return tile;
+  }
+}
+
+// Marker markup is HTML (Leaflet's divIcon); names typed by users go in as escaped text.
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+// The drawn marker is 32 px; its touch target is 44 px around it.
+const TARGET = 44;
+// What lies on top when markers overlap: incidents, orders, members, hazards, shelters.
+const Z: Record<LayerName, number> = { incidents: 400, orders: 300, members: 200, hazards: 100, shelters: 0 };
+
+interface Entry {
+  marker: L.Marker;
+  drawn: string;
+  item: MapItem;
+}
+
+export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMap {
+  const crs = opts.config ? opts.config.crs : "wgs84";
+  const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+  const onMap = (p: LatLon): L.LatLngExpression => {
+    const m = toMap(p, crs);
+    return [m.lat, m.lon];
+  };
+
+  const start = opts.start ? onMap(opts.start) : ([35, 105] as L.LatLngExpression);
+  const map = L.map(canvas, {
+    center: start,
+    zoom: opts.start ? 13 : 4,
+    minZoom: 3,
+    maxZoom: 18,
+    // Half steps: "显示全部" frames the markers closely rather than at the next whole zoom out.
+    zoomSnap: 0.5,
+    zoomControl: false,
+    attributionControl: false,
+    zoomAnimation: !still,
+    fadeAnimation: !still,
+    markerZoomAnimation: !still,
+  });
+  const resized = new ResizeObserver(() => map.invalidateSize());
+  resized.observe(canvas);
+  new PlainGrid({ zIndex: 0, tileSize: 128 }).addTo(map);
+  L.control.zoom({ position: "bottomright", zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(map);
+  L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
+
+  let tilesFailed = false;
+  const failTiles = () => {
+    if (tilesFailed) return;
+    tilesFailed = true;
+    opts.onTilesFailed();
+  };
+  if (opts.config) {
+    // Top left, under which the framing leaves room: at the bottom it would cover markers.
+    L.control.attribution({ prefix: false, position: "topleft" }).addAttribution(escapeHtml(opts.config.attribution)).addTo(map);
+    const tiles = L.tileLayer(opts.config.tile_url, { subdomains: opts.config.subdomains || "abc", maxZoom: 18, zIndex: 1 });
+    tiles.on("tileerror", (e: L.TileErrorEvent) => {
+      e.tile.style.visibility = "hidden"; // no broken-image box over the grid
+      failTiles();
+    });
+    tiles.addTo(map);
+  } else {
+    failTiles(); // never had the server's tile settings: the grid is all there is
+  }
+
+  // "显示全部": frames everything again after the user has wandered off.
+  const fitButton = h("button", { type: "button", class: "dm-fit", id: "dm-fit" }, t("deskmap.fitAll"));
+  const fitControl = new L.Control({ position: "topright" });
+  fitControl.onAdd = () => {
+    const box = h("div", { class: "leaflet-bar dm-fit-bar" }, fitButton);
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  fitControl.addTo(map);
+
+  const groups = Object.fromEntries(LAYERS.map((l) => [l, L.layerGroup()])) as Record<LayerName, L.LayerGroup>;
+  let visible = new Set(opts.visible);
+  for (const l of LAYERS) if (visible.has(l)) groups[l].addTo(map);
+
+  const entries = new Map<string, Entry>();
+  let current: MapAnswer | null = null;
+
+  function popupContent(layer: LayerName, entry: Entry): HTMLElement {
+    const p = popupModel(layer, entry.item, new Date(), opts.canOpenBoard);
+    return h(
+      "div",
+      { class: "dm-pop", "data-layer": layer },
+      h("p", { class: "dm-pop-title" }, p.title),
+      p.state ? h("p", { class: `dm-pop-state dm-tone-${p.state.tone}` }, p.state.text) : null,
+      ...p.lines.map((line) => h("p", { class: "dm-pop-line" }, line)),
+      p.board
+        ? h(
+            "a",
+            {
+              class: "btn btn-primary dm-pop-board",
+              href: p.board,
+              onclick: (e: Event) => {
+                e.preventDefault();
+                navigate(p.board!);
+              },
+            },
+            t("deskmap.p.board"),
+          )
+        : null,
+    );
+  }
+
+  function icon(layer: LayerName, item: MapItem, label: string): L.DivIcon {
+    return L.divIcon({
+      className: `dm-marker dm-${layer}`,
+      html: `${markerSvg(markerStyle(layer, item))}<span class="visually-hidden">${escapeHtml(label)}</span>`,
+      iconSize: [TARGET, TARGET],
+      // A pin's tip (y 31 of its 40-unit box, drawn 32 px high in the middle of 44) is the point.
+      iconAnchor: [TARGET / 2, layer === "orders" ? 34 : TARGET / 2],
+      popupAnchor: [0, layer === "orders" ? -26 : -14],
+    });
+  }
+
+  function show(answer: MapAnswer): void {
+    current = answer;
+    const seen = new Set<string>();
+    for (const layer of LAYERS) {
+      for (const item of layerItems(answer, layer)) {
+        if (!item.location) continue;
+        const key = `${layer}:${item.id}`;
+        seen.add(key);
+        const label = markerLabel(layer, item);
+        const drawn = `${styleKey(markerStyle(layer, item))}|${label}`;
+        const at = L.latLng(onMap(item.location));
+        const old = entries.get(key);
+        if (old) {
+          // An open popup is redrawn only when its item changed (a redraw would drop the focus).
+          const changed = JSON.stringify(old.item) !== JSON.stringify(item);
+          old.item = item;
+          if (!old.marker.getLatLng().equals(at)) old.marker.setLatLng(at);
+          if (old.drawn !== drawn) {
+            old.drawn = drawn;
+            old.marker.setIcon(icon(layer, item, label));
+            old.marker.options.title = label;
+            old.marker.getElement()?.setAttribute("title", label);
+          }
+          if (changed && old.marker.isPopupOpen()) old.marker.getPopup()?.update();
+          continue;
+        }
+        const marker = L.marker(at, {
+          icon: icon(layer, item, label),
+          title: label,
+          keyboard: true,
+          riseOnHover: true,
+          zIndexOffset: Z[layer] + (layer === "members" && (item as { overdue?: boolean }).overdue ? 50 : 0),
+        });
+        const entry: Entry = { marker, drawn, item };
+        marker.bindPopup(() => popupContent(layer, entry), {
+          maxWidth: 300,
+          minWidth: 200,
+          // Clear of "显示全部" at the top and the zoom buttons at the bottom.
+          autoPanPaddingTopLeft: [12, 64],
+          autoPanPaddingBottomRight: [12, 24],
+        });
+        entries.set(key, entry);
+        marker.addTo(groups[layer]);
+      }
+    }
+    for (const [key, entry] of entries) {
+      if (seen.has(key)) continue;
+      groups[key.slice(0, key.indexOf(":")) as LayerName].removeLayer(entry.marker);
+      entries.delete(key);
+    }
+  }
+
+  function fitAll(): boolean {
+    if (!current) return false;
+    const points = placedPoints(current, visible).map((p) => L.latLng(onMap(p)));
+    if (!points.length) return false;
+    if (points.length === 1) map.setView(points[0], Math.max(map.getZoom(), 15), { animate: !still });
+    // Clear of "显示全部" (top right) and the zoom buttons and attribution (bottom right).
+    else map.fitBounds(L.latLngBounds(points), { paddingTopLeft: [28, 64], paddingBottomRight: [64, 40], maxZoom: 16, animate: !still });
+    return true;
+  }
+  fitButton.addEventListener("click", () => void fitAll());
+
+  return {
+    show,
+    fitAll,
+    setVisible(next) {
+      visible = new Set(next);
+      for (const l of LAYERS) {
+        if (visible.has(l)) groups[l].addTo(map);
+        else groups[l].remove();
+      }
+    },
+    focus(layer, id) {
+      const entry = entries.get(`${layer}:${id}`);
+      if (!entry || !visible.has(layer)) return false;
+      map.setView(entry.marker.getLatLng(), Math.max(map.getZoom(), 15), { animate: false });
+      entry.marker.openPopup();
+      return true;
+    },
+    destroy() {
+      resized.disconnect();
+      map.remove();
+    },
+  };
+}
