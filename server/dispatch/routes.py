@@ -24,16 +24,26 @@ PAGE = {"cursor": "page cursor", "limit": "1–200"}
 
 @bp.post("/incidents")
 @requires("dispatch.create")
-@doc("Open an incident", body=IncidentCreateSchema, response=IncidentSchema, status=201)
+@doc(
+    "Open an incident (200: this client id was sent before)",
+    body=IncidentCreateSchema,
+    response=IncidentSchema,
+    status=201,
+)
 def create_incident():
     incident = service.create_incident(g.user, IncidentCreateSchema().load(json_body()))
     db.session.commit()
-    return IncidentSchema().dump(incident), 201
+    return IncidentSchema().dump(incident), 200 if getattr(incident, "replayed", False) else 201
 
 
 @bp.get("/incidents")
 @requires("dispatch.read_region")
-@doc("Incidents of the caller's region and below", response=IncidentSchema, many=True, params=PAGE)
+@doc(
+    "Incidents of the caller's region and below",
+    response=IncidentSchema,
+    many=True,
+    params={"open": "true: only incidents not closed", **PAGE},
+)
 def list_incidents():
     return page_answer(service.list_incidents(g.user, request.args), IncidentSchema())
 
@@ -48,7 +58,8 @@ def get_incident(incident_id):
 @bp.post("/dispatches")
 @requires("dispatch.create")
 @doc(
-    "Send a dispatch order to teams and/or named members of the caller's area",
+    "Send a dispatch order to teams and/or named members of the caller's area "
+    "(200: this client id was sent before; nobody is called twice)",
     body=DispatchCreateSchema,
     response=DispatchSchema,
     status=201,
@@ -56,7 +67,8 @@ def get_incident(incident_id):
 def create_dispatch():
     dispatch = service.create_dispatch(g.user, DispatchCreateSchema().load(json_body()))
     db.session.commit()
-    return DispatchSchema().dump(service.get_dispatch(g.user, dispatch.id)), 201
+    status = 200 if getattr(dispatch, "replayed", False) else 201
+    return DispatchSchema().dump(service.get_dispatch(g.user, dispatch.id)), status
 
 
 @bp.get("/dispatches")

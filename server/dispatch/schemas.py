@@ -14,7 +14,14 @@ def _point(lat, lon):
     return None if lat is None or lon is None else {"lat": lat, "lon": lon}
 
 
+_CLIENT_ID = {
+    "description": "made by the client once per form: sending it again (a retry after a timeout) "
+    "answers 200 with the first one instead of making a second"
+}
+
+
 class IncidentCreateSchema(BaseSchema):
+    id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     kind = fields.String(required=True, validate=validate.OneOf(INCIDENT_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
@@ -39,6 +46,7 @@ class IncidentSchema(BaseSchema):
 
 
 class DispatchCreateSchema(BaseSchema):
+    id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     location = fields.Nested(LocationSchema, required=True)

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..attendance import service as attendance
@@ -24,11 +25,42 @@ from .schemas import DispatchSchema, IncidentSchema
 _DUMP = DispatchSchema()
 
 
+def _replayed(model, actor, data: dict, what: str):
+    """The record a client already made under this id, when it is sent again (a retry after a
+    timeout must not call people out twice); None when the id is new."""
+    if not data.get("id"):
+        return None
+    existing = db.session.get(model, data["id"])
+    if existing is None:
+        return None
+    if existing.created_by != actor.id or existing.title != data["title"]:
+        raise ApiProblem(409, "conflict", "Conflict", f"This id belongs to another {what}.")
+    existing.replayed = True
+    return existing
+
+
+def _insert_once(model, actor, data: dict, what: str, record_):
+    """Add `record_` under the client's id; a twin request that got there first wins."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(record_)
+            db.session.flush()
+    except IntegrityError:
+        again = _replayed(model, actor, data, what)
+        if again is None:
+            raise
+        return again
+    return None
+
+
 def create_incident(actor, data: dict) -> Incident:
+    if (again := _replayed(Incident, actor, data, "incident")) is not None:
+        return again
     region_id = data.get("region_id") or actor.region_id
     require_in_scope(actor, region_id)
     loc = data.pop("location", None) or {}
     incident = Incident(
+        id=data.get("id") or uuid.uuid4(),
         region_id=region_id,
         kind=data["kind"],
         title=data["title"],
@@ -39,8 +71,8 @@ def create_incident(actor, data: dict) -> Incident:
         occurred_at=data.get("occurred_at") or utcnow(),
         created_by=actor.id,
     )
-    db.session.add(incident)
-    db.session.flush()
+    if (again := _insert_once(Incident, actor, data, "incident", incident)) is not None:
+        return again
     record(actor, "incident.create", "incident", incident.id, region_id, IncidentSchema().dump(incident))
     return incident
 
@@ -53,7 +85,10 @@ def get_incident(actor, incident_id) -> Incident:
 
 
 def list_incidents(actor, args):
-    return paginate(scoped(sa.select(Incident), Incident.region_id, actor), Incident, args)
+    stmt = scoped(sa.select(Incident), Incident.region_id, actor)
+    if args.get("open") == "true":
+        stmt = stmt.where(Incident.closed_at.is_(None))
+    return paginate(stmt, Incident, args)
 
 
 def _township_of(region_id: int) -> int:
@@ -95,12 +130,15 @@ def _members(actor, data: dict) -> list[User]:
 
 
 def create_dispatch(actor, data: dict) -> Dispatch:
+    if (again := _replayed(Dispatch, actor, data, "dispatch order")) is not None:
+        return again
     incident = get_incident(actor, data["incident_id"]) if data.get("incident_id") else None
     region_id = data.get("region_id") or (incident.region_id if incident else actor.region_id)
     require_in_scope(actor, region_id)
     members = _members(actor, data)
     loc, muster = data["location"], data.get("muster_location") or {}
     dispatch = Dispatch(
+        id=data.get("id") or uuid.uuid4(),
         incident_id=incident.id if incident else None,
         region_id=region_id,
         title=data["title"],
@@ -116,8 +154,8 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         checkin_interval_min=data["checkin_interval_min"],
         created_by=actor.id,
     )
-    db.session.add(dispatch)
-    db.session.flush()
+    if (again := _insert_once(Dispatch, actor, data, "dispatch order", dispatch)) is not None:
+        return again
     home = _township_of(region_id)
     for member in members:
         town = _township_of(member.region_id)

@@ -163,3 +163,78 @@ def test_incidents_group_orders(auth, ids):
     order = auth("town1").post("/api/v1/dispatches", json=_order(ids, incident_id=incident.json["id"])).json
     assert order["incident_id"] == incident.json["id"] and order["region_id"] == ids["regions"]["临城镇"]
     assert auth("town2").get(f"/api/v1/incidents/{incident.json['id']}").status_code == 404
+
+
+def test_an_order_sent_again_after_a_timeout_calls_nobody_twice(app, auth, ids):
+    from server.delivery.models import Notification
+    from server.extensions import db
+
+    desk = auth("town1")
+    order_id = str(uuid.uuid4())
+    first = desk.post("/api/v1/dispatches", json=_order(ids, id=order_id))
+    again = desk.post("/api/v1/dispatches", json=_order(ids, id=order_id))
+    assert (first.status_code, again.status_code) == (201, 200), again.json
+    assert again.json["id"] == first.json["id"] == order_id
+    with app.app_context():
+        import sqlalchemy as sa
+
+        queued = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Notification).where(Notification.ref_id == order_id)
+        )
+        db.session.remove()
+    assert queued == len(first.json["targets"])
+    listed = [d for d in desk.get("/api/v1/dispatches?limit=200").json["items"] if d["id"] == order_id]
+    assert len(listed) == 1
+    # The same id for something else, or by someone else, is refused and changes nothing.
+    other = desk.post("/api/v1/dispatches", json=_order(ids, id=order_id, title="另一件事"))
+    assert other.status_code == 409 and other.mimetype == "application/problem+json"
+    county = auth("duty").post("/api/v1/dispatches", json=_order(ids, id=order_id))
+    assert county.status_code == 409
+
+
+def test_an_incident_sent_again_is_the_same_incident(auth):
+    desk = auth("town1")
+    body = {"id": str(uuid.uuid4()), "kind": "flood", "title": "城区内涝"}
+    first, again = desk.post("/api/v1/incidents", json=body), desk.post("/api/v1/incidents", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json == again.json
+    titles = [i["title"] for i in desk.get("/api/v1/incidents?limit=200").json["items"]]
+    assert titles.count("城区内涝") == 1
+
+
+def test_twin_orders_sent_at_once_make_one(app, auth, ids):
+    """Two tabs, or a retry racing the first request: one order, one call-out."""
+    import threading
+
+    order_id = str(uuid.uuid4())
+    desks = [auth("town1"), auth("town1")]
+    codes = []
+
+    def send(client):
+        codes.append(client.post("/api/v1/dispatches", json=_order(ids, id=order_id)).status_code)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 201]
+    listed = [d for d in desks[0].get("/api/v1/dispatches?limit=200").json["items"] if d["id"] == order_id]
+    assert len(listed) == 1
+
+
+def test_the_desk_can_list_only_open_incidents(app, auth):
+    from server.dispatch.models import Incident
+    from server.extensions import db
+
+    desk = auth("town1")
+    kept = desk.post("/api/v1/incidents", json={"kind": "flood", "title": "仍在处置"}).json
+    done = desk.post("/api/v1/incidents", json={"kind": "flood", "title": "已结束"}).json
+    with app.app_context():
+        db.session.get(Incident, uuid.UUID(done["id"])).closed_at = datetime.now(UTC)
+        db.session.commit()
+        db.session.remove()
+    open_ids = {i["id"] for i in desk.get("/api/v1/incidents?open=true&limit=200").json["items"]}
+    all_ids = {i["id"] for i in desk.get("/api/v1/incidents?limit=200").json["items"]}
+    assert kept["id"] in open_ids and done["id"] not in open_ids
+    assert {kept["id"], done["id"]} <= all_ids

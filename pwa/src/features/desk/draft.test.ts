@@ -77,9 +77,10 @@ describe("the draft on the phone", () => {
 
 describe("restoring whatever IndexedDB gives back", () => {
   it("an empty or foreign value gives the empty draft", () => {
-    expect(restoreOrderDraft(undefined, KEY)).toEqual(emptyOrderDraft(KEY));
-    expect(restoreOrderDraft("junk", KEY)).toEqual(emptyOrderDraft(KEY));
-    expect(restoreOrderDraft({ key: KEY }, KEY)).toEqual(emptyOrderDraft(KEY));
+    const noIds = (d: OrderDraft) => ({ ...d, order_id: "", incident_new_id: "" });
+    expect(noIds(restoreOrderDraft(undefined, KEY))).toEqual(noIds(emptyOrderDraft(KEY)));
+    expect(noIds(restoreOrderDraft("junk", KEY))).toEqual(noIds(emptyOrderDraft(KEY)));
+    expect(noIds(restoreOrderDraft({ key: KEY }, KEY))).toEqual(noIds(emptyOrderDraft(KEY)));
   });
 
   it("drops values of the wrong shape, field by field", () => {
@@ -153,14 +154,17 @@ describe("what is sent", () => {
   });
 
   it("a new incident is named after the order when not named itself", () => {
-    expect(incidentBody(halfFilled())).toEqual({
+    const d = halfFilled();
+    expect(incidentBody(d)).toEqual({
+      id: d.incident_new_id,
       kind: "geological",
       title: "后山滑坡排查",
       place: "大坪村后山",
       severity: "orange",
       location: { lat: 25.05, lon: 116.42 },
     });
-    expect(incidentBody({ ...halfFilled(), incident_title: " 大坪村滑坡 ", place: " ", severity: null })).toEqual({
+    expect(incidentBody({ ...d, incident_title: " 大坪村滑坡 ", place: " ", severity: null })).toEqual({
+      id: d.incident_new_id,
       kind: "geological",
       title: "大坪村滑坡",
       location: { lat: 25.05, lon: 116.42 },
@@ -168,7 +172,9 @@ describe("what is sent", () => {
   });
 
   it("the order carries its incident, its targets split by kind, and no blank extras", () => {
-    expect(orderBody(halfFilled(), "inc-1")).toEqual({
+    const d = halfFilled();
+    expect(orderBody(d, "inc-1")).toEqual({
+      id: d.order_id,
       title: "后山滑坡排查",
       location: { lat: 25.05, lon: 116.42 },
       headcount: 6,
@@ -178,6 +184,19 @@ describe("what is sent", () => {
       muster_point: "村委会门口",
     });
     expect(orderBody(halfFilled(), null)).not.toHaveProperty("incident_id");
+  });
+
+  it("sends the same ids on every try of one draft, so a retry is not a second call-out", async () => {
+    const d = halfFilled();
+    expect(d.order_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(d.order_id).not.toBe(d.incident_new_id);
+    await storeOrderDraft(d);
+    const back = (await loadOrderDraft(KEY))!;
+    expect(orderBody(back, null).id).toBe(d.order_id);
+    expect(incidentBody(back).id).toBe(d.incident_new_id);
+    // A fresh draft (after one was sent) has new ones; a damaged id is replaced, never sent.
+    expect(emptyOrderDraft(KEY).order_id).not.toBe(d.order_id);
+    expect(restoreOrderDraft({ ...d, order_id: "x'; drop" }, KEY).order_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -2,7 +2,7 @@
 // field, the map point and the chosen teams and members), how a stored draft is read back, what is
 // sent to the server, and where the server's field errors belong on the form. Pure, apart from the
 // three small IndexedDB calls at the end (the "drafts" store of data/db.ts).
-import type { Draft } from "../../data/db";
+import { uuid, type Draft } from "../../data/db";
 import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import type { Fix } from "../../shared/geo";
 import type { MessageKey } from "../../i18n";
@@ -49,6 +49,10 @@ export interface OrderDraft extends Draft {
   muster_point: string;
   bring: string;
   description: string;
+  /** Ids sent with the incident and the order, made once per draft: a retry after a timeout
+   * gets the first one back from the server instead of calling people out twice. */
+  order_id: string;
+  incident_new_id: string;
 }
 
 /** One draft per signed-in user on this phone: a colleague on the same tablet never sees it. */
@@ -75,8 +79,12 @@ export function emptyOrderDraft(key: string): OrderDraft {
     muster_point: "",
     bring: "",
     description: "",
+    order_id: uuid(),
+    incident_new_id: uuid(),
   };
 }
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const str = (v: unknown, max: number, fallback = ""): string => (typeof v === "string" ? v.slice(0, max) : fallback);
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | null => (typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : null);
@@ -125,6 +133,8 @@ export function restoreOrderDraft(raw: unknown, key: string): OrderDraft {
   d.muster_point = str(r.muster_point, 200);
   d.bring = str(r.bring, 500);
   d.description = str(r.description, 4000);
+  if (typeof r.order_id === "string" && UUID_RE.test(r.order_id)) d.order_id = r.order_id;
+  if (typeof r.incident_new_id === "string" && UUID_RE.test(r.incident_new_id)) d.incident_new_id = r.incident_new_id;
   return d;
 }
 
@@ -199,7 +209,7 @@ const pointOf = (f: Fix) => ({ lat: f.lat, lon: f.lon });
 
 /** POST /api/v1/incidents: the new incident, named after the order when not named itself. */
 export function incidentBody(d: OrderDraft): Record<string, unknown> {
-  const body: Record<string, unknown> = { kind: d.kind, title: (d.incident_title.trim() || d.title.trim()).slice(0, 120) };
+  const body: Record<string, unknown> = { id: d.incident_new_id, kind: d.kind, title: (d.incident_title.trim() || d.title.trim()).slice(0, 120) };
   if (d.place.trim()) body.place = d.place.trim();
   if (d.severity) body.severity = d.severity;
   if (d.location) body.location = pointOf(d.location);
@@ -210,6 +220,7 @@ export function incidentBody(d: OrderDraft): Record<string, unknown> {
 export function orderBody(d: OrderDraft, incidentId: string | null): Record<string, unknown> {
   const ids = (kind: string) => d.targets.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1));
   const body: Record<string, unknown> = {
+    id: d.order_id,
     title: d.title.trim(),
     location: d.location ? pointOf(d.location) : null,
     headcount: d.headcount,

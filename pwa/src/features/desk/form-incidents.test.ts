@@ -58,6 +58,6 @@ describe("the open incidents to choose from", () => {
     const open = await fetchOpenIncidents(get as unknown as <T>(p: string) => Promise<T>);
     expect(open.map((i) => i.id)).toEqual(["b"]);
     expect(get).toHaveBeenCalledTimes(2);
-    expect(get.mock.calls[0][0]).toBe("/api/v1/incidents?limit=100");
+    expect(get.mock.calls[0][0]).toBe("/api/v1/incidents?open=true&limit=100");
   });
 });

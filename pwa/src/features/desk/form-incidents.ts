@@ -1,6 +1,6 @@
 // Which incident a new order belongs to: the region's open incidents, most recent first, after
-// "新事件". GET /api/v1/incidents has no "open only" filter (server/dispatch/service.py), so the
-// closed ones are dropped here, on the phone.
+// "新事件". Asked of the server with open=true; closed ones are still dropped here, so an older
+// server's answer reads right too.
 import { t, type MessageKey } from "../../i18n";
 import { NEW_INCIDENT } from "./draft";
 
@@ -90,7 +90,7 @@ export async function fetchOpenIncidents(get: Get): Promise<Incident[]> {
   let cursor: string | null = null;
   for (let n = 0; n < MAX_PAGES; n += 1) {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const page: { items: Incident[]; next_cursor?: string | null } = await get(`/api/v1/incidents?limit=${PAGE}${q}`);
+    const page: { items: Incident[]; next_cursor?: string | null } = await get(`/api/v1/incidents?open=true&limit=${PAGE}${q}`);
     all.push(...(page.items ?? []));
     cursor = page.next_cursor ?? null;
     if (!cursor) break;
