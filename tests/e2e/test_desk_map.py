@@ -366,8 +366,9 @@ def test_the_map_is_for_the_desk_and_captains_only(browser, server):
     try:
         page = ctx.new_page()
         _login(page, "captain1", "队长")
-        page.goto("/desk/map")
+        page.get_by_role("button", name="一张图").click()  # the captain's tile on the home screen
         expect(page.get_by_role("heading", name="一张图")).to_be_visible()
+        assert page.url.endswith("/desk/map")
         expect(page.locator("#dm-status")).to_contain_text(re.compile(r"更新于 \d\d:\d\d:\d\d"))
         page.locator(".dm-marker.dm-shelters").first.click()
         expect(page.locator(".leaflet-popup")).to_contain_text(re.compile(r"已安置 \d+ / 可容纳 \d+ 人"))

@@ -202,6 +202,7 @@ export const en: Record<MessageKey, string> = {
   "update.offlineReady": "Ready to work offline.",
   "toast.close": "Close",
 
+  "tile.map": "Map",
   "tile.desk": "Dispatch desk",
   "orders.title": "My orders",
   "orders.empty": "No orders yet. You will be notified of new ones.",

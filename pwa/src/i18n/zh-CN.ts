@@ -200,6 +200,7 @@ export const zhCN = {
   "update.offlineReady": "已可离线使用。",
   "toast.close": "关闭",
 
+  "tile.map": "一张图",
   "tile.desk": "调度台",
   "orders.title": "我的任务",
   "orders.empty": "暂时没有调度任务。有新任务时会通知你。",

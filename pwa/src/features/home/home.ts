@@ -28,6 +28,8 @@ interface Tile {
 // Reporting a hazard is the most common field action, so it gets the widest tile.
 const TILES: Tile[] = [
   { id: "desk", label: "tile.desk", wide: true, route: "/desk", roles: ["duty_officer", "admin"], icon: "M3 4h18v12H3V4Zm2 2v8h14V6H5Zm3 12h8v2H8v-2Zm1-10h2v4H9V8Zm4 2h2v2h-2v-2Z" },
+  // Captains lead on the ground: the map of their region, not the dispatch desk.
+  { id: "map", label: "tile.map", route: "/desk/map", roles: ["captain"], icon: "M15 5.1 9 3 3 5v16l6-2 6 2 6-2V3l-6 2.1ZM10 5.4l4 1.4v11.8l-4-1.4V5.4ZM5 6.4l3-1v11.8l-3 1V6.4Zm14 11.2-3 1V6.8l3-1v11.8Z" },
   { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
   { id: "checkin", label: "tile.checkin", route: "/checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
   { id: "tasks", label: "tile.tasks", route: "/orders", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
