@@ -329,7 +329,7 @@ export const en: Record<MessageKey, string> = {
   "deskf.discarded": "Draft discarded.",
   "deskf.sending": "Sending…",
   "deskf.offline": "Not online: the order was NOT sent. The draft is saved; tap Send again once online.",
-  "deskf.timeout": "The server did not answer in time; the order may have gone out. Check the desk's list before sending again. The draft is saved.",
+  "deskf.timeout": "The server did not answer in time; the order may have gone out. Sending again is safe: it is never given twice. The draft is saved.",
   "deskf.offlineNow": "Offline: orders cannot be sent now, and are never sent later by themselves.",
   "deskf.backOnline": "Online again: tap “Send order” again.",
   "deskf.fixFields": "Fill in the marked fields.",

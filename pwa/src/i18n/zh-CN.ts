@@ -327,7 +327,7 @@ export const zhCN = {
   "deskf.discarded": "草稿已清空。",
   "deskf.sending": "正在发送…",
   "deskf.offline": "未联网，调度单未发出。草稿已保存，联网后请再点发送。",
-  "deskf.timeout": "服务器没有及时回答，调度单可能已经发出。请先到调度台核对，再决定是否重发。草稿已保存。",
+  "deskf.timeout": "服务器没有及时回答，调度单可能已经发出。再点发送不会重复下达。草稿已保存。",
   "deskf.offlineNow": "离线：调度单现在发不出去，也不会稍后自动发送。",
   "deskf.backOnline": "已联网，可以再点“下达任务”了。",
   "deskf.fixFields": "请补全标出的栏目。",
