@@ -89,10 +89,23 @@ def mark_answered(user_id, kind: str, ref_id) -> None:
 
 
 def deliveries_for(kind: str, ref_id) -> dict:
-    rows = db.session.scalars(
-        sa.select(Notification).where(Notification.kind == kind, Notification.ref_id == str(ref_id))
+    return deliveries_for_many(kind, [ref_id]).get(str(ref_id), {})
+
+
+def deliveries_for_many(kind: str, ref_ids) -> dict[str, dict]:
+    """Each record's deliveries per person, for many records in one query (a list of orders)."""
+    refs = [str(r) for r in ref_ids]
+    if not refs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Notification.ref_id, Notification.user_id, Notification.state, Notification.attempts).where(
+            Notification.kind == kind, Notification.ref_id.in_(refs)
+        )
     )
-    return {row.user_id: {"state": row.state, "attempts": row.attempts} for row in rows}
+    out: dict[str, dict] = {}
+    for row in rows:
+        out.setdefault(row.ref_id, {})[row.user_id] = {"state": row.state, "attempts": row.attempts}
+    return out
 
 
 # ---- the worker's side ------------------------------------------------------------------------

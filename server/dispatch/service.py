@@ -305,9 +305,10 @@ def _show(dispatch: Dispatch, target: DispatchTarget) -> Dispatch:
     return dispatch
 
 
-def _annotate(dispatch: Dispatch, now) -> None:
+def _annotate(dispatch: Dispatch, now, deliveries: dict | None = None) -> None:
     interval = timedelta(minutes=dispatch.checkin_interval_min)
-    deliveries = delivery.deliveries_for("dispatch", dispatch.id)
+    if deliveries is None:
+        deliveries = delivery.deliveries_for("dispatch", dispatch.id)
     for target in dispatch.targets:
         target.delivery = deliveries.get(target.member_id, {"state": "none", "attempts": []})
         due = target.last_ping_at + interval if target.status == "on_scene" and target.last_ping_at else None
@@ -360,9 +361,11 @@ def list_dispatches(actor, args):
     page = paginate(stmt, Dispatch, args)
     now = utcnow()
     scope = scope_ids(actor) if can(actor, "dispatch.read_region") else set()
+    boards = [d.id for d in page["rows"] if d.region_id in scope]
+    deliveries = delivery.deliveries_for_many("dispatch", boards)  # one query for the page
     for dispatch in page["rows"]:
         if dispatch.region_id in scope:
-            _annotate(dispatch, now)
+            _annotate(dispatch, now, deliveries.get(str(dispatch.id), {}))
         else:
             _show(dispatch, next(t for t in dispatch.targets if t.member_id == actor.id))
     return page

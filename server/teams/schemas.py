@@ -16,7 +16,8 @@ class TeamSchema(BaseSchema):
     def _size(self, team):
         from .service import team_size
 
-        return team_size(team.id)
+        known = getattr(team, "size_known", None)  # a list counts its page in one query
+        return known if known is not None else team_size(team.id)
 
 
 class TeamCreateSchema(BaseSchema):

@@ -19,7 +19,11 @@ def list_teams(actor, args):
     stmt = scoped(sa.select(Team), Team.region_id, actor)
     if args.get("region_id"):
         stmt = stmt.where(Team.region_id == _int_arg(args["region_id"], "region_id"))
-    return paginate(stmt, Team, args)
+    page = paginate(stmt, Team, args)
+    sizes = team_sizes([team.id for team in page["rows"]])
+    for team in page["rows"]:
+        team.size_known = sizes.get(team.id, 0)
+    return page
 
 
 def get_team(actor, team_id) -> Team:
@@ -48,7 +52,19 @@ def update_team(actor, team_id, data: dict) -> Team:
 
 
 def team_size(team_id) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(User.team_id == team_id, User.active.is_(True)))
+    return team_sizes([team_id]).get(team_id, 0)
+
+
+def team_sizes(team_ids) -> dict:
+    """Active members per team, for a page of teams in one query."""
+    if not team_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(User.team_id, sa.func.count())
+        .where(User.team_id.in_(team_ids), User.active.is_(True))
+        .group_by(User.team_id)
+    )
+    return dict(rows.all())
 
 
 def _int_arg(raw: str, name: str) -> int:

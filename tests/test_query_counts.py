@@ -1,0 +1,61 @@
+"""Lists read a page in a fixed number of queries, however many rows it holds (no query per row:
+at 3 a.m. in a typhoon the desk's board lists are what everyone refreshes)."""
+
+import contextlib
+import uuid
+
+import sqlalchemy as sa
+
+from server.extensions import db
+
+
+@contextlib.contextmanager
+def _counting(app):
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def _order(auth, ids):
+    body = {
+        "title": f"排查 {uuid.uuid4().hex[:4]}",
+        "location": {"lat": 25.05, "lon": 116.42},
+        "team_ids": [ids["teams"][ids["regions"]["临城镇"]]],
+    }
+    assert auth("town1").post("/api/v1/dispatches", json=body).status_code == 201
+
+
+def _queries(app, client, path):
+    with _counting(app) as seen:
+        assert client.get(path).status_code == 200
+    return len(seen)
+
+
+def test_the_order_list_does_not_grow_a_query_per_order(app, auth, ids):
+    desk = auth("town1")
+    _order(auth, ids)
+    _order(auth, ids)
+    few = _queries(app, desk, "/api/v1/dispatches?limit=50")
+    for _ in range(6):
+        _order(auth, ids)
+    many = _queries(app, desk, "/api/v1/dispatches?limit=50")
+    assert len(desk.get("/api/v1/dispatches?limit=50").json["items"]) == 8
+    assert many == few
+
+
+def test_the_team_list_counts_its_members_in_one_go(app, auth):
+    admin = auth("admin")
+    total = admin.get("/api/v1/teams?limit=200").json
+    assert total["total"] >= 3 and all(team["size"] >= 1 for team in total["items"])
+    one = _queries(app, admin, "/api/v1/teams?limit=1")
+    all_ = _queries(app, admin, "/api/v1/teams?limit=200")
+    assert all_ == one
