@@ -56,6 +56,7 @@ test-pwa: pwa
 
 check-chromium:
 	@command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install chromium fonts-noto-cjk (Playwright's own download cannot work here)"; exit 1; }
+	@command -v dbus-daemon >/dev/null && /usr/bin/python3 -c "import gi" 2>/dev/null || { echo "The notification tests need a D-Bus session bus: apt-get install dbus-daemon python3-gi"; exit 1; }
 
 test-e2e: deps pwa check-chromium
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
