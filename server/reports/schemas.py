@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from ..core.schemas import BaseSchema
+from ..core.schemas import BaseSchema, PlainNested
 from .models import CATEGORIES, SEVERITIES, STATUSES
 
 
@@ -16,7 +16,7 @@ class ReportCreateSchema(BaseSchema):
     id = fields.UUID(required=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    location = fields.Nested(LocationSchema, required=True)
+    location = PlainNested(LocationSchema, required=True)
     severity = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEVERITIES))
     people_at_risk = fields.Integer(
         load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 1_000_000)

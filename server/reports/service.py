@@ -51,6 +51,7 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
     now = utcnow()
     outcomes: list[Report | ApiProblem] = []
     rows, media_rows = [], []
+    regions: dict[int, ApiProblem | None] = {}
     for data, at in items:
         if data["id"] in taken:
             try:
@@ -59,10 +60,14 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
                 outcomes.append(problem)
             continue
         region_id = data.get("region_id") or actor.region_id
-        try:
-            require_in_scope(actor, region_id)
-        except ApiProblem as problem:
-            outcomes.append(problem)
+        if region_id not in regions:  # a backlog names few regions: check each once
+            try:
+                require_in_scope(actor, region_id)
+                regions[region_id] = None
+            except ApiProblem as problem:
+                regions[region_id] = problem
+        if regions[region_id] is not None:
+            outcomes.append(regions[region_id])
             continue
         missing = [m for m in data.get("media_ids") or [] if m in missing_media]
         if missing:
