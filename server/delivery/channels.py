@@ -6,10 +6,12 @@ import base64
 import copy
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from pathlib import Path
@@ -94,7 +96,7 @@ class EndpointRefused(ValueError):
     pass
 
 
-def check_endpoint(url: str) -> None:
+def check_endpoint(url: str, resolve: bool = True) -> None:
     """A subscription endpoint must be https on a listed push service (http only for a listed
     loopback host, for tests), and must not resolve to a private address."""
     parts = urlsplit(url)
@@ -105,7 +107,7 @@ def check_endpoint(url: str) -> None:
     loopback = _is_loopback(host)
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
         raise EndpointRefused("push endpoint must be https")
-    if not loopback:
+    if resolve and not loopback:
         _refuse_private(host)
 
 
@@ -116,33 +118,134 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _private(ip) -> bool:
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+
+
 def _refuse_private(host: str) -> None:
     try:
         infos = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
     except OSError:
         return  # unresolvable now (offline deployment): the send will fail and be retried
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+        if _private(ipaddress.ip_address(info[4][0])):
             raise EndpointRefused("push endpoint resolves to a private address")
 
 
 class _PushHttp:
-    """What pywebpush needs of a session (`post`), on urllib3 directly: requests costs more
-    per message than the encryption does. One pool shared by the sending threads; no redirect
-    is followed; proxies only if PUSH_PROXY names one."""
+    """What pywebpush needs of a session (`post`), on http.client with kept-alive connections
+    shared by the sending threads: urllib3 cost more per message than the encryption does. No
+    redirect is followed. Each connection goes to an address checked when it is made (never a
+    private one, unless the host is a listed loopback one), so a DNS answer that changes after
+    the endpoint was checked cannot point a push inside the network. PUSH_PROXY, when set, goes
+    through urllib3's ProxyManager instead (the proxy does the resolving)."""
 
     def __init__(self, size: int, proxy: str | None):
-        kw = {"maxsize": size, "block": False, "retries": False}
-        self.pool = urllib3.ProxyManager(proxy, **kw) if proxy else urllib3.PoolManager(**kw)
+        self.size = size
+        self.proxy = urllib3.ProxyManager(proxy, maxsize=size, block=False, retries=False) if proxy else None
+        self.idle: dict[tuple, list] = {}
+        self.lock = threading.Lock()
+        self.tls = ssl.create_default_context()
 
     def post(self, url, data=None, headers=None, timeout=None, **_):
-        resp = self.pool.request("POST", url, body=data, headers=headers, timeout=timeout, redirect=False)
-        return SimpleNamespace(
-            status_code=resp.status,
-            text=resp.data.decode("utf-8", "replace"),
-            headers=dict(resp.headers),
-            content=resp.data,
+        if self.proxy is not None:
+            resp = self.proxy.request(
+                "POST", url, body=data, headers=headers, timeout=timeout, redirect=False
+            )
+            return SimpleNamespace(
+                status_code=resp.status,
+                text=resp.data.decode("utf-8", "replace"),
+                headers=dict(resp.headers),
+                content=resp.data,
+            )
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):
+            conn, reused = self._take(origin, timeout)
+            try:
+                conn.request("POST", target, body=data, headers=headers or {})
+                resp = conn.getresponse()
+                body = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                conn.close()
+                if reused and attempt == 1:
+                    continue  # the service closed a kept-alive connection: once more, on a new one
+                raise
+            except BaseException:
+                conn.close()
+                raise
+            if resp.will_close:
+                conn.close()
+            else:
+                self._give(origin, conn)
+            return SimpleNamespace(
+                status_code=resp.status,
+                text=body.decode("utf-8", "replace"),
+                headers=dict(resp.getheaders()),
+                content=body,
+            )
+        raise AssertionError("unreachable")
+
+    def _take(self, origin, timeout):
+        with self.lock:
+            idle = self.idle.get(origin)
+            if idle:
+                conn = idle.pop()
+                conn.timeout = timeout
+                if conn.sock is not None:
+                    conn.sock.settimeout(timeout)
+                return conn, True
+        scheme, host, port = origin
+        if scheme == "https":
+            return _CheckedTLS(host, port, timeout=timeout, context=self.tls), False
+        return _Checked(host, port, timeout=timeout), False
+
+    def close(self) -> None:
+        with self.lock:
+            idle, self.idle = self.idle, {}
+        for conns in idle.values():
+            for conn in conns:
+                conn.close()
+
+    def _give(self, origin, conn) -> None:
+        with self.lock:
+            idle = self.idle.setdefault(origin, [])
+            if len(idle) < self.size:
+                idle.append(conn)
+                return
+        conn.close()
+
+
+def _checked_socket(host: str, port: int, timeout) -> socket.socket:
+    """A connection to `host` at an address that is not private (loopback for a loopback host)."""
+    loopback_host = _is_loopback(host)
+    error = None
+    for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        ip = ipaddress.ip_address(address[0])
+        if not (loopback_host and ip.is_loopback) and _private(ip):
+            raise EndpointRefused("push endpoint resolves to a private address")
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(timeout)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.connect(address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error or OSError(f"no address for {host}")
+
+
+class _Checked(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = _checked_socket(self.host, self.port, self.timeout)
+
+
+class _CheckedTLS(http.client.HTTPSConnection):
+    def connect(self):
+        self.sock = self._context.wrap_socket(
+            _checked_socket(self.host, self.port, self.timeout), server_hostname=self.host
         )
 
 
@@ -166,7 +269,9 @@ class PushResult:
 
 def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
     try:
-        check_endpoint(subscription.endpoint)
+        # The addresses are checked when a connection is made (_checked_socket), not here: a
+        # fan-out to one push service would otherwise ask DNS once per person.
+        check_endpoint(subscription.endpoint, resolve=False)
     except EndpointRefused:
         return PushResult(False, gone=True)
     endpoint = urlsplit(subscription.endpoint)
@@ -195,7 +300,9 @@ def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
         return PushResult(
             False, gone=status in (404, 410), retry=status == 429 or (status or 0) >= 500, status=status
         )
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+    except EndpointRefused:
+        return PushResult(False, gone=True)  # its name now points inside the network
+    except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError):
         return PushResult(False, retry=True)
     if 300 <= resp.status_code < 400:
         return PushResult(False, status=resp.status_code)  # a redirect is not followed

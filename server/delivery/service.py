@@ -4,7 +4,7 @@ a working subscription, SMS when push is not accepted or not answered in time, t
 import logging
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -139,32 +139,38 @@ def _load(ids) -> list[SimpleNamespace]:
     """What the sends need, read in one go, as plain values: nothing is held while sending."""
     from ..accounts.models import User
 
+    n = Notification.__table__.c
     rows = db.session.execute(
-        sa.select(Notification, User.phone)
-        .join(User, User.id == Notification.user_id)
-        .where(Notification.id.in_(ids), Notification.state.not_in(("answered", "failed")))
+        sa.select(
+            n.id, n.user_id, n.state, n.kind, n.ref_id, n.title, n.body, n.template, n.params, User.phone
+        )
+        .join(User, User.id == n.user_id)
+        .where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
     ).all()
     subs: dict = {}
-    for sub in db.session.scalars(
-        sa.select(PushSubscription).where(PushSubscription.user_id.in_({n.user_id for n, _ in rows}))
+    s = PushSubscription.__table__.c
+    for sub in db.session.execute(
+        sa.select(s.id, s.user_id, s.endpoint, s.p256dh, s.auth).where(
+            s.user_id.in_({row.user_id for row in rows})
+        )
     ):
         subs.setdefault(sub.user_id, []).append(
             SimpleNamespace(id=sub.id, endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth)
         )
     return [
         SimpleNamespace(
-            id=n.id,
-            state=n.state,
-            kind=n.kind,
-            ref_id=n.ref_id,
-            title=n.title,
-            body=n.body,
-            template=n.template,
-            params=dict(n.params),
-            phone=phone,
-            subs=subs.get(n.user_id, []),
+            id=row.id,
+            state=row.state,
+            kind=row.kind,
+            ref_id=row.ref_id,
+            title=row.title,
+            body=row.body,
+            template=row.template,
+            params=dict(row.params or {}),
+            phone=row.phone,
+            subs=subs.get(row.user_id, []),
         )
-        for n, phone in rows
+        for row in rows
     ]
 
 
@@ -273,18 +279,29 @@ def run_once(now=None) -> int:
     db.session.rollback()  # end the read: SQLite's write lock, PostgreSQL's snapshot
     cfg = current_app.config
     app = current_app._get_current_object()  # noqa: SLF001 - werkzeug's documented way
+    pending = deque(jobs)  # popleft is atomic: the senders share it without a lock
+    outcomes: list[SimpleNamespace] = []
 
-    def work(job):
+    def sender():
+        # One app context per thread, not per message: a fan-out is thousands of messages.
         with app.app_context():
-            try:
-                return _send(job, now, cfg)
-            except Exception:  # noqa: BLE001 - one bad send must not stop the others
-                log.exception("delivery send failed for %s", job.id)
-                return None  # its lease runs out and the next round tries again
+            while True:
+                try:
+                    job = pending.popleft()
+                except IndexError:
+                    return
+                try:
+                    outcomes.append(_send(job, now, cfg))
+                except Exception:  # noqa: BLE001 - one bad send must not stop the others
+                    log.exception("delivery send failed for %s", job.id)
+                    # its lease runs out and the next round tries again
 
     # Sends wait on the network: many at once; the database is touched before and after only.
-    with ThreadPoolExecutor(max_workers=min(len(jobs), cfg["DELIVERY_CONCURRENCY"]) or 1) as pool:
-        outcomes = [o for o in pool.map(work, jobs) if o is not None]
+    threads = [threading.Thread(target=sender) for _ in range(min(len(jobs), cfg["DELIVERY_CONCURRENCY"]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     _record(outcomes)
     return len(ids)
 
