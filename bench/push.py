@@ -8,7 +8,6 @@ import os
 import statistics
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -27,27 +26,37 @@ def browser_keys() -> dict:
 
 
 def _serve(port_queue, counter):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    """A push service stand-in that costs next to nothing per request, so the figures are the
+    sender's (http.server's per-request header parsing cost more than the push it received).
+    HTTP/1.1 with keep-alive: reads each request's head and body, answers 201."""
+    import asyncio
 
-        def do_POST(self):  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            with counter.get_lock():
-                counter.value += 1
-            self.send_response(201)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+    answer = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
 
-        def log_message(self, *args):
+    async def handle(reader, writer):
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                if length:
+                    await reader.readexactly(length)
+                with counter.get_lock():
+                    counter.value += 1
+                writer.write(answer)
+        except (asyncio.IncompleteReadError, ConnectionError):
             pass
+        finally:
+            writer.close()
 
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-        request_queue_size = 512
+    async def main():
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
+        port_queue.put(server.sockets[0].getsockname()[1])
+        await server.serve_forever()
 
-    server = Server(("127.0.0.1", 0), Handler)
-    port_queue.put(server.server_address[1])
-    server.serve_forever()
+    asyncio.run(main())
 
 
 def start_push_service():
