@@ -14,6 +14,7 @@ import socket
 import ssl
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -263,8 +264,11 @@ def _session() -> _PushHttp:
 
 
 class PushResult:
-    def __init__(self, ok: bool, gone: bool = False, retry: bool = False, status: int | None = None):
+    def __init__(  # noqa: PLR0913
+        self, ok: bool, gone: bool = False, retry: bool = False, status: int | None = None, after=None
+    ):
         self.ok, self.gone, self.retry, self.status = ok, gone, retry, status
+        self.after = after  # seconds the push service asked us to wait (Retry-After), if it said
 
 
 def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
@@ -298,7 +302,11 @@ def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
         return PushResult(
-            False, gone=status in (404, 410), retry=status == 429 or (status or 0) >= 500, status=status
+            False,
+            gone=status in (404, 410),
+            retry=status == 429 or (status or 0) >= 500,
+            status=status,
+            after=_retry_after(getattr(exc.response, "headers", None)),
         )
     except EndpointRefused:
         return PushResult(False, gone=True)  # its name now points inside the network
@@ -307,6 +315,23 @@ def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
     if 300 <= resp.status_code < 400:
         return PushResult(False, status=resp.status_code)  # a redirect is not followed
     return PushResult(True, status=resp.status_code)
+
+
+def _retry_after(headers) -> float | None:
+    """Retry-After in seconds (RFC 9110: a number of seconds, or an HTTP date)."""
+    raw = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, (parsedate_to_datetime(raw) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
 
 
 # ---- SMS and voice ----------------------------------------------------------------------------

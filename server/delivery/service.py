@@ -142,7 +142,17 @@ def _load(ids) -> list[SimpleNamespace]:
     n = Notification.__table__.c
     rows = db.session.execute(
         sa.select(
-            n.id, n.user_id, n.state, n.kind, n.ref_id, n.title, n.body, n.template, n.params, User.phone
+            n.id,
+            n.user_id,
+            n.state,
+            n.kind,
+            n.ref_id,
+            n.title,
+            n.body,
+            n.template,
+            n.params,
+            n.attempts,
+            User.phone,
         )
         .join(User, User.id == n.user_id)
         .where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
@@ -169,6 +179,10 @@ def _load(ids) -> list[SimpleNamespace]:
             params=dict(row.params or {}),
             phone=row.phone,
             subs=subs.get(row.user_id, []),
+            # Push rounds made so far (one round may try several of the person's devices).
+            push_rounds=max(
+                (a.get("round", 1) for a in row.attempts or [] if a.get("channel") == "push"), default=0
+            ),
         )
         for row in rows
     ]
@@ -183,9 +197,26 @@ def _send(job, now, cfg) -> SimpleNamespace:
             topic = f"{job.kind}-{job.ref_id[:20]}"
             result = channels.send_push(sub, payload, topic=topic, ttl=cfg["PUSH_TTL_S"])
             push_results.append((sub.id, result))
-            attempts.append(attempt("push", "accepted" if result.ok else "refused", status=result.status))
+            attempts.append(
+                attempt(
+                    "push",
+                    "accepted" if result.ok else "refused",
+                    status=result.status,
+                    round=job.push_rounds + 1,
+                )
+            )
         if any(r.ok for _, r in push_results):
             state, next_at = "pushed", now + timedelta(seconds=cfg["DELIVERY_SMS_AFTER_S"])
+        elif (wait := _push_backoff(job, push_results, cfg)) is not None:
+            # Busy or failing push service (429, 5xx, no answer): push again shortly, and SMS
+            # only once the retries are spent, still well inside the SMS wait.
+            return SimpleNamespace(
+                id=job.id,
+                state="queued",
+                next_at=now + timedelta(seconds=wait),
+                attempts=attempts,
+                push_results=push_results,
+            )
     if (job.state == "queued" and state == "queued") or job.state == "pushed":
         # No working subscription, push refused, or pushed and not answered in time: SMS.
         ok = bool(job.phone) and channels.send_sms(str(job.id), job.phone, job.template, job.params)
@@ -199,6 +230,22 @@ def _send(job, now, cfg) -> SimpleNamespace:
     return SimpleNamespace(
         id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results
     )
+
+
+PUSH_BACKOFF_S = (5, 15)  # the waits before the second and the third push; then SMS
+
+
+def _push_backoff(job, push_results, cfg) -> float | None:
+    """How long to wait before pushing again, or None to go on to SMS now."""
+    retryable = [r for _, r in push_results if r.retry]
+    if not retryable:
+        return None
+    tries = job.push_rounds  # rounds already made before this one
+    if tries >= len(PUSH_BACKOFF_S):
+        return None
+    wait = max([PUSH_BACKOFF_S[tries], *[r.after for r in retryable if r.after is not None]])
+    # A push service asking for longer than the SMS wait loses to SMS.
+    return None if wait > cfg["DELIVERY_SMS_AFTER_S"] else wait
 
 
 def _record(outcomes) -> None:

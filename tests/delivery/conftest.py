@@ -19,6 +19,7 @@ class Recorder:
     def __init__(self):
         self.requests = []
         self.status = 201
+        self.headers = {}
 
     def start(self):
         recorder = self
@@ -28,6 +29,8 @@ class Recorder:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 recorder.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 self.send_response(recorder.status)
+                for name, value in recorder.headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

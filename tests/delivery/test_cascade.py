@@ -273,3 +273,56 @@ def test_a_missed_checkin_on_scene_alerts_the_captain_and_the_desk_once(app, aut
         assert {str(a.user_id) for a in alerts} == {ids["users"]["captain1"], ids["users"]["town1"]}
         assert len(alerts) == 2
         db.session.remove()
+
+
+def _subscribe(auth, username, push_service, browser_keys):
+    sub = {
+        "endpoint": push_service.url + f"/push/{username}",
+        "keys": {"p256dh": browser_keys["p256dh"], "auth": browser_keys["auth"]},
+    }
+    assert auth(username).post("/api/v1/push/subscriptions", json=sub).status_code == 201
+
+
+def test_a_busy_push_service_is_tried_again_before_sms(app, auth, ids, push_service, browser_keys, gateway):
+    _subscribe(auth, "member10", push_service, browser_keys)
+    order = _dispatch(auth, ids, "member10")
+    now = utcnow()
+    push_service.status = 429
+    assert _run(app, now) == 1
+    assert len(push_service.requests) == 1 and gateway.requests == []  # no SMS yet
+    assert _line(auth, order, "member10", ids)["delivery"]["state"] == "queued"
+    assert _run(app, now + timedelta(seconds=2)) == 0  # backing off
+    push_service.status = 201
+    assert _run(app, now + timedelta(seconds=6)) == 1
+    assert len(push_service.requests) == 2 and gateway.requests == []
+    line = _line(auth, order, "member10", ids)["delivery"]
+    assert line["state"] == "pushed"
+    assert [(a["channel"], a["state"], a["status"]) for a in line["attempts"]] == [
+        ("push", "refused", 429),
+        ("push", "accepted", 201),
+    ]
+
+
+def test_a_push_service_failing_three_times_hands_over_to_sms(
+    app, auth, ids, push_service, browser_keys, gateway
+):
+    _subscribe(auth, "member11", push_service, browser_keys)
+    order = _dispatch(auth, ids, "member11")
+    now = utcnow()
+    push_service.status = 503
+    for later in (0, 5, 20):  # the first push, then after 5 s and 15 s more
+        assert _run(app, now + timedelta(seconds=later)) == 1
+    assert len(push_service.requests) == 3
+    assert [r["path"] for r in gateway.requests] == ["/sms"]
+    assert _line(auth, order, "member11", ids)["delivery"]["state"] == "sms_sent"
+
+
+def test_a_push_service_asking_to_wait_longer_than_the_sms_wait_loses_to_sms(
+    app, auth, ids, push_service, browser_keys, gateway
+):
+    _subscribe(auth, "member12", push_service, browser_keys)
+    _dispatch(auth, ids, "member12")
+    push_service.status, push_service.headers = 429, {"Retry-After": "600"}
+    assert _run(app, utcnow()) == 1
+    assert len(push_service.requests) == 1
+    assert [r["path"] for r in gateway.requests] == ["/sms"]
