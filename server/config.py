@@ -121,6 +121,9 @@ class Config:
     TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com")
     TENCENT_VOICE_ENDPOINT = os.environ.get("TENCENT_VOICE_ENDPOINT", "https://vms.tencentcloudapi.com")
     DELIVERY_WEBHOOK_SECRET = os.environ.get("DELIVERY_WEBHOOK_SECRET", "")
+    # The secret part of the callback addresses given to Aliyun/Tencent (they sign nothing):
+    # /api/v1/delivery/aliyun/sms-up?token=..., .../aliyun/sms-report, .../tencent/sms-reply
+    PROVIDER_CALLBACK_TOKEN = os.environ.get("PROVIDER_CALLBACK_TOKEN", "")
     DELIVERY_SMS_AFTER_S = int(os.environ.get("DELIVERY_SMS_AFTER_S", "60"))
     DELIVERY_VOICE_AFTER_S = int(os.environ.get("DELIVERY_VOICE_AFTER_S", "180"))
     # Providers take only approved templates with a registered signature: one text per template,
@@ -183,6 +186,9 @@ def check_production(cfg) -> None:
         ):
             raise RuntimeError(f"{kind}_BACKEND=http needs {kind}_GATEWAY_URL and DELIVERY_WEBHOOK_SECRET")
         _check_provider(cfg, kind)
+    token = cfg.get("PROVIDER_CALLBACK_TOKEN") or ""
+    if token and len(token) < 32:
+        raise RuntimeError("PROVIDER_CALLBACK_TOKEN must be a random value of at least 32 characters")
     for key in ("SECRET_KEY", "JWT_SECRET_KEY"):
         value = cfg.get(key) or ""
         if value == DEFAULT_SECRET or len(value) < 32:

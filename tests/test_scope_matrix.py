@@ -207,6 +207,9 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/delivery/sms/inbound"),
     ("POST", "/api/v1/delivery/voice/inbound"),
     ("POST", "/api/v1/delivery/status"),
+    ("POST", "/api/v1/delivery/aliyun/sms-up"),
+    ("POST", "/api/v1/delivery/aliyun/sms-report"),
+    ("POST", "/api/v1/delivery/tencent/sms-reply"),
     # Needs the member on scene first: tests/dispatch.
     ("POST", "/api/v1/dispatches/<uuid:dispatch_id>/ping"),
     ("GET", "/api/v1/sync"),

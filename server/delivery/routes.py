@@ -1,9 +1,9 @@
 """Push subscriptions, and the signed webhooks of the SMS and voice gateways."""
 
-import uuid
+import hmac
 
 import sqlalchemy as sa
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from marshmallow import fields, validate
 
 from ..core.http import json_body
@@ -14,7 +14,7 @@ from ..errors import ApiProblem, validation_problem
 from ..extensions import db, limiter
 from ..regions.models import Region
 from . import channels, service
-from .models import Notification, PushSubscription
+from .models import PushSubscription
 
 bp = Blueprint("delivery", __name__, url_prefix="/api/v1")
 
@@ -150,14 +150,78 @@ def voice_inbound():
 @doc("A gateway's delivery report for a message sent earlier (signed)", body=StatusReportSchema, public=True)
 def delivery_status():
     data = _signed_body(StatusReportSchema())
-    try:
-        note_id = uuid.UUID(data["id"].removesuffix("-v"))
-    except ValueError:
-        raise validation_problem({"id": ["Not one of our message ids."]}) from None
-    note = db.session.get(Notification, note_id)
-    if note is None:
+    if not service.record_status(data["id"], data["status"]):
         raise validation_problem({"id": ["Not one of our message ids."]})
-    channel = "voice" if data["id"].endswith("-v") else "sms"
-    note.attempts = [*note.attempts, service.attempt(channel, data["status"])]
     db.session.commit()
     return {"ok": True}
+
+
+# ---- the providers' own callbacks -------------------------------------------------------------
+# Aliyun and Tencent post replies and delivery reports in their own shapes and sign nothing, so
+# the address itself carries a secret, `?token=` (PROVIDER_CALLBACK_TOKEN): a wrong one changes
+# nothing. In the query string, which the access log leaves out, never in the path.
+
+
+def _provider_token_ok() -> None:
+    token = request.args.get("token") or ""
+    expected = current_app.config.get("PROVIDER_CALLBACK_TOKEN") or ""
+    if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
+        raise ApiProblem(
+            401, "bad-token", "Unknown callback", "Wrong or unset callback token; nothing changed."
+        )
+
+
+def _provider_items(kind: type) -> list:
+    """The callback's items: Aliyun posts a list of them, Tencent one object (`kind` dict)."""
+    body = request.get_json(silent=True)
+    if kind is dict and isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+        raise validation_problem({"_schema": ["Expected the provider's JSON."]})
+    return body
+
+
+@bp.post("/delivery/aliyun/sms-up")
+@doc(
+    "Aliyun SmsUp (HTTP batch push): replies from members' phones; 1/接受 accepts, 2/拒绝 declines",
+    public=True,
+    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+)
+def aliyun_sms_up():
+    _provider_token_ok()
+    answers = [
+        service.answer_from(str(item.get("phone_number") or ""), str(item.get("content") or ""))
+        for item in _provider_items(list)
+    ]
+    return {"code": 0, "msg": "接收成功", "answers": answers}
+
+
+@bp.post("/delivery/aliyun/sms-report")
+@doc(
+    "Aliyun SmsReport (HTTP batch push): delivery reports, matched by OutId",
+    public=True,
+    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+)
+def aliyun_sms_report():
+    _provider_token_ok()
+    for item in _provider_items(list):
+        out_id = str(item.get("out_id") or "")
+        if out_id:
+            service.record_status(out_id, "delivered" if item.get("success") is True else "failed")
+    db.session.commit()
+    return {"code": 0, "msg": "接收成功"}
+
+
+@bp.post("/delivery/tencent/sms-reply")
+@doc(
+    "Tencent Cloud SMS reply callback: 1/接受 accepts, 2/拒绝 declines",
+    public=True,
+    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+)
+def tencent_sms_reply():
+    _provider_token_ok()
+    answers = []
+    for item in _provider_items(dict):
+        code = str(item.get("nationcode") or "86")
+        answers.append(service.answer_from(f"+{code}{item.get('mobile') or ''}", str(item.get("text") or "")))
+    return {"result": 0, "errmsg": "OK", "answers": answers}

@@ -359,6 +359,20 @@ ACCEPT_WORDS = {"1", "接受", "是", "好", "y", "yes", "ok", "accept"}
 DECLINE_WORDS = {"2", "拒绝", "不", "否", "n", "no", "decline"}
 
 
+def record_status(message_id: str, status: str) -> bool:
+    """A delivery report for an SMS (our id) or a call (our id + "-v"); False when not ours."""
+    try:
+        note_id = uuid.UUID(message_id.removesuffix("-v"))
+    except ValueError:
+        return False
+    note = db.session.get(Notification, note_id)
+    if note is None:
+        return False
+    channel = "voice" if message_id.endswith("-v") else "sms"
+    note.attempts = [*note.attempts, attempt(channel, status)]
+    return True
+
+
 def answer_from(sender_phone: str, text: str) -> str | None:
     """An SMS reply or key press from a registered phone answers that person's open order."""
     word = (text or "").strip().lower().rstrip("。.!！")
