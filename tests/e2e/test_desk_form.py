@@ -13,6 +13,8 @@ import uuid
 from playwright.sync_api import expect
 
 from .conftest import PHONE
+from .helpers import close_toasts as _close_toasts
+from .helpers import no_sideways_scroll as _no_sideways_scroll
 
 GPS = {"latitude": 25.05, "longitude": 116.42, "accuracy": 12}
 LAPTOP = {"width": 1280, "height": 800}
@@ -80,17 +82,6 @@ def _wait_for_draft(page, check, timeout_s=5.0):
             raise AssertionError(f"draft on the phone never matched: {drafts}")
         page.wait_for_timeout(100)
         waited += 0.1
-
-
-def _close_toasts(page):
-    for btn in page.locator(".toast-close").all():
-        if btn.is_visible():
-            btn.click()
-    expect(page.locator(".toast")).to_have_count(0)
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _small_targets(page):

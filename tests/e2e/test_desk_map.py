@@ -5,7 +5,6 @@ markers still show, each layer with its count in the legend; a marker's popup sa
 an order's links to its board. With no signal the map is opened again and shows the kept answer,
 saying "离线：显示 HH:mm 的数据"."""
 
-import json
 import re
 import urllib.request
 import uuid
@@ -14,6 +13,9 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from .conftest import PHONE
+from .helpers import api as _api
+from .helpers import close_toasts as _close_toasts
+from .helpers import no_sideways_scroll as _no_sideways_scroll
 
 LAPTOP = {"width": 1280, "height": 800}
 TITLE = "河堤巡查（地图测试）"
@@ -25,29 +27,6 @@ LAYERS = {
     "hazards": "隐患",
     "shelters": "避难所",
 }
-
-
-def _api(base, username):
-    """Calls the API as `username` with a Bearer token, as a script would."""
-    req = urllib.request.Request(
-        base + "/api/v1/auth/login",
-        data=json.dumps({"username": username, "password": "demo12345"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        token = json.load(resp)["access_token"]
-
-    def call(method, path, body=None):
-        req = urllib.request.Request(
-            base + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.load(resp)
-
-    return call
 
 
 def _ops(call, *ops):
@@ -129,17 +108,6 @@ def _login(page, username, role="值班员"):
     page.get_by_label("密码").fill("demo12345")
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".role-chip")).to_have_text(role)
-
-
-def _close_toasts(page):
-    for btn in page.locator(".toast-close").all():
-        if btn.is_visible():
-            btn.click()
-    expect(page.locator(".toast")).to_have_count(0)
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _small_targets(page):

@@ -8,14 +8,12 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, PHONE
+from .helpers import close_toasts as _close_toasts
+from .helpers import no_sideways_scroll as _no_sideways_scroll
 
 GPS = {"latitude": 25.05, "longitude": 116.42, "accuracy": 12}
 LAPTOP = {"width": 1280, "height": 800}
 TITLE = "后山滑坡排查（测试）"
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _login(page, username):
@@ -23,14 +21,6 @@ def _login(page, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("demo12345")
     page.get_by_role("button", name="登录").click()
-
-
-def _close_toasts(page):
-    """The first install's "已可离线使用" toast sits over the bottom bar: close it before a screenshot."""
-    for btn in page.locator(".toast-close").all():
-        if btn.is_visible():
-            btn.click()
-    expect(page.locator(".toast")).to_have_count(0)
 
 
 def _small_targets(page):

@@ -10,6 +10,7 @@ import time
 from playwright.sync_api import expect
 
 from .conftest import SHOTS
+from .helpers import no_sideways_scroll as _no_sideways_scroll
 
 # 城东村 (server/demo/data.py): officer1's region, the picker's start when there is no fix.
 CENTRE = (25.0560, 116.4420)
@@ -82,10 +83,6 @@ def from_pixels(x, y, zoom):
     lon = x / size * 360 - 180
     lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / size))))
     return lat, lon
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _login(page, username="officer1"):

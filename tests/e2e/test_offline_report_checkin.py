@@ -9,6 +9,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
+from .helpers import no_sideways_scroll as _no_sideways_scroll
+
 GPS = {"latitude": 25.05, "longitude": 116.42, "accuracy": 12}
 DESCRIPTION = "村口后山出现裂缝，坡下有三户人家，需要尽快排查。"
 
@@ -22,10 +24,6 @@ def _jpeg(tmp_path):
     path = tmp_path / "slope.jpg"
     img.save(path, "JPEG", quality=85)
     return path
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def _duty_get(base, path):

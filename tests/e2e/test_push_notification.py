@@ -25,13 +25,14 @@ import sqlite3
 import subprocess
 import threading
 import time
-import urllib.request
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, PHONE
+from .helpers import api as _api
+from .helpers import close_toasts as _close_toasts
 
 # Not member1: other browser tests count member1's ops and log it in often (10 logins a minute).
 MEMBER = "member4"
@@ -342,29 +343,6 @@ def member_phone(browser, server, shade, tmp_path):
         ctx.close()
 
 
-def _api(base, username):
-    """The API as `username` with a Bearer token, as a desk script would use it."""
-    req = urllib.request.Request(
-        base + "/api/v1/auth/login",
-        data=json.dumps({"username": username, "password": "demo12345"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        token = json.load(resp)["access_token"]
-
-    def call(method, path, body=None):
-        req = urllib.request.Request(
-            base + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.load(resp)
-
-    return call
-
-
 def _send_order(server, title):
     """The desk sends an order to the member; answers (order, member, the push payload the
     delivery worker sends for it: server/delivery/service.py `_send`, from the queued row)."""
@@ -407,13 +385,6 @@ def _login(page):
     expect(page.get_by_text(re.compile("救援队员"))).to_be_visible()
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
     assert page.evaluate("Notification.permission") == "granted"
-
-
-def _close_toasts(page):
-    for btn in page.locator(".toast-close").all():
-        if btn.is_visible():
-            btn.click()
-    expect(page.locator(".toast")).to_have_count(0)
 
 
 def _order_notification(payload):

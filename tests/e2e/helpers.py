@@ -1,0 +1,41 @@
+"""What several browser tests do the same way."""
+
+import json
+import urllib.request
+
+from playwright.sync_api import expect
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def close_toasts(page):
+    """The first install's "已可离线使用" toast sits over the bottom bar: close it before a screenshot."""
+    for btn in page.locator(".toast-close").all():
+        if btn.is_visible():
+            btn.click()
+    expect(page.locator(".toast")).to_have_count(0)
+
+
+def api(base, username):
+    """Calls the API as `username` with a Bearer token, as a desk script would."""
+    req = urllib.request.Request(
+        base + "/api/v1/auth/login",
+        data=json.dumps({"username": username, "password": "demo12345"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        token = json.load(resp)["access_token"]
+
+    def call(method, path, body=None):
+        req = urllib.request.Request(
+            base + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.load(resp)
+
+    return call
