@@ -34,7 +34,7 @@ const PIN_SVG =
   '<circle cx="20" cy="19.5" r="7" fill="#fff"/></svg>';
 
 /** A grid drawn on the phone under the tiles: with no tiles, panning and zooming still show. */
-class PlainGrid extends L.GridLayer {
+export class PlainGrid extends L.GridLayer {
   protected createTile(): HTMLElement {
     const tile = document.createElement("div");
     tile.className = "map-grid-tile";
@@ -42,8 +42,9 @@ class PlainGrid extends L.GridLayer {
   }
 }
 
-// Leaflet puts attribution in as HTML; the server's text is shown as text.
-function escapeHtml(s: string): string {
+// Leaflet puts attribution and divIcon markup in as HTML; text from the server or from users is
+// shown as text.
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 

@@ -9,6 +9,7 @@ import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { t } from "../../i18n";
 import { toMap, type LatLon } from "../../shared/coords";
+import { escapeHtml, PlainGrid } from "../../shared/map";
 import type { MapConfig } from "../../shared/picker";
 import {
   LAYERS,
@@ -46,19 +47,6 @@ export interface DeskMap {
   destroy(): void;
 }
 
-/** A grid drawn on the phone under the tiles: with no tiles, panning and zooming still show. */
-class PlainGrid extends L.GridLayer {
-  protected createTile(): HTMLElement {
-    const tile = document.createElement("div");
-    tile.className = "map-grid-tile";
-    return tile;
-  }
-}
-
-// Marker markup is HTML (Leaflet's divIcon); names typed by users go in as escaped text.
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 // The drawn marker is 32 px; its touch target is 44 px around it.
 const TARGET = 44;
