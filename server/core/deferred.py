@@ -1,5 +1,5 @@
 """Rows that only ever get inserted (the change feed, the audit log, the sync ledger) are kept
-with the session and written at commit with one executemany per table: per-row ORM inserts
+with the session and written at commit with one statement per table: per-row ORM inserts
 cost more than the work they record. A savepoint rolled back drops the rows added inside it,
 so they share the fate of the change they describe.
 
