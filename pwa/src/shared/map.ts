@@ -34,7 +34,7 @@ const PIN_SVG =
   '<circle cx="20" cy="19.5" r="7" fill="#fff"/></svg>';
 
 /** A grid drawn on the phone under the tiles: with no tiles, panning and zooming still show. */
-export class PlainGrid extends L.GridLayer {
+class PlainGrid extends L.GridLayer {
   protected createTile(): HTMLElement {
     const tile = document.createElement("div");
     tile.className = "map-grid-tile";
@@ -46,6 +46,63 @@ export class PlainGrid extends L.GridLayer {
 // shown as text.
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export interface BaseMapOptions {
+  center: L.LatLngExpression;
+  zoom: number;
+  zoomSnap?: number;
+  /** The server's tile settings; null (never fetched) means no background, only the grid. */
+  config: MapConfig | null;
+  /** Called (more than once, maybe) when tiles cannot be shown: the grid is all there is. */
+  onTilesFailed: () => void;
+  attributionPosition?: L.ControlPosition;
+}
+
+/** The map both screens stand on: a grid that shows with no tiles, the tiles over it when they
+ * load, zoom and scale controls, and a size kept in step with its box. `destroy` undoes it. */
+export function baseMap(canvas: HTMLElement, opts: BaseMapOptions): { map: L.Map; destroy(): void } {
+  const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+  const map = L.map(canvas, {
+    center: opts.center,
+    zoom: opts.zoom,
+    minZoom: 3,
+    maxZoom: 18,
+    zoomSnap: opts.zoomSnap ?? 1,
+    zoomControl: false,
+    attributionControl: false,
+    zoomAnimation: !still,
+    fadeAnimation: !still,
+    markerZoomAnimation: !still,
+  });
+  // The box changes size with a note, a wrapped line, the phone turned or its font size set.
+  const resized = new ResizeObserver(() => map.invalidateSize());
+  resized.observe(canvas);
+  new PlainGrid({ zIndex: 0, tileSize: 128 }).addTo(map);
+  L.control.zoom({ position: "bottomright", zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(map);
+  L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
+  const config = opts.config;
+  if (config) {
+    L.control
+      .attribution({ prefix: false, position: opts.attributionPosition ?? "bottomright" })
+      .addAttribution(escapeHtml(config.attribution))
+      .addTo(map);
+    const tiles = L.tileLayer(config.tile_url, { subdomains: config.subdomains || "abc", maxZoom: 18, zIndex: 1 });
+    tiles.on("tileerror", (e: L.TileErrorEvent) => {
+      e.tile.style.visibility = "hidden"; // no broken-image box over the grid
+      opts.onTilesFailed();
+    });
+    tiles.addTo(map);
+  } else {
+    opts.onTilesFailed(); // never had the server's tile settings: the grid is all there is
+  }
+  return {
+    map,
+    destroy() {
+      resized.disconnect();
+      map.remove();
+    },
+  };
 }
 
 function fromText(start: PickerStart, regionName?: string | null): string {
@@ -64,7 +121,6 @@ function fromText(start: PickerStart, regionName?: string | null): string {
 export function openMapPicker(opts: PickerOptions): Promise<PickResult> {
   const { start, config } = opts;
   const crs: MapCrs = config ? config.crs : "wgs84";
-  const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
 
   // Under the map, not over it: the note must never hide the pin on a 320x568 phone.
   const note = h("p", { class: "map-note", role: "status", hidden: true }, t("map.tilesFailed"));
@@ -90,37 +146,12 @@ export function openMapPicker(opts: PickerOptions): Promise<PickResult> {
   title.focus();
 
   const onMap = toMap(start, crs);
-  const map = L.map(canvas, {
+  const { map, destroy } = baseMap(canvas, {
     center: [onMap.lat, onMap.lon],
     zoom: start.zoom,
-    minZoom: 3,
-    maxZoom: 18,
-    zoomControl: false,
-    attributionControl: false,
-    zoomAnimation: !still,
-    fadeAnimation: !still,
-    markerZoomAnimation: !still,
+    config,
+    onTilesFailed: () => (note.hidden = false),
   });
-  // The box changes size with the note, a wrapped readout, the phone turned or its font size set:
-  // keep the same point in the middle.
-  const resized = new ResizeObserver(() => map.invalidateSize());
-  resized.observe(canvas);
-  new PlainGrid({ zIndex: 0, tileSize: 128 }).addTo(map);
-  L.control.zoom({ position: "bottomright", zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(map);
-  L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
-
-  const tilesFailed = () => (note.hidden = false);
-  if (config) {
-    L.control.attribution({ prefix: false }).addAttribution(escapeHtml(config.attribution)).addTo(map);
-    const tiles = L.tileLayer(config.tile_url, { subdomains: config.subdomains || "abc", maxZoom: 18, zIndex: 1 });
-    tiles.on("tileerror", (e: L.TileErrorEvent) => {
-      e.tile.style.visibility = "hidden"; // no broken-image box over the grid
-      tilesFailed();
-    });
-    tiles.addTo(map);
-  } else {
-    tilesFailed(); // never had the server's tile settings: the grid is all there is
-  }
 
   // A known start stays marked: on the bare grid it is the one reference ("the pin is 200 m
   // north-east of the village centre", with the scale bar).
@@ -188,8 +219,7 @@ export function openMapPicker(opts: PickerOptions): Promise<PickResult> {
     window.addEventListener("popstate", onBack);
     dialog.addEventListener("close", () => {
       window.removeEventListener("popstate", onBack);
-      resized.disconnect();
-      map.remove();
+      destroy();
       dialog.remove();
       document.documentElement.classList.remove("map-open");
       opts.opener?.focus();

@@ -9,7 +9,7 @@ import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { t } from "../../i18n";
 import { toMap, type LatLon } from "../../shared/coords";
-import { escapeHtml, PlainGrid } from "../../shared/map";
+import { baseMap, escapeHtml } from "../../shared/map";
 import type { MapConfig } from "../../shared/picker";
 import {
   LAYERS,
@@ -68,43 +68,21 @@ export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMa
   };
 
   const start = opts.start ? onMap(opts.start) : ([35, 105] as L.LatLngExpression);
-  const map = L.map(canvas, {
+  let tilesFailed = false;
+  const { map, destroy } = baseMap(canvas, {
     center: start,
     zoom: opts.start ? 13 : 4,
-    minZoom: 3,
-    maxZoom: 18,
     // Half steps: "显示全部" frames the markers closely rather than at the next whole zoom out.
     zoomSnap: 0.5,
-    zoomControl: false,
-    attributionControl: false,
-    zoomAnimation: !still,
-    fadeAnimation: !still,
-    markerZoomAnimation: !still,
-  });
-  const resized = new ResizeObserver(() => map.invalidateSize());
-  resized.observe(canvas);
-  new PlainGrid({ zIndex: 0, tileSize: 128 }).addTo(map);
-  L.control.zoom({ position: "bottomright", zoomInTitle: t("map.zoomIn"), zoomOutTitle: t("map.zoomOut") }).addTo(map);
-  L.control.scale({ position: "bottomleft", imperial: false, maxWidth: 120 }).addTo(map);
-
-  let tilesFailed = false;
-  const failTiles = () => {
-    if (tilesFailed) return;
-    tilesFailed = true;
-    opts.onTilesFailed();
-  };
-  if (opts.config) {
+    config: opts.config ?? null,
     // Top left, under which the framing leaves room: at the bottom it would cover markers.
-    L.control.attribution({ prefix: false, position: "topleft" }).addAttribution(escapeHtml(opts.config.attribution)).addTo(map);
-    const tiles = L.tileLayer(opts.config.tile_url, { subdomains: opts.config.subdomains || "abc", maxZoom: 18, zIndex: 1 });
-    tiles.on("tileerror", (e: L.TileErrorEvent) => {
-      e.tile.style.visibility = "hidden"; // no broken-image box over the grid
-      failTiles();
-    });
-    tiles.addTo(map);
-  } else {
-    failTiles(); // never had the server's tile settings: the grid is all there is
-  }
+    attributionPosition: "topleft",
+    onTilesFailed: () => {
+      if (tilesFailed) return;
+      tilesFailed = true;
+      opts.onTilesFailed();
+    },
+  });
 
   // "显示全部": frames everything again after the user has wandered off.
   const fitButton = h("button", { type: "button", class: "dm-fit", id: "dm-fit" }, t("deskmap.fitAll"));
@@ -239,9 +217,6 @@ export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMa
       entry.marker.openPopup();
       return true;
     },
-    destroy() {
-      resized.disconnect();
-      map.remove();
-    },
+    destroy,
   };
 }
