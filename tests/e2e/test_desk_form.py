@@ -7,12 +7,12 @@ and one at 1280x800."""
 import json
 import re
 import sqlite3
-import urllib.request
 import uuid
 
 from playwright.sync_api import expect
 
 from .conftest import PHONE
+from .helpers import api
 from .helpers import close_toasts as _close_toasts
 from .helpers import no_sideways_scroll as _no_sideways_scroll
 
@@ -106,26 +106,6 @@ def _count(server, sql, *args):
         return con.execute(sql, args).fetchone()[0]
     finally:
         con.close()
-
-
-def _api(server, username, method, path, body=None):
-    """The API as a desk script would use it (Bearer)."""
-    base = server["base"]
-    req = urllib.request.Request(
-        base + "/api/v1/auth/login",
-        data=json.dumps({"username": username, "password": "demo12345"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        token = json.load(resp)["access_token"]
-    req = urllib.request.Request(
-        base + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
 
 
 def _named(text):
@@ -297,11 +277,10 @@ def test_offline_the_order_is_not_sent_nor_queued_and_goes_with_one_tap_later(br
 
 
 def test_an_order_for_an_open_incident_joins_it(browser, server, screens):
-    older = _api(server, "town2", "POST", "/api/v1/incidents", {"kind": "flood", "title": "老街内涝"})
-    closed = _api(server, "town2", "POST", "/api/v1/incidents", {"kind": "flood", "title": "已处置的塌方"})
-    newest = _api(
-        server,
-        "town2",
+    desk = api(server["base"], "town2")
+    older = desk("POST", "/api/v1/incidents", {"kind": "flood", "title": "老街内涝"})
+    closed = desk("POST", "/api/v1/incidents", {"kind": "flood", "title": "已处置的塌方"})
+    newest = desk(
         "POST",
         "/api/v1/incidents",
         {"kind": "geological", "title": "大坪村滑坡", "place": "大坪村后山", "severity": "orange"},
