@@ -5,12 +5,14 @@ import logging
 from flask import Flask, g, request
 
 from .config import Config, check_production, config_from_env
+from .core.unit_of_work import UnitOfWorkFlask
 from .errors import register_error_handlers
 from .extensions import db, jwt, limiter, migrate
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    # Its dispatch_request is the one commit point of a REST request (core/unit_of_work.py).
+    app = UnitOfWorkFlask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_object(config_from_env())
     if isinstance(config, dict):
         app.config.update(config)

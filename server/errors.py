@@ -21,8 +21,21 @@ def problem_type(slug: str) -> str:
 class ApiProblem(Exception):
     """Raised by services; the handler turns it into problem+json."""
 
-    def __init__(self, status: int, slug: str, title: str, detail: str = "", errors=None, **extra):
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str = "",
+        errors=None,
+        *,
+        keep_changes: bool = False,
+        **extra,
+    ):
         super().__init__(detail or title)
+        # A refusal that is itself a change to keep (a reused refresh token ends its session):
+        # a REST request commits before answering it. Every other refusal leaves nothing.
+        self.keep_changes = keep_changes
         self.status = status
         self.slug = slug
         self.title = title

@@ -48,7 +48,7 @@ def login(username: str, password: str, device_id: str | None) -> tuple[User, di
     db.session.add(session)
     tokens = _issue(session, user)
     record(user, "auth.login", "user", user.id, user.region_id)
-    db.session.commit()
+    db.session.flush()
     return user, tokens
 
 
@@ -81,19 +81,20 @@ def refresh(claims: dict) -> tuple[User, dict]:
         session.revoked_at = now
         session.revoked_reason = "refresh-reuse"
         record(session.user, "auth.refresh_reuse", "user", session.user_id, session.user.region_id)
-        db.session.commit()
+        db.session.flush()
         raise ApiProblem(
             401,
             "refresh-reuse",
             "Session ended",
             "This sign-in was used from elsewhere and has been ended; log in again.",
+            keep_changes=True,  # the revocation stands although the answer is a refusal
         )
     if fresh:
         session.previous_jti = session.refresh_jti
         session.rotated_at = now
     session.last_used_at = now
     tokens = _issue(session, session.user)
-    db.session.commit()
+    db.session.flush()
     return session.user, tokens
 
 
@@ -107,7 +108,7 @@ def logout(claims: dict) -> None:
         session.revoked_at = utcnow()
         session.revoked_reason = "logout"
         record(session.user, "auth.logout", "user", session.user_id, session.user.region_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def revoke_all(user_id) -> None:

@@ -54,7 +54,7 @@ def create_user(actor, data: dict) -> User:
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", "user", user.id, user.region_id, data)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -82,5 +82,5 @@ def update_user(actor, user_id, data: dict) -> User:
         # A deactivated user or a reset password ends every open session at once.
         revoke_all(user.id)
     record(actor, "user.update", "user", user.id, user.region_id, changes)
-    db.session.commit()
+    db.session.flush()
     return user

@@ -6,7 +6,6 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
-from ..extensions import db
 from . import service
 from .schemas import CheckinCreateSchema, CheckinSchema, CheckoutBodySchema
 
@@ -37,7 +36,6 @@ def get_checkin(checkin_id):
 @doc("Check in (id made by the client)", body=CheckinCreateSchema, response=CheckinSchema, status=201)
 def create_checkin():
     item = service.checkin(g.user, CheckinCreateSchema().load(json_body()), utcnow())
-    db.session.commit()
     return CheckinSchema().dump(item), 201
 
 
@@ -47,5 +45,4 @@ def create_checkin():
 def checkout(checkin_id):
     data = CheckoutBodySchema().load(json_body())
     item = service.checkout(g.user, {"id": checkin_id, **data}, utcnow())
-    db.session.commit()
     return CheckinSchema().dump(item)

@@ -71,7 +71,6 @@ def _save(data: dict, user_id=None, region_id=None) -> PushSubscription:
     # The same browser re-subscribing (or passed to another user) keeps one row.
     sub.user_id, sub.region_id = user_id, region_id
     sub.p256dh, sub.auth, sub.failures = data["keys"]["p256dh"], data["keys"]["auth"], 0
-    db.session.commit()
     return sub
 
 
@@ -99,7 +98,6 @@ def unsubscribe():
             PushSubscription.endpoint == data["endpoint"], PushSubscription.user_id == g.user.id
         )
     )
-    db.session.commit()
     return "", 204
 
 
@@ -152,7 +150,6 @@ def delivery_status():
     data = _signed_body(StatusReportSchema())
     if not service.record_status(data["id"], data["status"]):
         raise validation_problem({"id": ["Not one of our message ids."]})
-    db.session.commit()
     return {"ok": True}
 
 
@@ -208,7 +205,6 @@ def aliyun_sms_report():
         out_id = str(item.get("out_id") or "")
         if out_id:
             service.record_status(out_id, "delivered" if item.get("success") is True else "failed")
-    db.session.commit()
     return {"code": 0, "msg": "接收成功"}
 
 

@@ -109,6 +109,9 @@ def deliveries_for_many(kind: str, ref_ids) -> dict[str, dict]:
 
 
 # ---- the worker's side ------------------------------------------------------------------------
+# The worker is a background loop, not a request: it has its own units of work and commits them
+# here, each one on purpose (the claim, each sweep, the outcome of a round). Nothing on a request's
+# or a sync op's path calls these.
 
 
 def claim(now, limit: int = 100) -> list[uuid.UUID]:
@@ -131,6 +134,7 @@ def claim(now, limit: int = 100) -> list[uuid.UUID]:
         db.session.execute(
             sa.update(Notification).where(Notification.id.in_(ids)).values(lease_until=now + LEASE)
         )
+    # Worker unit of work: the claim stands before any send, so no other worker sends the same.
     db.session.commit()
     return ids
 
@@ -251,7 +255,7 @@ def _push_backoff(job, push_results, cfg) -> float | None:
 def _record(outcomes) -> None:
     """Write what the sends did, in one transaction with one statement per kind of change."""
     if not outcomes:
-        db.session.commit()
+        db.session.commit()  # worker unit of work: the round ends (nothing was sent)
         return
     table = Notification.__table__
     current = {
@@ -303,6 +307,7 @@ def _record(outcomes) -> None:
             .where(PushSubscription.id.in_(failed))
             .values(failures=PushSubscription.failures + 1)
         )
+    # Worker unit of work: what the sends did, all of it or (on a crash) none, then leases run out.
     db.session.commit()
 
 
@@ -315,7 +320,7 @@ def run_once(now=None) -> int:
     for sweep in SWEEPERS:
         try:
             sweep(now)
-            db.session.commit()
+            db.session.commit()  # worker unit of work: one sweep, kept or dropped on its own
         except Exception:  # noqa: BLE001 - a failed sweep must not stop deliveries
             db.session.rollback()
             log.exception("sweep %s failed", getattr(sweep, "__name__", sweep))
@@ -323,7 +328,9 @@ def run_once(now=None) -> int:
     if not ids:
         return 0
     jobs = _load(ids)
-    db.session.rollback()  # end the read: SQLite's write lock, PostgreSQL's snapshot
+    # A worker unit of work ends with nothing to keep: end the read (SQLite's write lock,
+    # PostgreSQL's snapshot) so nothing is held while sending.
+    db.session.rollback()
     cfg = current_app.config
     app = current_app._get_current_object()  # noqa: SLF001 - werkzeug's documented way
     pending = deque(jobs)  # popleft is atomic: the senders share it without a lock
@@ -399,7 +406,6 @@ def answer_from(sender_phone: str, text: str) -> str | None:
         return None
     RESPONDERS[note.kind](user, note.ref_id, answer)
     mark_answered(user.id, note.kind, note.ref_id)
-    db.session.commit()
     return answer
 
 

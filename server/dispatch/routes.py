@@ -6,7 +6,6 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
-from ..extensions import db
 from . import service
 from .schemas import (
     DispatchCreateSchema,
@@ -32,7 +31,6 @@ PAGE = {"cursor": "page cursor", "limit": "1–200"}
 )
 def create_incident():
     incident = service.create_incident(g.user, IncidentCreateSchema().load(json_body()))
-    db.session.commit()
     return IncidentSchema().dump(incident), 200 if getattr(incident, "replayed", False) else 201
 
 
@@ -66,7 +64,6 @@ def get_incident(incident_id):
 )
 def create_dispatch():
     dispatch = service.create_dispatch(g.user, DispatchCreateSchema().load(json_body()))
-    db.session.commit()
     status = 200 if getattr(dispatch, "replayed", False) else 201
     return DispatchSchema().dump(service.get_dispatch(g.user, dispatch.id)), status
 
@@ -93,7 +90,6 @@ def get_dispatch(dispatch_id):
 def _answer(fn, schema, dispatch_id):
     data = schema.load({**json_body(), "dispatch_id": str(dispatch_id)})
     dispatch = fn(g.user, data, utcnow())
-    db.session.commit()
     return DispatchSchema().dump(dispatch)
 
 

@@ -101,7 +101,7 @@ def store(actor, media_id: uuid.UUID, raw: bytes) -> tuple[Media, bool]:
         height=height,
     )
     db.session.add(media)
-    db.session.commit()
+    db.session.flush()
     return media, True
 
 

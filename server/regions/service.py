@@ -85,7 +85,7 @@ def create_region(user, data: dict) -> Region:
     db.session.flush()
     region.path = f"{parent.path}{region.id}/"
     record(user, "region.create", "region", region.id, region.id, data)
-    db.session.commit()
+    db.session.flush()
     return region
 
 
@@ -104,7 +104,7 @@ def update_region(user, region_id: int, data: dict) -> Region:
     for key, value in data.items():
         setattr(region, key, value)
     record(user, "region.update", "region", region.id, region.id, data)
-    db.session.commit()
+    db.session.flush()
     return region
 
 

@@ -53,5 +53,4 @@ def create_report():
     data = ReportCreateSchema().load(json_body())
     existed = db.session.get(service.Report, data["id"]) is not None
     report = service.create_report(g.user, data, utcnow())
-    db.session.commit()
     return ReportSchema().dump(report), (200 if existed else 201)

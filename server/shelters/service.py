@@ -53,7 +53,7 @@ def create_shelter(actor, data: dict) -> Shelter:
     db.session.flush()
     record(actor, "shelter.create", "shelter", shelter.id, shelter.region_id, logged)
     publish(shelter)
-    db.session.commit()
+    db.session.flush()
     return shelter
 
 
@@ -64,7 +64,7 @@ def update_shelter(actor, shelter_id, data: dict) -> Shelter:
     record(actor, "shelter.update", "shelter", shelter.id, shelter.region_id, logged)
     db.session.flush()
     publish(shelter)
-    db.session.commit()
+    db.session.flush()
     return shelter
 
 
@@ -78,7 +78,7 @@ def delete_shelter(actor, shelter_id) -> None:
     # A tombstone, so phones drop their copy on the next pull.
     emit("shelter", shelter.id, None, region_id=shelter.region_id, op="delete")
     db.session.delete(shelter)
-    db.session.commit()
+    db.session.flush()
 
 
 def publish(shelter: Shelter) -> None:

@@ -36,7 +36,7 @@ def create_team(actor, data: dict) -> Team:
     db.session.add(team)
     db.session.flush()
     record(actor, "team.create", "team", team.id, team.region_id, data)
-    db.session.commit()
+    db.session.flush()
     return team
 
 
@@ -47,7 +47,7 @@ def update_team(actor, team_id, data: dict) -> Team:
     for key, value in data.items():
         setattr(team, key, value)
     record(actor, "team.update", "team", team.id, team.region_id, data)
-    db.session.commit()
+    db.session.flush()
     return team
 
 
