@@ -9,6 +9,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .core.unit_of_work import TransactionEndedInsideOp
+
 log = logging.getLogger(__name__)
 PROBLEM_BASE = "https://emergency-field.example/problems/"
 PROBLEM_MIME = "application/problem+json"
@@ -168,6 +170,30 @@ def register_error_handlers(app: Flask) -> None:
         )
         resp.headers["Retry-After"] = "5"
         return resp
+
+    @app.errorhandler(TransactionEndedInsideOp)
+    def _op_ended_transaction(exc: TransactionEndedInsideOp):
+        # A handler broke the sync door's exactly-once rule. Nothing of the batch may stay:
+        # its ops before this one were answered nothing yet, and the phone keeps them all.
+        from .extensions import db
+
+        db.session.rollback()
+        current_app.logger.error(
+            "sync batch refused: the handler of op type %s %s the session inside its op request_id=%s",
+            exc.op_type,
+            exc.what,
+            getattr(g, "request_id", "-"),
+        )
+        if current_app.testing:
+            raise exc  # a test that meets it fails
+        return problem_response(
+            ApiProblem(
+                500,
+                "internal",
+                "Internal error",
+                "The server could not apply this batch; nothing of it was kept. Send it again later.",
+            )
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -15,6 +15,7 @@ from ..core.changes import Change, lock_feed
 from ..core.deferred import defer_insert, flush_deferred
 from ..core.models import utcnow
 from ..core.permissions import can
+from ..core.unit_of_work import TransactionEndedInsideOp, guard_op
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import user_scope
@@ -140,9 +141,10 @@ class _Batch:
         if handler is None:
             return {"op_id": str(op_id), "status": "rejected", "error": _unsupported(op).to_dict()}
         try:
-            with db.session.begin_nested():
+            with db.session.begin_nested() as savepoint:
                 data, at = _validate(self.actor, handler, op)
-                record = handler.apply(self.actor, data, at)
+                with guard_op(db.session, op["type"], savepoint):
+                    record = handler.apply(self.actor, data, at)
                 # A service that already drew the record for the feed left it on the record.
                 entity = getattr(record, "feed_entity", None) or handler.dump.dump(record)
                 result = {"op_id": str(op_id), "status": "applied", "entity": entity}
@@ -165,8 +167,10 @@ class _Batch:
         except (ApiProblem, ValidationError) as exc:
             self.seen.pop(op_id, None)
             return self._refuse(op, digest, exc)
-        except OperationalError:
-            raise  # the database is away: fail the batch, the phone keeps everything and retries
+        except (OperationalError, TransactionEndedInsideOp):
+            # The database is away, or a handler ended the batch's transaction: fail the whole
+            # batch (rolled back); the phone keeps everything and retries.
+            raise
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the ops after it
             self.seen.pop(op_id, None)
             log.error("sync op %s of type %s failed: %s", op_id, op.get("type"), type(exc).__name__)
@@ -216,8 +220,9 @@ class _Batch:
             valid.append((index, op, digest, data, at))
         if valid:
             try:
-                with db.session.begin_nested():
-                    outcomes = handler.apply_many(self.actor, [(data, at) for _, _, _, data, at in valid])
+                with db.session.begin_nested() as savepoint:
+                    with guard_op(db.session, ops[0]["type"], savepoint):
+                        outcomes = handler.apply_many(self.actor, [(data, at) for _, _, _, data, at in valid])
                     for (index, op, digest, _, _), outcome in zip(valid, outcomes, strict=True):
                         if isinstance(outcome, ApiProblem):
                             answers[index] = self._refuse(op, digest, outcome)
@@ -227,7 +232,7 @@ class _Batch:
                         self.remember(op, digest, "applied", result)
                         answers[index] = result
                     db.session.flush()
-            except OperationalError:
+            except (OperationalError, TransactionEndedInsideOp):
                 raise
             except Exception as exc:  # noqa: BLE001 - the group's savepoint is gone: go op by op
                 log.info(
@@ -271,6 +276,7 @@ def apply_batch(actor, device_id, ops: list[dict]) -> dict:
     results = _Batch(actor, device_id, ops).run(ops)
     flush_deferred(db.session)
     position = _max_seq()
+    # The batch's one commit point: every op's effect and its ledger row become true together.
     db.session.commit()
     # The feed's position after this batch: for monitoring. A phone pulls from its own cursor.
     return {"results": results, "cursor": str(position)}
