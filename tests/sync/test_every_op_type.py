@@ -1,0 +1,117 @@
+"""Every op type the sync door knows, walked with a valid example: its effect and its ledger row
+land together or not at all. A new op type in server.sync.handlers.HANDLERS is walked too, and
+fails here until it has an example."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.sync.handlers import HANDLERS
+from server.sync.models import SyncOp
+
+from ..dbstate import changed_tables, commit_fails, committed_rows
+from .helpers import batch, report_op
+
+SYNC = "/api/v1/sync"
+# Rows every applied op writes besides its effect.
+BOOKKEEPING = {"sync_ops", "changes", "audit_entries"}
+
+
+def _at(minutes_ago: int) -> str:
+    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+
+
+def _op(kind: str, minutes_ago: int, **data) -> dict:
+    return {"op_id": str(uuid.uuid4()), "type": kind, "at": _at(minutes_ago), "data": data}
+
+
+def _applied(member, op) -> dict:
+    (result,) = member.post(SYNC, json=batch(op)).json["results"]
+    assert result["status"] == "applied", result
+    return result
+
+
+def _order(auth, ids) -> str:
+    body = {
+        "title": "城东村山体滑坡，转移群众",
+        "description": "村口道路被埋，需人员协助转移三户群众",
+        "location": {"lat": 25.056, "lon": 116.442},
+        "team_ids": [ids["teams"][ids["regions"]["临城镇"]]],
+        "headcount": 4,
+    }
+    resp = auth("town1").post("/api/v1/dispatches", json=body)
+    assert resp.status_code == 201, resp.json
+    return resp.json["id"]
+
+
+def _checkout(auth, ids, member):
+    checkin = _applied(member, _op("attendance.checkin", 120, id=str(uuid.uuid4())))
+    return _op("attendance.checkout", 60, id=checkin["entity"]["id"])
+
+
+def _ping(auth, ids, member):
+    order = _order(auth, ids)
+    _applied(member, _op("dispatch.status", 20, dispatch_id=order, status="on_scene"))
+    return _op("dispatch.ping", 10, dispatch_id=order, location={"lat": 25.057, "lon": 116.443})
+
+
+# op type -> (auth, ids, member) -> a valid op for member1, after any setup it needs (committed).
+EXAMPLES = {
+    "report.create": lambda auth, ids, member: report_op(),
+    "attendance.checkin": lambda auth, ids, member: _op(
+        "attendance.checkin", 30, id=str(uuid.uuid4()), location={"lat": 25.05, "lon": 116.42}
+    ),
+    "attendance.checkout": _checkout,
+    "dispatch.respond": lambda auth, ids, member: _op(
+        "dispatch.respond", 5, dispatch_id=_order(auth, ids), response="accept", eta_minutes=15
+    ),
+    "dispatch.status": lambda auth, ids, member: _op(
+        "dispatch.status", 5, dispatch_id=_order(auth, ids), status="en_route"
+    ),
+    "dispatch.ping": _ping,
+}
+
+
+def _ledger_rows(app, op_id: str) -> int:
+    with app.app_context(), db.engine.connect() as conn:
+        return conn.scalar(
+            sa.select(sa.func.count()).select_from(SyncOp).where(SyncOp.op_id == uuid.UUID(op_id))
+        )
+
+
+def test_every_example_is_of_a_registered_op_type():
+    assert set(EXAMPLES) <= set(HANDLERS)
+
+
+@pytest.mark.parametrize("kind", sorted(HANDLERS))
+def test_an_op_and_its_ledger_row_land_together_once_or_not_at_all(app, auth, ids, kind):
+    assert kind in EXAMPLES, f"{kind} needs a valid example op in EXAMPLES ({__name__})"
+    member = auth("member1")
+    op = EXAMPLES[kind](auth, ids, member)
+    assert op["type"] == kind
+
+    # The batch's commit fails after the op ran: neither its effect nor its ledger row stays.
+    before = committed_rows(app)
+    with commit_fails(app, sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))):
+        resp = member.post(SYNC, json=batch(op))
+    assert resp.status_code == 503 and resp.json["type"].endswith("/unavailable")
+    assert changed_tables(before, committed_rows(app)) == set()
+    assert _ledger_rows(app, op["op_id"]) == 0
+
+    # The phone sends it again: applied once, the effect and its ledger row together.
+    first = _applied(member, op)
+    applied = committed_rows(app)
+    changed = changed_tables(before, applied)
+    assert changed - BOOKKEEPING, f"{kind} applied but changed only {changed}"
+    assert "sync_ops" in changed
+    assert _ledger_rows(app, op["op_id"]) == 1
+    assert len(applied["sync_ops"]) == len(before["sync_ops"]) + 1
+
+    # And again: a duplicate with the first answer, and not one row of the database moves.
+    (again,) = member.post(SYNC, json=batch(op)).json["results"]
+    assert again["status"] == "duplicate"
+    assert again["entity"] == first["entity"]
+    assert committed_rows(app) == applied
