@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 _GUARD = "unit_of_work_guard"
 
@@ -56,12 +56,18 @@ def guard_op(session, op_type: str, savepoint: SessionTransaction):
     """Run an op's handler under watch: ending `savepoint` or anything around it raises
     TransactionEndedInsideOp (at once for a commit, before anything reaches the database; on the
     way out for a rollback, which cannot be undone)."""
-    real = session() if callable(session) and not isinstance(session, Session) else session
+    real = session() if isinstance(session, scoped_session) else session  # db.session is scoped
     watch = _Watch(op_type, savepoint)
     outer = real.info.get(_GUARD)
     real.info[_GUARD] = watch
     try:
         yield
+    except Exception as exc:
+        # A handler that rolled back and then failed must not pass for an op that failed alone:
+        # the ops before it are gone from the transaction too.
+        if watch.broken is not None:
+            raise watch.broken from exc
+        raise
     finally:
         real.info[_GUARD] = outer
     if watch.broken is not None:

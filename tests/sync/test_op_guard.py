@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from server.core.unit_of_work import TransactionEndedInsideOp
+from server.errors import ApiProblem
 from server.extensions import db
 from server.reports import service as reports
 from server.reports.schemas import ReportCreateSchema, ReportSchema
@@ -31,6 +32,12 @@ def _rolls_back(actor, data, at):
     return report
 
 
+def _rolls_back_then_refuses(actor, data, at):
+    reports.create_report(actor, data, at)
+    db.session.rollback()
+    raise ApiProblem(409, "conflict", "Conflict", "a refusal after the rollback")
+
+
 def _commits_from_its_own_savepoint(actor, data, at):
     with db.session.begin_nested():
         report = reports.create_report(actor, data, at)
@@ -51,6 +58,7 @@ def _handler(apply, apply_many=None):
 BAD = {
     "commits": _handler(_commits),
     "rolls-back": _handler(_rolls_back),
+    "rolls-back-then-refuses": _handler(_rolls_back_then_refuses),
     "commits-in-a-savepoint-of-its-own": _handler(_commits_from_its_own_savepoint),
     "commits-a-group": _handler(reports.create_report, _commits_a_group),
 }
