@@ -32,6 +32,15 @@ def _rolls_back(actor, data, at):
     return report
 
 
+def _commits_and_swallows_the_refusal(actor, data, at):
+    report = reports.create_report(actor, data, at)
+    try:
+        db.session.commit()
+    except Exception:  # noqa: BLE001, S110 - what a careless handler would do
+        pass
+    return report
+
+
 def _rolls_back_then_refuses(actor, data, at):
     reports.create_report(actor, data, at)
     db.session.rollback()
@@ -57,6 +66,7 @@ def _handler(apply, apply_many=None):
 
 BAD = {
     "commits": _handler(_commits),
+    "commits-and-swallows-the-refusal": _handler(_commits_and_swallows_the_refusal),
     "rolls-back": _handler(_rolls_back),
     "rolls-back-then-refuses": _handler(_rolls_back_then_refuses),
     "commits-in-a-savepoint-of-its-own": _handler(_commits_from_its_own_savepoint),
