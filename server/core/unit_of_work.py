@@ -2,11 +2,13 @@
 the guard that refuses a sync op whose handler ends the batch's transaction itself.
 
 Services only flush. A REST request commits in `UnitOfWorkFlask.dispatch_request`: after a view
-that answered below 400, and before the answer is built, so a commit that fails (a unique key
+that answered below 400, and before the answer leaves, so a commit that fails (a unique key
 lost a race, the database went away) goes through the error handlers like any other error and is
 answered 409 or 503 as problem+json. A view that raises, or answers 400 and above, leaves nothing:
 the session is rolled back. The one exception is a refusal that is itself a decision to keep (a
 reused refresh token ends its session): `ApiProblem(..., keep_changes=True)` commits, then answers.
+A commit while the view runs is refused (CommitInsideRequest), except at a declared
+`commit_point`: the sync door's one commit per batch.
 
 Inside the sync door each op runs in a savepoint, and its ledger row is written only at the
 batch's commit (core/deferred.py). A handler that commits would make its effect permanent without
@@ -21,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 _GUARD = "unit_of_work_guard"
+_IN_VIEW = "unit_of_work_in_view"
 
 
 class TransactionEndedInsideOp(RuntimeError):
@@ -31,6 +34,27 @@ class TransactionEndedInsideOp(RuntimeError):
         super().__init__(f"the handler of `{op_type}` {what} the session inside its op")
         self.op_type = op_type
         self.what = what
+
+
+class CommitInsideRequest(RuntimeError):
+    """Something committed while a view ran, before the request's own commit: a service that
+    forgot it only flushes. Refused before anything reaches the database."""
+
+
+def _real(session) -> Session:
+    return session() if isinstance(session, scoped_session) else session  # db.session is scoped
+
+
+def commit_point(session) -> None:
+    """Commit now, as a declared commit point inside a view: the sync door's one commit per
+    batch. Any other commit while a view runs is refused."""
+    real = _real(session)
+    in_view = real.info.pop(_IN_VIEW, False)
+    try:
+        real.commit()
+    finally:
+        if in_view:
+            real.info[_IN_VIEW] = True
 
 
 class _Watch:
@@ -56,7 +80,7 @@ def guard_op(session, op_type: str, savepoint: SessionTransaction):
     """Run an op's handler under watch: ending `savepoint` or anything around it raises
     TransactionEndedInsideOp (at once for a commit, before anything reaches the database; on the
     way out for a rollback, which cannot be undone)."""
-    real = session() if isinstance(session, scoped_session) else session  # db.session is scoped
+    real = _real(session)
     watch = _Watch(op_type, savepoint)
     outer = real.info.get(_GUARD)
     real.info[_GUARD] = watch
@@ -83,6 +107,8 @@ def _refuse_commit(session):
         watch.broken = watch.broken or TransactionEndedInsideOp(watch.op_type, "committed")
         # Raised before the savepoint is released and before anything is committed.
         raise watch.broken
+    if session.info.get(_IN_VIEW) and session._transaction.parent is None:  # noqa: SLF001
+        raise CommitInsideRequest("a commit while the view ran; services only flush")
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -102,7 +128,7 @@ class UnitOfWorkFlask(Flask):
         from ..extensions import db
 
         try:
-            response = self.make_response(super().dispatch_request())
+            response = self._run_view(db.session)
         except ApiProblem as problem:
             if problem.keep_changes:
                 db.session.commit()
@@ -117,3 +143,11 @@ class UnitOfWorkFlask(Flask):
         else:
             db.session.rollback()
         return response
+
+    def _run_view(self, session):
+        real = _real(session)
+        real.info[_IN_VIEW] = True  # until the view has answered, nothing may commit
+        try:
+            return self.make_response(super().dispatch_request())
+        finally:
+            real.info.pop(_IN_VIEW, None)

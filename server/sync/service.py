@@ -15,7 +15,7 @@ from ..core.changes import Change, lock_feed
 from ..core.deferred import defer_insert, flush_deferred
 from ..core.models import utcnow
 from ..core.permissions import can
-from ..core.unit_of_work import TransactionEndedInsideOp, guard_op
+from ..core.unit_of_work import TransactionEndedInsideOp, commit_point, guard_op
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import user_scope
@@ -277,7 +277,7 @@ def apply_batch(actor, device_id, ops: list[dict]) -> dict:
     flush_deferred(db.session)
     position = _max_seq()
     # The batch's one commit point: every op's effect and its ledger row become true together.
-    db.session.commit()
+    commit_point(db.session)
     # The feed's position after this batch: for monitoring. A phone pulls from its own cursor.
     return {"results": results, "cursor": str(position)}
 

@@ -87,3 +87,20 @@ def test_a_commit_that_fails_is_a_problem_answer_and_keeps_nothing(app, auth, id
     assert changed_tables(before, committed_rows(app)) == set()
     # The same request again, once the database answers, goes through.
     assert admin.post(TEAMS, json=_team(ids)).status_code == 201
+
+
+def test_a_service_that_commits_during_a_request_is_refused_and_keeps_nothing(app, auth, ids, monkeypatch):
+    real = teams.create_team
+
+    def create_and_commit(actor, data):
+        team = real(actor, data)
+        db.session.commit()  # what a service must never do: the request commits once, after
+        return team
+
+    monkeypatch.setattr(teams, "create_team", create_and_commit)
+    admin = auth("admin")
+    before = committed_rows(app)
+    resp = admin.post(TEAMS, json=_team(ids))
+    assert resp.status_code == 500
+    assert resp.mimetype == "application/problem+json"
+    assert changed_tables(before, committed_rows(app)) == set()
