@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .core.unit_of_work import TransactionEndedInsideOp
+from .core.unit_of_work import CommitInsideRequest, TransactionEndedInsideOp
 
 log = logging.getLogger(__name__)
 PROBLEM_BASE = "https://emergency-field.example/problems/"
@@ -173,8 +173,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(TransactionEndedInsideOp)
     def _op_ended_transaction(exc: TransactionEndedInsideOp):
-        # A handler broke the sync door's exactly-once rule. Nothing of the batch may stay:
-        # its ops before this one were answered nothing yet, and the phone keeps them all.
+        # A handler broke the sync door's exactly-once rule. Nothing of the batch may stay: the
+        # phone has had no answer for any of its ops yet, and keeps them all to send again.
         from .extensions import db
 
         db.session.rollback()
@@ -192,6 +192,26 @@ def register_error_handlers(app: Flask) -> None:
                 "internal",
                 "Internal error",
                 "The server could not apply this batch; nothing of it was kept. Send it again later.",
+            )
+        )
+
+    @app.errorhandler(CommitInsideRequest)
+    def _commit_inside_request(exc: CommitInsideRequest):
+        # A service committed before the request's one commit point; it was refused in time.
+        from .extensions import db
+
+        db.session.rollback()
+        current_app.logger.error(
+            "refused a commit while the view ran on %s %s request_id=%s",
+            request.method,
+            request.path,
+            getattr(g, "request_id", "-"),
+        )
+        if current_app.testing:
+            raise exc  # a test that meets it fails
+        return problem_response(
+            ApiProblem(
+                500, "internal", "Internal error", "Something went wrong on the server; nothing was changed."
             )
         )
 

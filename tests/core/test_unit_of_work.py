@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.core.audit import AuditEntry
+from server.core.unit_of_work import CommitInsideRequest
 from server.errors import ApiProblem
 from server.extensions import db
 from server.teams import service as teams
@@ -89,7 +90,10 @@ def test_a_commit_that_fails_is_a_problem_answer_and_keeps_nothing(app, auth, id
     assert admin.post(TEAMS, json=_team(ids)).status_code == 201
 
 
-def test_a_service_that_commits_during_a_request_is_refused_and_keeps_nothing(app, auth, ids, monkeypatch):
+@pytest.mark.parametrize("testing", [True, False], ids=["under-test", "in-production"])
+def test_a_service_that_commits_during_a_request_is_refused_and_keeps_nothing(
+    app, auth, ids, monkeypatch, testing
+):
     real = teams.create_team
 
     def create_and_commit(actor, data):
@@ -98,9 +102,15 @@ def test_a_service_that_commits_during_a_request_is_refused_and_keeps_nothing(ap
         return team
 
     monkeypatch.setattr(teams, "create_team", create_and_commit)
+    monkeypatch.setitem(app.config, "TESTING", testing)
     admin = auth("admin")
     before = committed_rows(app)
-    resp = admin.post(TEAMS, json=_team(ids))
-    assert resp.status_code == 500
-    assert resp.mimetype == "application/problem+json"
+    if testing:
+        with pytest.raises(CommitInsideRequest):
+            admin.post(TEAMS, json=_team(ids))
+    else:
+        resp = admin.post(TEAMS, json=_team(ids))
+        assert resp.status_code == 500
+        assert resp.mimetype == "application/problem+json"
+        assert resp.json["type"].endswith("/internal")
     assert changed_tables(before, committed_rows(app)) == set()
