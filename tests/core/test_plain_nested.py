@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError, fields
 
+from server.core.geo import LocationSchema
 from server.core.schemas import BaseSchema, PlainNested
-from server.reports.schemas import LocationSchema
 
 
 class Slow(BaseSchema):
