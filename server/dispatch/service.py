@@ -305,28 +305,51 @@ def _show(dispatch: Dispatch, target: DispatchTarget) -> Dispatch:
     return dispatch
 
 
+def checkin_due(line, interval_min: int):
+    """When an on-scene member's next accountability check-in falls due; None off scene. `line` is
+    a target or any row with its `status` and `last_ping_at` (the map reads bare rows)."""
+    if line.status == "on_scene" and line.last_ping_at is not None:
+        return line.last_ping_at + timedelta(minutes=interval_min)
+    return None
+
+
+def checkin_overdue(line, interval_min: int, now) -> bool:
+    due = checkin_due(line, interval_min)
+    return bool(due and now > due)
+
+
+def board_counts(lines, headcount: int | None, overdue: int) -> dict:
+    """The board's numbers from the target lines (anything with `response` and `status`): the
+    one copy of who is coming, who is done and who is silent, for the board and for the map.
+    A member who completed is done, not coming: the desk no longer waits for them; they still
+    count towards the people the order wanted."""
+    lines = list(lines)
+    counts = {k: 0 for k in ("pending", "accepted", "declined", "en_route", "on_scene", "completed")}
+    for line in lines:
+        counts[line.status if line.response != "declined" else "declined"] += 1
+    coming = counts["accepted"] + counts["en_route"] + counts["on_scene"]
+    wanted = headcount or len(lines)
+    return {
+        **counts,
+        "silent": counts["pending"],
+        "coming": coming,
+        "said_yes": coming + counts["completed"],
+        "headcount": wanted,
+        "short_by": max(0, wanted - coming - counts["completed"]),
+        "overdue_checkins": overdue,
+    }
+
+
 def _annotate(dispatch: Dispatch, now, deliveries: dict | None = None) -> None:
-    interval = timedelta(minutes=dispatch.checkin_interval_min)
     if deliveries is None:
         deliveries = delivery.deliveries_for("dispatch", dispatch.id)
     for target in dispatch.targets:
         target.delivery = deliveries.get(target.member_id, {"state": "none", "attempts": []})
-        due = target.last_ping_at + interval if target.status == "on_scene" and target.last_ping_at else None
+        due = checkin_due(target, dispatch.checkin_interval_min)
         target.next_checkin_due = due.isoformat() if due else None
         target.checkin_overdue = bool(due and now > due)
-    counts = {k: 0 for k in ("pending", "accepted", "declined", "en_route", "on_scene", "completed")}
-    for target in dispatch.targets:
-        counts[target.status if target.response != "declined" else "declined"] += 1
-    coming = sum(counts[k] for k in ("accepted", "en_route", "on_scene", "completed"))
-    wanted = dispatch.headcount or len(dispatch.targets)
-    dispatch.board = {
-        **counts,
-        "silent": counts["pending"],
-        "coming": coming,
-        "headcount": wanted,
-        "short_by": max(0, wanted - coming),
-        "overdue_checkins": sum(1 for t in dispatch.targets if t.checkin_overdue),
-    }
+    overdue = sum(1 for t in dispatch.targets if t.checkin_overdue)
+    dispatch.board = board_counts(dispatch.targets, dispatch.headcount, overdue)
 
 
 def get_dispatch(actor, dispatch_id) -> Dispatch:
@@ -409,9 +432,8 @@ def sweep(now) -> None:
                     "alert",
                     {"title": f"{len(silent)}人未响应调度", "detail": names[:40]},
                 )
-        interval = timedelta(minutes=dispatch.checkin_interval_min)
         for target in dispatch.targets:
-            if target.status == "on_scene" and target.last_ping_at and now > target.last_ping_at + interval:
+            if checkin_overdue(target, dispatch.checkin_interval_min, now):
                 ref = f"{dispatch.id}:missed:{target.member_id}:{int(target.last_ping_at.timestamp())}"
                 for leader in _leaders(dispatch, [target.member]):
                     delivery.notify_once(
