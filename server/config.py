@@ -167,6 +167,8 @@ class Config:
     DELIVERY_BATCH = int(os.environ.get("DELIVERY_BATCH", "500"))
     # Members still silent this long after an order: their captain and the desk are told.
     DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
+    # The desk may begin one member's cascade again at most once in this many seconds.
+    NOTIFY_AGAIN_AFTER_S = int(os.environ.get("NOTIFY_AGAIN_AFTER_S", "30"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False

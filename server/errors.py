@@ -63,6 +63,8 @@ def problem_response(problem: ApiProblem):
     resp = jsonify(body)
     resp.status_code = problem.status
     resp.mimetype = PROBLEM_MIME
+    if problem.status == 429 and "retry_after" in problem.extra:
+        resp.headers["Retry-After"] = str(problem.extra["retry_after"])
     return resp
 
 

@@ -5,7 +5,7 @@ import logging
 import threading
 import uuid
 from collections import deque
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -88,6 +88,42 @@ def mark_answered(user_id, kind: str, ref_id) -> None:
     )
 
 
+RESTART = "restart"  # the attempts entry that marks a cascade begun again; not a channel
+
+
+def last_restart(user_id, kind: str, ref_id):
+    """When this person's cascade about this thing was last begun again (None: never)."""
+    note = _note(user_id, kind, ref_id)
+    marks = [a["at"] for a in (note.attempts if note else []) if a.get("channel") == RESTART]
+    return datetime.fromisoformat(marks[-1]) if marks else None
+
+
+def restart(user_id, kind: str, ref_id, title: str, body: str, template: str, params: dict) -> None:
+    """Reach the person again now, from the first step (push, then SMS, then a call): the desk
+    chasing someone silent. Queued in the caller's transaction like `notify`."""
+    note = _note(user_id, kind, ref_id)
+    if note is None:
+        notify(user_id, kind, ref_id, title, body, template, params)
+        note = _note(user_id, kind, ref_id)
+    db.session.info["wake_worker"] = True
+    note.state, note.next_at, note.lease_until, note.answered_at = "queued", utcnow(), None, None
+    note.attempts = [*note.attempts, attempt(RESTART, "requested")]
+
+
+def _note(user_id, kind: str, ref_id):
+    db.session.flush()
+    return db.session.scalar(
+        sa.select(Notification).where(
+            Notification.user_id == user_id, Notification.kind == kind, Notification.ref_id == str(ref_id)
+        )
+    )
+
+
+def _since_restart(attempts) -> list:
+    marks = [i for i, a in enumerate(attempts or []) if a.get("channel") == RESTART]
+    return list(attempts or [])[marks[-1] + 1 :] if marks else list(attempts or [])
+
+
 def deliveries_for(kind: str, ref_id) -> dict:
     return deliveries_for_many(kind, [ref_id]).get(str(ref_id), {})
 
@@ -104,7 +140,13 @@ def deliveries_for_many(kind: str, ref_ids) -> dict[str, dict]:
     )
     out: dict[str, dict] = {}
     for row in rows:
-        out.setdefault(row.ref_id, {})[row.user_id] = {"state": row.state, "attempts": row.attempts}
+        tried = [a for a in row.attempts or [] if a.get("channel") != RESTART]
+        restarts = [a["at"] for a in row.attempts or [] if a.get("channel") == RESTART]
+        out.setdefault(row.ref_id, {})[row.user_id] = {
+            "state": row.state,
+            "attempts": tried,
+            "restarted_at": restarts[-1] if restarts else None,
+        }
     return out
 
 
@@ -179,10 +221,13 @@ def _load(ids) -> list[SimpleNamespace]:
             params=dict(row.params or {}),
             phone=row.phone,
             subs=subs.get(row.user_id, []),
-            # Push rounds made so far (one round may try several of the person's devices).
+            # Push rounds made so far (one round may try several of the person's devices); a
+            # cascade begun again counts from its new start.
             push_rounds=max(
-                (a.get("round", 1) for a in row.attempts or [] if a.get("channel") == "push"), default=0
+                (a.get("round", 1) for a in _since_restart(row.attempts) if a.get("channel") == "push"),
+                default=0,
             ),
+            seen=len(row.attempts or []),
         )
         for row in rows
     ]
@@ -216,6 +261,7 @@ def _send(job, now, cfg) -> SimpleNamespace:
                 next_at=now + timedelta(seconds=wait),
                 attempts=attempts,
                 push_results=push_results,
+                seen=job.seen,
             )
     if (job.state == "queued" and state == "queued") or job.state == "pushed":
         # No working subscription, push refused, or pushed and not answered in time: SMS.
@@ -228,7 +274,7 @@ def _send(job, now, cfg) -> SimpleNamespace:
         attempts.append(attempt("voice", "called" if ok else "failed"))
         state = "called" if ok else "failed"
     return SimpleNamespace(
-        id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results
+        id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results, seen=job.seen
     )
 
 
@@ -257,7 +303,7 @@ def _record(outcomes) -> None:
     current = {
         row.id: row
         for row in db.session.execute(
-            sa.select(table.c.id, table.c.state, table.c.attempts).where(
+            sa.select(table.c.id, table.c.state, table.c.next_at, table.c.attempts).where(
                 table.c.id.in_([o.id for o in outcomes])
             )
         )
@@ -265,12 +311,16 @@ def _record(outcomes) -> None:
     rows = []
     for out in outcomes:
         now_row = current[out.id]
-        answered = now_row.state == "answered"  # an answer that came while we were sending wins
+        # An answer that came while we were sending wins; so does the desk beginning the
+        # cascade again meanwhile (its fresh start must not be overwritten by an old step).
+        kept = now_row.state == "answered" or any(
+            a.get("channel") == RESTART for a in now_row.attempts[out.seen :]
+        )
         rows.append(
             {
                 "_id": out.id,
-                "state": now_row.state if answered else out.state,
-                "next_at": out.next_at,
+                "state": now_row.state if kept else out.state,
+                "next_at": now_row.next_at if kept else out.next_at,
                 "attempts": [*now_row.attempts, *out.attempts],
             }
         )

@@ -170,19 +170,10 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         )
     db.session.flush()
     db.session.refresh(dispatch)
-    muster = dispatch.muster_point or "见任务详情"
     for target in dispatch.targets:
         _publish(dispatch, target)
         # Queued with the order, sent by the worker: push, then SMS, then a call.
-        delivery.notify(
-            target.member_id,
-            "dispatch",
-            dispatch.id,
-            f"调度任务：{dispatch.title}",
-            f"集合：{muster}" + (f"；携带：{dispatch.bring}" if dispatch.bring else ""),
-            "dispatch",
-            {"title": dispatch.title[:40], "muster": muster[:40]},
-        )
+        delivery.notify(target.member_id, "dispatch", dispatch.id, *_call_out(dispatch))
     record(
         actor,
         "dispatch.create",
@@ -191,6 +182,47 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         region_id,
         {"title": dispatch.title, "targets": len(members), "headcount": dispatch.headcount},
     )
+    return dispatch
+
+
+def _call_out(dispatch: Dispatch) -> tuple:
+    """What reaching a member about an order says: title, body, template and its parameters."""
+    muster = dispatch.muster_point or "见任务详情"
+    return (
+        f"调度任务：{dispatch.title}",
+        f"集合：{muster}" + (f"；携带：{dispatch.bring}" if dispatch.bring else ""),
+        "dispatch",
+        {"title": dispatch.title[:40], "muster": muster[:40]},
+    )
+
+
+def notify_again(actor, dispatch_id, member_id, now, every_s: int) -> Dispatch:
+    """The desk chases one silent member: their cascade begins again now, from push. Once per
+    `every_s` per member and order, so a double tap or two desks at once call nobody twice."""
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None or not in_scope(actor, dispatch.region_id):
+        raise not_found("dispatch order")
+    target = next((t for t in dispatch.targets if t.member_id == member_id), None)
+    if target is None:
+        raise not_found("member on this order")
+    if target.response != "pending":
+        raise ApiProblem(
+            409,
+            "already-answered",
+            "Already answered",
+            f"This member has already answered ({target.response}); there is no one to chase.",
+        )
+    last = delivery.last_restart(member_id, "dispatch", dispatch.id)
+    if last is not None and (wait := every_s - (now - last).total_seconds()) > 0:
+        raise ApiProblem(
+            429,
+            "rate-limited",
+            "Notified just now",
+            f"This member was notified again {int(every_s - wait)} s ago; try again in {int(wait) + 1} s.",
+            retry_after=int(wait) + 1,
+        )
+    delivery.restart(member_id, "dispatch", dispatch.id, *_call_out(dispatch))
+    record(actor, "dispatch.notify", "dispatch", dispatch.id, dispatch.region_id, {"member_id": member_id})
     return dispatch
 
 
