@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.models import utcnow
+from ..core.schemas import normalise_phone
 from ..extensions import db
 from . import channels
 from .models import Notification, PushSubscription
@@ -34,8 +35,17 @@ SWEEPERS: list = []
 WAKE = threading.Event()
 
 
+# How to reach people and who a phone number belongs to: accounts (above) tells delivery.
+DIRECTORY = SimpleNamespace(phones_of=None, user_by_phone=None)
+
+
 def register_responder(kind: str, fn) -> None:
     RESPONDERS[kind] = fn
+
+
+def register_directory(phones_of, user_by_phone) -> None:
+    """phones_of(user_ids) -> {user_id: phone}; user_by_phone(e164) -> an active user or None."""
+    DIRECTORY.phones_of, DIRECTORY.user_by_phone = phones_of, user_by_phone
 
 
 def register_sweeper(fn) -> None:
@@ -179,8 +189,6 @@ def claim(now, limit: int = 100) -> list[uuid.UUID]:
 
 def _load(ids) -> list[SimpleNamespace]:
     """What the sends need, read in one go, as plain values: nothing is held while sending."""
-    from ..accounts.models import User
-
     n = Notification.__table__.c
     rows = db.session.execute(
         sa.select(
@@ -194,11 +202,9 @@ def _load(ids) -> list[SimpleNamespace]:
             n.template,
             n.params,
             n.attempts,
-            User.phone,
-        )
-        .join(User, User.id == n.user_id)
-        .where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
+        ).where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
     ).all()
+    phones = DIRECTORY.phones_of({row.user_id for row in rows})
     subs: dict = {}
     s = PushSubscription.__table__.c
     for sub in db.session.execute(
@@ -219,7 +225,7 @@ def _load(ids) -> list[SimpleNamespace]:
             body=row.body,
             template=row.template,
             params=dict(row.params or {}),
-            phone=row.phone,
+            phone=phones.get(row.user_id),
             subs=subs.get(row.user_id, []),
             # Push rounds made so far (one round may try several of the person's devices); a
             # cascade begun again counts from its new start.
@@ -429,14 +435,11 @@ def answer_from(sender_phone: str, text: str) -> str | None:
     answer = "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
     if answer is None:
         return None
-    from ..accounts.models import User
-    from ..core.schemas import normalise_phone
-
     try:
         phone = normalise_phone(sender_phone)
     except Exception:  # noqa: BLE001 - an unknown number format is simply nobody
         return None
-    user = db.session.scalar(sa.select(User).where(User.phone == phone, User.active.is_(True)))
+    user = DIRECTORY.user_by_phone(phone)
     if user is None:
         return None
     note = db.session.scalar(

@@ -17,7 +17,9 @@ from ..core.permissions import can
 from ..delivery import service as delivery
 from ..errors import ApiProblem, not_found, validation_problem
 from ..extensions import db
+from ..regions.models import Region
 from ..regions.service import in_scope, require_in_scope, scope_ids, scoped, subtree_ids
+from ..teams.models import Team
 from ..teams.service import MEMBER_ROLES
 from .models import PROGRESS, Dispatch, DispatchTarget, Incident
 from .schemas import DispatchSchema, IncidentSchema
@@ -93,8 +95,6 @@ def list_incidents(actor, args):
 
 def _township_of(region_id: int) -> int:
     """The township a region lies in (itself for a township or the county)."""
-    from ..regions.models import Region
-
     region = db.session.get(Region, region_id)
     while region is not None and region.level == "village":
         region = region.parent
@@ -106,8 +106,6 @@ def _members(actor, data: dict) -> list[User]:
     scope = scope_ids(actor)  # one query, not one per team and member
     found: dict = {}
     if data["team_ids"]:
-        from ..teams.models import Team
-
         teams = db.session.scalars(sa.select(Team).where(Team.id.in_(data["team_ids"]))).all()
         missing = set(data["team_ids"]) - {t.id for t in teams if t.region_id in scope}
         if missing:
@@ -227,8 +225,6 @@ def notify_again(actor, dispatch_id, member_id, now, every_s: int) -> Dispatch:
 
 
 def _ancestors_or_self(region_id: int) -> set[int]:
-    from ..regions.models import Region
-
     region = db.session.get(Region, region_id)
     return {int(part) for part in region.path.strip("/").split("/")} if region else {region_id}
 
