@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from ..accounts.models import User
 from ..attendance.models import Checkin
 from ..core.models import utcnow
+from ..dispatch.board import board_counts, checkin_overdue
 from ..dispatch.models import Dispatch, DispatchTarget, Incident
-from ..dispatch.service import board_counts, checkin_overdue
 from ..errors import ApiProblem
 from ..extensions import db
 from ..regions.service import user_scope
