@@ -35,7 +35,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
         configure_engine(db.engine)
 
-    register_error_handlers(app)
+    from .web import serve_shell
+
+    register_error_handlers(app, shell=serve_shell)
     _register_models()
     _register_blueprints(app)
 
@@ -72,6 +74,7 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accounts import service as accounts
     from .accounts.routes import bp as accounts_bp
     from .attendance.routes import bp as attendance_bp
     from .audit.routes import bp as audit_bp
@@ -80,11 +83,14 @@ def _register_blueprints(app: Flask) -> None:
     from .dispatch import service as dispatch
     from .dispatch.routes import bp as dispatch_bp
     from .mapview.routes import bp as mapview_bp
+    from .media import service as media
     from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
+    from .reports import service as reports
     from .reports.routes import bp as reports_bp
     from .shelters.routes import bp as shelters_bp
     from .sync.routes import bp as sync_bp
+    from .teams import service as teams
     from .teams.routes import bp as teams_bp
     from .web import bp as web_bp
 
@@ -107,3 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     # An SMS reply or key press answers an order: delivery hands it to the dispatch domain.
     delivery.register_responder("dispatch", dispatch.respond_by_reply)
     delivery.register_sweeper(dispatch.sweep)
+    # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
+    delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
+    accounts.register_team_region(teams.team_region)
+    media.register_attachments(reports.media_regions)

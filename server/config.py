@@ -19,6 +19,26 @@ DEFAULT_PUSH_HOSTS = ",".join(
 )
 
 
+# south, west, north, east in degrees (WGS-84): the box around mainland China and its islands.
+# Mohe's northern tip (53.56 N), Zengmu Ansha in the South China Sea (3.97 N, so Hainan, the Xisha
+# and Nansha islands are in), the Pamirs (73.50 E) and the Heixiazi/Ussuri confluence (135.08 E),
+# each with a few km of margin. A sanity check, not a border: a deployment narrows it to its area.
+DEFAULT_LOCATION_BOUNDS = (3.5, 73.4, 53.6, 135.1)
+
+
+def parse_bounds(raw: str) -> tuple[float, float, float, float]:
+    """ "south,west,north,east" -> a tuple; a bad setting stops the app at start, not a report."""
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError as error:
+        raise RuntimeError(f"LOCATION_BOUNDS must be 'south,west,north,east', not {raw!r}") from error
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise RuntimeError(
+            f"LOCATION_BOUNDS {raw!r}: needs -90 <= south < north <= 90, -180 <= west < east <= 180"
+        )
+    return south, west, north, east
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -80,6 +100,12 @@ class Config:
     # Photos live on disk; with several app machines, put this on shared storage.
     MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(ROOT / "instance" / "media")))
     SYNC_MAX_OPS = 1000
+    # Where a reported position may be (README "Configuration"); a point outside is refused.
+    LOCATION_BOUNDS = (
+        parse_bounds(os.environ["LOCATION_BOUNDS"])
+        if os.environ.get("LOCATION_BOUNDS")
+        else DEFAULT_LOCATION_BOUNDS
+    )
     PWA_DIST = Path(os.environ.get("PWA_DIST", str(ROOT / "pwa" / "dist")))
     # Map tiles: any XYZ URL. Positions are stored in WGS-84; tiles drawn in GCJ-02 (Amap,
     # most Chinese maps) need "gcj02" so the app shifts markers onto them; Tianditu is "wgs84".
@@ -141,6 +167,8 @@ class Config:
     DELIVERY_BATCH = int(os.environ.get("DELIVERY_BATCH", "500"))
     # Members still silent this long after an order: their captain and the desk are told.
     DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
+    # The desk may begin one member's cascade again at most once in this many seconds.
+    NOTIFY_AGAIN_AFTER_S = int(os.environ.get("NOTIFY_AGAIN_AFTER_S", "30"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)
     LOAD_DEMO_DATA_ALLOWED = True
     JSON_AS_ASCII = False

@@ -78,6 +78,8 @@ def problem_response(problem: ApiProblem):
     resp = jsonify(body)
     resp.status_code = problem.status
     resp.mimetype = PROBLEM_MIME
+    if problem.status == 429 and "retry_after" in problem.extra:
+        resp.headers["Retry-After"] = str(problem.extra["retry_after"])
     return resp
 
 
@@ -99,7 +101,10 @@ def _is_api_request() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def register_error_handlers(app: Flask) -> None:
+def register_error_handlers(app: Flask, shell=None) -> None:
+    """`shell`: what answers an unknown path outside the API (the app's page, from web.py above;
+    errors sit on the bottom floor and do not import it)."""
+
     @app.before_request
     def _request_id():
         incoming = request.headers.get("X-Request-Id", "")
@@ -123,11 +128,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        if not _is_api_request() and exc.code == 404:
+        if not _is_api_request() and exc.code == 404 and shell is not None:
             # Unknown paths outside the API belong to the app shell.
-            from .web import serve_shell
-
-            return serve_shell()
+            return shell()
         status = exc.code or 500
         problem = ApiProblem(
             status,

@@ -52,6 +52,8 @@ def _targets(ids, records):
         "report": records["report"],
         "incident": records["incident"],
         "dispatch": records["dispatch"],
+        # (order, a silent member on it): the desk chasing someone who has not answered.
+        "dispatch_target": tuple(zip(records["dispatch"], (u["member2"], u["t2member2"]), strict=True)),
         "checkin": records["checkin"],
         "user": (u["member1"], u["captain2"]),
         "member": (u["member3"], u["t2member1"]),
@@ -89,6 +91,13 @@ ITEM_ENDPOINTS = [
         CALLED,
         "dispatch",
         lambda ids, town: {"status": "en_route"},
+    ),
+    (
+        "POST",
+        "/api/v1/dispatches/<uuid:dispatch_id>/targets/<uuid:member_id>/notify",
+        DESK,
+        "dispatch_target",
+        None,
     ),
     ("DELETE", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", None),
 ]
@@ -283,10 +292,13 @@ def test_item_endpoints_answer_by_role_and_region(auth, ids, records, username):
     targets = _targets(ids, records)
     for method, rule, allowed, kind, body in ITEM_ENDPOINTS:
         for town, target in zip((T1, T2), targets[kind], strict=True):
-            path = re.sub(r"<[^>]+>", str(target), rule)
+            values = iter(target if isinstance(target, tuple) else (target,))
+            path = re.sub(r"<[^>]+>", lambda _, values=values: str(next(values)), rule)
             json = body(ids, town) if body else None
             resp = client.open(method, path, json=json)
-            sees = {"checkin": CHECKIN_SEES, "dispatch": DISPATCH_SEES}.get(kind, SEES)
+            sees = {"checkin": CHECKIN_SEES, "dispatch": DISPATCH_SEES, "dispatch_target": DISPATCH_SEES}.get(
+                kind, SEES
+            )
             if role not in allowed:
                 expected = {403}
             elif town in sees[username]:

@@ -30,14 +30,34 @@ def list_users(actor, args):
     return paginate(stmt, User, args)
 
 
+# teams/ sits above accounts (a team is made of users); it tells accounts where a team lies.
+_TEAM_REGION: list = []
+
+
+def register_team_region(fn) -> None:
+    """fn(team_id) -> the team's region id, or None when there is no such team."""
+    _TEAM_REGION[:] = [fn]
+
+
 def _check_team(actor, team_id, region_id):
     if team_id is None:
         return
-    from ..teams.models import Team
-
-    team = db.session.get(Team, team_id)
-    if team is None or not require_in_scope(actor, team.region_id, "team_id"):
+    region = _TEAM_REGION[0](team_id)
+    if region is None or not require_in_scope(actor, region, "team_id"):
         raise validation_problem({"team_id": ["No such team in your area."]})
+
+
+def phones_of(user_ids) -> dict:
+    """Each user's phone (E.164 or None), in one query: how delivery reaches people."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.phone).where(User.id.in_(ids))).all())
+
+
+def active_user_by_phone(phone: str):
+    """Who an SMS reply or a call came from: the active user with this (normalised) phone."""
+    return db.session.scalar(sa.select(User).where(User.phone == phone, User.active.is_(True)))
 
 
 def _check_username_free(username: str) -> None:

@@ -2,8 +2,8 @@
 
 from marshmallow import fields
 
+from ..core.geo import LocationSchema
 from ..core.schemas import BaseSchema
-from ..reports.schemas import LocationSchema
 
 
 class CheckinCreateSchema(BaseSchema):

@@ -10,7 +10,7 @@ from ..core.pagination import paginate
 from ..core.permissions import can
 from ..errors import ApiProblem, not_found, validation_problem
 from ..extensions import db
-from ..regions.service import scoped
+from ..regions.service import get_scoped, scoped
 from .models import Checkin
 from .schemas import CheckinSchema
 
@@ -104,8 +104,6 @@ def get_checkin(actor, checkin_id) -> Checkin:
     if item.user_id == actor.id:
         return item
     if can(actor, "attendance.read_region"):
-        from ..regions.service import get_scoped
-
         return get_scoped(Checkin, checkin_id, actor, what="check-in")
     raise not_found("check-in")
 

@@ -4,6 +4,8 @@ import re
 from collections.abc import Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
+from marshmallow.decorators import VALIDATES_SCHEMA
+from marshmallow.error_store import ErrorStore
 
 E164_CN = re.compile(r"^\+86 ?1[3-9]\d{9}$|^\+[1-9]\d{6,14}$")
 
@@ -18,16 +20,19 @@ class PlainNested(fields.Nested):
     """Nested, for a small schema of plain fields (a point): the same result and the same error
     messages as Schema.load, without its machinery. A sync batch loads 500 locations, and the
     nested load cost more than the rest of a report's checks (a property test holds the two
-    equal). A schema with hooks, or a call it does not cover, goes the usual way."""
+    equal). Its schema-level validators (a point inside the area) run through marshmallow's own
+    call. A schema with other hooks, or a call it does not cover, goes the usual way."""
 
     def _deserialize(self, value, attr, data, partial=None, **kwargs):
         schema = self.schema
+        hooks = schema._hooks  # noqa: SLF001 - marshmallow keeps its hooks there
         if (
             self.many
             or schema.many
             or partial
             or (self.unknown or schema.unknown) != RAISE
-            or any(schema._hooks.values())  # noqa: SLF001 - marshmallow keeps its hooks there
+            or any(hooks[tag] for tag in hooks if tag != VALIDATES_SCHEMA)
+            or any(many or kw.get("pass_original") for _, many, kw in hooks[VALIDATES_SCHEMA])
         ):
             return super()._deserialize(value, attr, data, partial=partial, **kwargs)
         if not isinstance(value, Mapping):
@@ -51,6 +56,20 @@ class PlainNested(fields.Nested):
         for key in value:
             if key not in known:
                 errors[key] = [schema.error_messages["unknown"]]
+        if hooks[VALIDATES_SCHEMA]:
+            store = ErrorStore()
+            store.errors = errors
+            schema._invoke_schema_validators(  # noqa: SLF001 - the same call Schema.load makes
+                error_store=store,
+                pass_collection=False,
+                data=out,
+                original_data=value,
+                many=False,
+                partial=None,
+                field_errors=bool(errors),
+                unknown=RAISE,
+            )
+            errors = store.errors
         if errors:
             raise ValidationError(errors)
         return out

@@ -5,7 +5,7 @@ import logging
 import threading
 import uuid
 from collections import deque
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.models import utcnow
+from ..core.schemas import normalise_phone
 from ..extensions import db
 from . import channels
 from .models import Notification, PushSubscription
@@ -34,8 +35,17 @@ SWEEPERS: list = []
 WAKE = threading.Event()
 
 
+# How to reach people and who a phone number belongs to: accounts (above) tells delivery.
+DIRECTORY = SimpleNamespace(phones_of=None, user_by_phone=None)
+
+
 def register_responder(kind: str, fn) -> None:
     RESPONDERS[kind] = fn
+
+
+def register_directory(phones_of, user_by_phone) -> None:
+    """phones_of(user_ids) -> {user_id: phone}; user_by_phone(e164) -> an active user or None."""
+    DIRECTORY.phones_of, DIRECTORY.user_by_phone = phones_of, user_by_phone
 
 
 def register_sweeper(fn) -> None:
@@ -88,6 +98,42 @@ def mark_answered(user_id, kind: str, ref_id) -> None:
     )
 
 
+RESTART = "restart"  # the attempts entry that marks a cascade begun again; not a channel
+
+
+def last_restart(user_id, kind: str, ref_id):
+    """When this person's cascade about this thing was last begun again (None: never)."""
+    note = _note(user_id, kind, ref_id)
+    marks = [a["at"] for a in (note.attempts if note else []) if a.get("channel") == RESTART]
+    return datetime.fromisoformat(marks[-1]) if marks else None
+
+
+def restart(user_id, kind: str, ref_id, title: str, body: str, template: str, params: dict) -> None:
+    """Reach the person again now, from the first step (push, then SMS, then a call): the desk
+    chasing someone silent. Queued in the caller's transaction like `notify`."""
+    note = _note(user_id, kind, ref_id)
+    if note is None:
+        notify(user_id, kind, ref_id, title, body, template, params)
+        note = _note(user_id, kind, ref_id)
+    db.session.info["wake_worker"] = True
+    note.state, note.next_at, note.lease_until, note.answered_at = "queued", utcnow(), None, None
+    note.attempts = [*note.attempts, attempt(RESTART, "requested")]
+
+
+def _note(user_id, kind: str, ref_id):
+    db.session.flush()
+    return db.session.scalar(
+        sa.select(Notification).where(
+            Notification.user_id == user_id, Notification.kind == kind, Notification.ref_id == str(ref_id)
+        )
+    )
+
+
+def _since_restart(attempts) -> list:
+    marks = [i for i, a in enumerate(attempts or []) if a.get("channel") == RESTART]
+    return list(attempts or [])[marks[-1] + 1 :] if marks else list(attempts or [])
+
+
 def deliveries_for(kind: str, ref_id) -> dict:
     return deliveries_for_many(kind, [ref_id]).get(str(ref_id), {})
 
@@ -104,7 +150,13 @@ def deliveries_for_many(kind: str, ref_ids) -> dict[str, dict]:
     )
     out: dict[str, dict] = {}
     for row in rows:
-        out.setdefault(row.ref_id, {})[row.user_id] = {"state": row.state, "attempts": row.attempts}
+        tried = [a for a in row.attempts or [] if a.get("channel") != RESTART]
+        restarts = [a["at"] for a in row.attempts or [] if a.get("channel") == RESTART]
+        out.setdefault(row.ref_id, {})[row.user_id] = {
+            "state": row.state,
+            "attempts": tried,
+            "restarted_at": restarts[-1] if restarts else None,
+        }
     return out
 
 
@@ -141,8 +193,6 @@ def claim(now, limit: int = 100) -> list[uuid.UUID]:
 
 def _load(ids) -> list[SimpleNamespace]:
     """What the sends need, read in one go, as plain values: nothing is held while sending."""
-    from ..accounts.models import User
-
     n = Notification.__table__.c
     rows = db.session.execute(
         sa.select(
@@ -156,11 +206,9 @@ def _load(ids) -> list[SimpleNamespace]:
             n.template,
             n.params,
             n.attempts,
-            User.phone,
-        )
-        .join(User, User.id == n.user_id)
-        .where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
+        ).where(n.id.in_(ids), n.state.not_in(("answered", "failed")))
     ).all()
+    phones = DIRECTORY.phones_of({row.user_id for row in rows})
     subs: dict = {}
     s = PushSubscription.__table__.c
     for sub in db.session.execute(
@@ -181,12 +229,15 @@ def _load(ids) -> list[SimpleNamespace]:
             body=row.body,
             template=row.template,
             params=dict(row.params or {}),
-            phone=row.phone,
+            phone=phones.get(row.user_id),
             subs=subs.get(row.user_id, []),
-            # Push rounds made so far (one round may try several of the person's devices).
+            # Push rounds made so far (one round may try several of the person's devices); a
+            # cascade begun again counts from its new start.
             push_rounds=max(
-                (a.get("round", 1) for a in row.attempts or [] if a.get("channel") == "push"), default=0
+                (a.get("round", 1) for a in _since_restart(row.attempts) if a.get("channel") == "push"),
+                default=0,
             ),
+            seen=len(row.attempts or []),
         )
         for row in rows
     ]
@@ -220,6 +271,7 @@ def _send(job, now, cfg) -> SimpleNamespace:
                 next_at=now + timedelta(seconds=wait),
                 attempts=attempts,
                 push_results=push_results,
+                seen=job.seen,
             )
     if (job.state == "queued" and state == "queued") or job.state == "pushed":
         # No working subscription, push refused, or pushed and not answered in time: SMS.
@@ -232,7 +284,7 @@ def _send(job, now, cfg) -> SimpleNamespace:
         attempts.append(attempt("voice", "called" if ok else "failed"))
         state = "called" if ok else "failed"
     return SimpleNamespace(
-        id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results
+        id=job.id, state=state, next_at=next_at, attempts=attempts, push_results=push_results, seen=job.seen
     )
 
 
@@ -261,7 +313,7 @@ def _record(outcomes) -> None:
     current = {
         row.id: row
         for row in db.session.execute(
-            sa.select(table.c.id, table.c.state, table.c.attempts).where(
+            sa.select(table.c.id, table.c.state, table.c.next_at, table.c.attempts).where(
                 table.c.id.in_([o.id for o in outcomes])
             )
         )
@@ -269,12 +321,16 @@ def _record(outcomes) -> None:
     rows = []
     for out in outcomes:
         now_row = current[out.id]
-        answered = now_row.state == "answered"  # an answer that came while we were sending wins
+        # An answer that came while we were sending wins; so does the desk beginning the
+        # cascade again meanwhile (its fresh start must not be overwritten by an old step).
+        kept = now_row.state == "answered" or any(
+            a.get("channel") == RESTART for a in now_row.attempts[out.seen :]
+        )
         rows.append(
             {
                 "_id": out.id,
-                "state": now_row.state if answered else out.state,
-                "next_at": out.next_at,
+                "state": now_row.state if kept else out.state,
+                "next_at": now_row.next_at if kept else out.next_at,
                 "attempts": [*now_row.attempts, *out.attempts],
             }
         )
@@ -386,14 +442,11 @@ def answer_from(sender_phone: str, text: str) -> str | None:
     answer = "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
     if answer is None:
         return None
-    from ..accounts.models import User
-    from ..core.schemas import normalise_phone
-
     try:
         phone = normalise_phone(sender_phone)
     except Exception:  # noqa: BLE001 - an unknown number format is simply nobody
         return None
-    user = db.session.scalar(sa.select(User).where(User.phone == phone, User.active.is_(True)))
+    user = DIRECTORY.user_by_phone(phone)
     if user is None:
         return None
     note = db.session.scalar(

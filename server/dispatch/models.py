@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.hazards import CATEGORIES
 from ..core.models import Timestamps, UTCDateTime, UUIDPk
 from ..extensions import db
-from ..reports.models import CATEGORIES
 
 # The hazard kinds, and the two the source wrote playbooks for (危化品道路运输, 公路隧道).
 INCIDENT_KINDS = (*(c for c in CATEGORIES if c != "other"), "hazmat_transport", "tunnel", "other")

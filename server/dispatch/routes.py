@@ -1,6 +1,6 @@
 """Incidents and dispatch orders over REST; members' answers also come through the sync door."""
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from ..core.http import json_body, page_answer
 from ..core.models import utcnow
@@ -112,3 +112,19 @@ def status(dispatch_id):
 @doc("Accountability check-in from the scene", body=PingSchema, response=DispatchSchema)
 def ping(dispatch_id):
     return _answer(service.ping, PingSchema(), dispatch_id)
+
+
+@bp.post("/dispatches/<uuid:dispatch_id>/targets/<uuid:member_id>/notify")
+@requires("dispatch.create")
+@doc(
+    "Chase one member who has not answered: their cascade (push, then SMS, then a call) begins "
+    "again now; answers the order as GET does. 409 already-answered when they have answered; "
+    "429 within NOTIFY_AGAIN_AFTER_S of the last time for this member and order",
+    response=DispatchSchema,
+)
+def notify_again(dispatch_id, member_id):
+    every = current_app.config["NOTIFY_AGAIN_AFTER_S"]
+    service.notify_again(g.user, dispatch_id, member_id, utcnow(), every)
+    db.session.commit()
+    # The board read after the commit, exactly as GET /dispatches/<id> answers it.
+    return DispatchSchema().dump(service.get_dispatch(g.user, dispatch_id))

@@ -3,8 +3,8 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from ..core.geo import LocationSchema
 from ..core.schemas import BaseSchema
-from ..reports.schemas import LocationSchema
 from .models import INCIDENT_KINDS
 
 SEVERITIES = ("red", "orange", "yellow", "blue")

@@ -17,8 +17,11 @@ from ..core.permissions import can
 from ..delivery import service as delivery
 from ..errors import ApiProblem, not_found, validation_problem
 from ..extensions import db
+from ..regions.models import Region
 from ..regions.service import in_scope, require_in_scope, scope_ids, scoped, subtree_ids
+from ..teams.models import Team
 from ..teams.service import MEMBER_ROLES
+from .board import board_counts, checkin_due, checkin_overdue
 from .models import PROGRESS, Dispatch, DispatchTarget, Incident
 from .schemas import DispatchSchema, IncidentSchema
 
@@ -93,8 +96,6 @@ def list_incidents(actor, args):
 
 def _township_of(region_id: int) -> int:
     """The township a region lies in (itself for a township or the county)."""
-    from ..regions.models import Region
-
     region = db.session.get(Region, region_id)
     while region is not None and region.level == "village":
         region = region.parent
@@ -106,8 +107,6 @@ def _members(actor, data: dict) -> list[User]:
     scope = scope_ids(actor)  # one query, not one per team and member
     found: dict = {}
     if data["team_ids"]:
-        from ..teams.models import Team
-
         teams = db.session.scalars(sa.select(Team).where(Team.id.in_(data["team_ids"]))).all()
         missing = set(data["team_ids"]) - {t.id for t in teams if t.region_id in scope}
         if missing:
@@ -170,19 +169,10 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         )
     db.session.flush()
     db.session.refresh(dispatch)
-    muster = dispatch.muster_point or "见任务详情"
     for target in dispatch.targets:
         _publish(dispatch, target)
         # Queued with the order, sent by the worker: push, then SMS, then a call.
-        delivery.notify(
-            target.member_id,
-            "dispatch",
-            dispatch.id,
-            f"调度任务：{dispatch.title}",
-            f"集合：{muster}" + (f"；携带：{dispatch.bring}" if dispatch.bring else ""),
-            "dispatch",
-            {"title": dispatch.title[:40], "muster": muster[:40]},
-        )
+        delivery.notify(target.member_id, "dispatch", dispatch.id, *_call_out(dispatch))
     record(
         actor,
         "dispatch.create",
@@ -194,9 +184,48 @@ def create_dispatch(actor, data: dict) -> Dispatch:
     return dispatch
 
 
-def _ancestors_or_self(region_id: int) -> set[int]:
-    from ..regions.models import Region
+def _call_out(dispatch: Dispatch) -> tuple:
+    """What reaching a member about an order says: title, body, template and its parameters."""
+    muster = dispatch.muster_point or "见任务详情"
+    return (
+        f"调度任务：{dispatch.title}",
+        f"集合：{muster}" + (f"；携带：{dispatch.bring}" if dispatch.bring else ""),
+        "dispatch",
+        {"title": dispatch.title[:40], "muster": muster[:40]},
+    )
 
+
+def notify_again(actor, dispatch_id, member_id, now, every_s: int) -> Dispatch:
+    """The desk chases one silent member: their cascade begins again now, from push. Once per
+    `every_s` per member and order, so a double tap or two desks at once call nobody twice."""
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    if dispatch is None or not in_scope(actor, dispatch.region_id):
+        raise not_found("dispatch order")
+    target = next((t for t in dispatch.targets if t.member_id == member_id), None)
+    if target is None:
+        raise not_found("member on this order")
+    if target.response != "pending":
+        raise ApiProblem(
+            409,
+            "already-answered",
+            "Already answered",
+            f"This member has already answered ({target.response}); there is no one to chase.",
+        )
+    last = delivery.last_restart(member_id, "dispatch", dispatch.id)
+    if last is not None and (wait := every_s - (now - last).total_seconds()) > 0:
+        raise ApiProblem(
+            429,
+            "rate-limited",
+            "Notified just now",
+            f"This member was notified again {int(every_s - wait)} s ago; try again in {int(wait) + 1} s.",
+            retry_after=int(wait) + 1,
+        )
+    delivery.restart(member_id, "dispatch", dispatch.id, *_call_out(dispatch))
+    record(actor, "dispatch.notify", "dispatch", dispatch.id, dispatch.region_id, {"member_id": member_id})
+    return dispatch
+
+
+def _ancestors_or_self(region_id: int) -> set[int]:
     region = db.session.get(Region, region_id)
     return {int(part) for part in region.path.strip("/").split("/")} if region else {region_id}
 
@@ -306,27 +335,15 @@ def _show(dispatch: Dispatch, target: DispatchTarget) -> Dispatch:
 
 
 def _annotate(dispatch: Dispatch, now, deliveries: dict | None = None) -> None:
-    interval = timedelta(minutes=dispatch.checkin_interval_min)
     if deliveries is None:
         deliveries = delivery.deliveries_for("dispatch", dispatch.id)
     for target in dispatch.targets:
         target.delivery = deliveries.get(target.member_id, {"state": "none", "attempts": []})
-        due = target.last_ping_at + interval if target.status == "on_scene" and target.last_ping_at else None
+        due = checkin_due(target, dispatch.checkin_interval_min)
         target.next_checkin_due = due.isoformat() if due else None
         target.checkin_overdue = bool(due and now > due)
-    counts = {k: 0 for k in ("pending", "accepted", "declined", "en_route", "on_scene", "completed")}
-    for target in dispatch.targets:
-        counts[target.status if target.response != "declined" else "declined"] += 1
-    coming = sum(counts[k] for k in ("accepted", "en_route", "on_scene", "completed"))
-    wanted = dispatch.headcount or len(dispatch.targets)
-    dispatch.board = {
-        **counts,
-        "silent": counts["pending"],
-        "coming": coming,
-        "headcount": wanted,
-        "short_by": max(0, wanted - coming),
-        "overdue_checkins": sum(1 for t in dispatch.targets if t.checkin_overdue),
-    }
+    overdue = sum(1 for t in dispatch.targets if t.checkin_overdue)
+    dispatch.board = board_counts(dispatch.targets, dispatch.headcount, overdue)
 
 
 def get_dispatch(actor, dispatch_id) -> Dispatch:
@@ -409,9 +426,8 @@ def sweep(now) -> None:
                     "alert",
                     {"title": f"{len(silent)}人未响应调度", "detail": names[:40]},
                 )
-        interval = timedelta(minutes=dispatch.checkin_interval_min)
         for target in dispatch.targets:
-            if target.status == "on_scene" and target.last_ping_at and now > target.last_ping_at + interval:
+            if checkin_overdue(target, dispatch.checkin_interval_min, now):
                 ref = f"{dispatch.id}:missed:{target.member_id}:{int(target.last_ping_at.timestamp())}"
                 for leader in _leaders(dispatch, [target.member]):
                     delivery.notify_once(

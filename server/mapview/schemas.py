@@ -34,6 +34,8 @@ class MapOrderSchema(BaseSchema):
         allow_none=True, metadata={"description": "wanted; the targets' count if unset"}
     )
     accepted = fields.Integer(metadata={"description": "said yes: accepted, en route, on scene or done"})
+    coming = fields.Integer(metadata={"description": "still on their way in: accepted, en route or on scene"})
+    completed = fields.Integer(metadata={"description": "done: no longer awaited"})
     on_scene = fields.Integer()
     declined = fields.Integer()
     silent = fields.Integer(metadata={"description": "not answered yet"})

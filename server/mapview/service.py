@@ -1,12 +1,11 @@
 """What the desk's map shows, read in a few set-wise queries (one per layer), never one per marker."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..attendance.models import Checkin
 from ..core.models import utcnow
+from ..dispatch.board import board_counts, checkin_overdue
 from ..dispatch.models import Dispatch, DispatchTarget, Incident
 from ..errors import ApiProblem
 from ..extensions import db
@@ -17,7 +16,7 @@ from ..teams.models import Team
 from .schemas import LAYERS
 
 LIMIT = 500
-_SAID_YES = ("accepted", "en_route", "on_scene", "completed")
+LEADING = ("captain", "vice_captain")
 _OPEN_HAZARD = ("reported", "verified", "assigned", "rectified")
 
 
@@ -46,7 +45,7 @@ def build(actor, layers: tuple[str, ...]) -> dict:
     answer: dict = {"generated_at": now, "truncated": []}
     targets = None
     if "orders" in layers or "members" in layers:
-        targets = _open_targets(scope, now)
+        targets = _open_targets(scope, now, _led_team(actor))
     for name in LAYERS:
         if name not in layers:
             continue
@@ -95,14 +94,33 @@ def _incidents(scope) -> list[dict]:
     ]
 
 
-def _open_targets(scope, now) -> dict:
-    """Open orders in scope (newest first) and every target line of them, in two queries."""
+def _led_team(actor):
+    """The team a captain or vice-captain leads: the orders it is on show on their map even when
+    the order was sent from above (a county order naming township teams)."""
+    if actor.team_id is not None and (actor.role == "captain" or actor.team_role in LEADING):
+        return actor.team_id
+    return None
+
+
+def _open_targets(scope, now, team_id=None) -> dict:
+    """Open orders in scope, or naming the led team (newest first), and every target line of
+    them, in two queries. On an order from above, only the team's own lines are shown."""
+    where = Dispatch.region_id.in_(scope)
+    team = sa.select(User.id).where(User.team_id == team_id) if team_id is not None else None
+    if team is not None:
+        on_it = sa.select(DispatchTarget.dispatch_id).where(DispatchTarget.member_id.in_(team))
+        where = sa.or_(where, Dispatch.id.in_(on_it))
     orders = db.session.scalars(
         sa.select(Dispatch)
-        .where(Dispatch.closed_at.is_(None), Dispatch.region_id.in_(scope))
+        .where(Dispatch.closed_at.is_(None), where)
         .order_by(Dispatch.created_at.desc())
         .limit(LIMIT + 1)
     ).all()
+    above = set()
+    if team is not None:
+        inside = set(db.session.scalars(scope))
+        above = {o.id for o in orders if o.region_id not in inside}
+        team = set(db.session.scalars(team)) if above else set()
     by_order = {o.id: [] for o in orders}
     lines = (
         db.session.execute(
@@ -120,21 +138,21 @@ def _open_targets(scope, now) -> dict:
         if by_order
         else []
     )
-    interval = {o.id: timedelta(minutes=o.checkin_interval_min) for o in orders}
+    interval = {o.id: o.checkin_interval_min for o in orders}
     for line in lines:
-        overdue = bool(
-            line.status == "on_scene"
-            and line.last_ping_at is not None
-            and now > line.last_ping_at + interval[line.dispatch_id]
-        )
-        by_order[line.dispatch_id].append((line, overdue))
-    return {"orders": orders, "lines": by_order}
+        if line.dispatch_id in above and line.member_id not in team:
+            continue  # other townships' people on a county order stay off this captain's map
+        by_order[line.dispatch_id].append((line, checkin_overdue(line, interval[line.dispatch_id], now)))
+    return {"orders": orders, "lines": by_order, "above": above}
 
 
 def _orders(scope, targets) -> list[dict]:
     rows = []
     for order in targets["orders"]:
         lines = targets["lines"][order.id]
+        # On an order from above the captain sees his team's part: its lines, its count wanted.
+        wanted = None if order.id in targets["above"] else order.headcount
+        board = board_counts((t for t, _ in lines), wanted, sum(1 for _, late in lines if late))
         rows.append(
             {
                 "id": order.id,
@@ -143,12 +161,14 @@ def _orders(scope, targets) -> list[dict]:
                 "location": _point(order.lat, order.lon),
                 "muster_point": order.muster_point,
                 "muster_location": _point(order.muster_lat, order.muster_lon),
-                "headcount": order.headcount if order.headcount is not None else len(lines),
-                "accepted": sum(1 for t, _ in lines if t.response != "declined" and t.status in _SAID_YES),
-                "on_scene": sum(1 for t, _ in lines if t.status == "on_scene"),
-                "declined": sum(1 for t, _ in lines if t.response == "declined"),
-                "silent": sum(1 for t, _ in lines if t.response == "pending"),
-                "overdue": sum(1 for _, late in lines if late),
+                "headcount": board["headcount"],
+                "accepted": board["said_yes"],
+                "coming": board["coming"],
+                "completed": board["completed"],
+                "on_scene": board["on_scene"],
+                "declined": board["declined"],
+                "silent": board["silent"],
+                "overdue": board["overdue_checkins"],
                 "created_at": order.created_at,
             }
         )

@@ -105,14 +105,21 @@ def store(actor, media_id: uuid.UUID, raw: bytes) -> tuple[Media, bool]:
     return media, True
 
 
+# The records a photo is attached to live above media (reports); each tells media the regions
+# of the records holding a photo, and whoever may read one of those may see it.
+_ATTACHMENTS: list = []
+
+
+def register_attachments(fn) -> None:
+    """fn(media_id) -> the region ids of the records the photo is attached to."""
+    if fn not in _ATTACHMENTS:
+        _ATTACHMENTS.append(fn)
+
+
 def may_see(actor, media: Media) -> bool:
     if media.owner_id == actor.id:
         return True
-    from ..reports.models import Report, ReportMedia
-
-    regions = db.session.scalars(
-        sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media.id)
-    ).all()
+    regions = [region for fn in _ATTACHMENTS for region in fn(media.id)]
     return bool(regions) and not scope_ids(actor).isdisjoint(regions)
 
 

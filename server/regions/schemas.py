@@ -1,7 +1,8 @@
 """Shapes of regions."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from ..core.geo import check_point
 from ..core.schemas import BaseSchema
 from .models import LEVELS
 
@@ -18,7 +19,17 @@ class RegionSchema(BaseSchema):
     lon = fields.Float(allow_none=True)
 
 
-class RegionCreateSchema(BaseSchema):
+class _CentreInArea:
+    @validates_schema
+    def _centre_in_area(self, data, **_):
+        if data.get("lat") is not None and data.get("lon") is not None:
+            try:
+                check_point(data["lat"], data["lon"])
+            except ValidationError as error:
+                raise ValidationError(error.messages, "lat") from None
+
+
+class RegionCreateSchema(_CentreInArea, BaseSchema):
     parent_id = fields.Integer(required=True, strict=True)
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
@@ -27,7 +38,7 @@ class RegionCreateSchema(BaseSchema):
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
 
 
-class RegionUpdateSchema(BaseSchema):
+class RegionUpdateSchema(_CentreInArea, BaseSchema):
     code = fields.String(validate=CODE)
     name = fields.String(validate=validate.Length(min=1, max=80))
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))

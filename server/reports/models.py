@@ -6,20 +6,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.hazards import CATEGORIES
 from ..core.models import Timestamps, UTCDateTime
 from ..extensions import db
 
-# The source's kinds of emergency the township teams are built for.
-CATEGORIES = (
-    "flood",
-    "geological",
-    "forest_fire",
-    "earthquake",
-    "epidemic",
-    "road_traffic",
-    "production_safety",
-    "other",
-)
 # The four Chinese risk colours: 重大 red, 较大 orange, 一般 yellow, 低 blue.
 SEVERITIES = ("red", "orange", "yellow", "blue")
 STATUSES = ("reported", "verified", "assigned", "rectified", "closed", "rejected")

@@ -2,14 +2,9 @@
 
 from marshmallow import fields, validate
 
+from ..core.geo import LocationSchema
 from ..core.schemas import BaseSchema, PlainNested
 from .models import CATEGORIES, SEVERITIES, STATUSES
-
-
-class LocationSchema(BaseSchema):
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
-    lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
-    accuracy = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 1e6))
 
 
 class ReportCreateSchema(BaseSchema):

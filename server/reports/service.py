@@ -21,6 +21,15 @@ from .schemas import ReportSchema
 _DUMP = ReportSchema()
 
 
+def media_regions(media_id) -> list[int]:
+    """The regions of the reports a photo is attached to (media asks, to decide who sees it)."""
+    return list(
+        db.session.scalars(
+            sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media_id)
+        )
+    )
+
+
 def _same(report: Report, actor, data: dict) -> bool:
     loc = data["location"]
     return (

@@ -3,7 +3,8 @@
 from flask import current_app
 from marshmallow import fields, validate
 
-from ..core.schemas import BaseSchema, Point
+from ..core.geo import PointSchema
+from ..core.schemas import BaseSchema
 from .models import KINDS
 
 
@@ -30,7 +31,7 @@ class ShelterCreateSchema(BaseSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     region_id = fields.Integer(required=True, strict=True)
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    location = fields.Nested(Point, required=True)
+    location = fields.Nested(PointSchema, required=True)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100000))
     floor_area_m2 = fields.Float(load_default=None, allow_none=True, validate=validate.Range(0, 1e7))
     manager_id = fields.UUID(load_default=None, allow_none=True)
@@ -41,7 +42,7 @@ class ShelterUpdateSchema(BaseSchema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     kind = fields.String(validate=validate.OneOf(KINDS))
     address = fields.String(allow_none=True, validate=validate.Length(max=200))
-    location = fields.Nested(Point)
+    location = fields.Nested(PointSchema)
     capacity = fields.Integer(strict=True, validate=validate.Range(0, 100000))
     floor_area_m2 = fields.Float(allow_none=True, validate=validate.Range(0, 1e7))
     manager_id = fields.UUID(allow_none=True)

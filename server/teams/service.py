@@ -51,6 +51,11 @@ def update_team(actor, team_id, data: dict) -> Team:
     return team
 
 
+def team_region(team_id):
+    """Where a team lies (None: no such team); accounts asks it when a user is put in a team."""
+    return db.session.scalar(sa.select(Team.region_id).where(Team.id == team_id))
+
+
 def team_size(team_id) -> int:
     return team_sizes([team_id]).get(team_id, 0)
 

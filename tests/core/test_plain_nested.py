@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError, fields
 
+from server.core.geo import LocationSchema
 from server.core.schemas import BaseSchema, PlainNested
-from server.reports.schemas import LocationSchema
 
 
 class Slow(BaseSchema):
@@ -49,3 +49,13 @@ def test_a_missing_location_and_a_valid_one():
         "ok",
         {"location": {"lat": 25.0, "lon": 116.4, "accuracy": None}},
     )
+
+
+def test_a_location_with_its_area_check_still_takes_the_fast_path(monkeypatch):
+    # The area check is a schema validator; it must not send 500 locations a batch the slow way.
+    def slow(*args, **kwargs):
+        raise AssertionError("PlainNested fell back to Nested for LocationSchema")
+
+    monkeypatch.setattr(fields.Nested, "_deserialize", slow)
+    assert _load(Fast(), {"location": {"lat": 25.0, "lon": 116.4}})[0] == "ok"
+    assert _load(Fast(), {"location": {"lat": 0, "lon": 0}})[0] == "error"
