@@ -125,6 +125,5 @@ def ping(dispatch_id):
 def notify_again(dispatch_id, member_id):
     every = current_app.config["NOTIFY_AGAIN_AFTER_S"]
     service.notify_again(g.user, dispatch_id, member_id, utcnow(), every)
-    db.session.commit()
-    # The board read after the commit, exactly as GET /dispatches/<id> answers it.
+    # The board as GET /dispatches/<id> answers it, read in the request's one unit of work.
     return DispatchSchema().dump(service.get_dispatch(g.user, dispatch_id))
