@@ -6,7 +6,8 @@ import { dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+// A build made elsewhere (vite build --outDir DIR) is compressed with `node scripts/compress.mjs DIR`.
+const dist = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const TEXT = new Set([".html", ".js", ".mjs", ".css", ".svg", ".webmanifest", ".json", ".txt"]);
 
 function* files(dir) {
