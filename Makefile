@@ -63,7 +63,7 @@ test-e2e: deps pwa check-chromium
 
 test: lint test-sqlite test-postgres test-pwa test-e2e
 
-bench: deps
+bench: deps pwa
 	$(PY) bench/run.py
 
 clean:

@@ -78,8 +78,9 @@ def test_screens_opened_for_the_first_time_offline_still_load(phone, lazy_chunks
     phone.get_by_label("密码").fill("demo12345")
     phone.get_by_role("button", name="登录").click()
     expect(phone.get_by_role("button", name=re.compile("一张图"))).to_be_visible()
+    # Installed (every chunk precached) and in control of the page.
     phone.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.active !== null && navigator.serviceWorker.controller !== null)",
+        "navigator.serviceWorker.ready.then(r => !!r.active && !!navigator.serviceWorker.controller)",
         timeout=15000,
     )
     assert fetched == [], "a screen's code was loaded before it was opened"
