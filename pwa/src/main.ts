@@ -59,6 +59,23 @@ type Screen = () => HTMLElement;
 let routing = 0;
 
 /**
+ * The build's stylesheet (the screens' styles) is not render-blocking (vite.config.ts): a screen
+ * that loads with import() waits for it, so it never flashes unstyled on a slow line. An error or
+ * a long wait lets the screen show anyway.
+ */
+function screenStyles(): Promise<void> {
+  const link = document.querySelector<HTMLLinkElement>('link[as="style"]');
+  const applied = () => !link || [...document.styleSheets].some((sheet) => sheet.href === link.href);
+  if (applied()) return Promise.resolve();
+  return new Promise((resolve) => {
+    // The first load is the preload; its onload makes it a stylesheet, whose load comes next.
+    link!.addEventListener("load", () => applied() && resolve());
+    link!.addEventListener("error", () => resolve());
+    setTimeout(resolve, 5000);
+  });
+}
+
+/**
  * Shows a screen whose code is a chunk of its own. Only the latest route wins (a tap elsewhere
  * while a chunk loads is not undone by it); a slow load says so, and a failed one offers a retry.
  */
@@ -67,8 +84,8 @@ function showLazy(load: () => Promise<Screen | null>, focus: boolean): void {
   const slow = setTimeout(() => {
     if (ticket === routing) show(() => h("p", { class: "boot", role: "status" }, t("app.opening")), false);
   }, 400);
-  load().then(
-    (next) => {
+  Promise.all([load(), screenStyles()]).then(
+    ([next]) => {
       clearTimeout(slow);
       // Superseded, or signed out meanwhile (the login screen must stay).
       if (ticket !== routing || !user) return;
@@ -85,7 +102,9 @@ function showLazy(load: () => Promise<Screen | null>, focus: boolean): void {
             { class: "screen-body" },
             h("h1", { tabindex: "-1" }, t("app.openFailed")),
             h("p", {}, t("app.openFailedHint")),
-            h("button", { type: "button", class: "btn btn-primary btn-block", onclick: () => route(currentPath()) }, t("app.openRetry")),
+            // A reload, not a re-route: after a new release the old chunk is gone, and only a fresh
+            // shell knows the new names (offline, the worker answers it from its cache).
+            h("button", { type: "button", class: "btn btn-primary btn-block", onclick: () => location.reload() }, t("app.openRetry")),
           ),
         focus,
       );

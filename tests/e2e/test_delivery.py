@@ -99,3 +99,32 @@ def test_screens_opened_for_the_first_time_offline_still_load(phone, lazy_chunks
     expect(phone.get_by_role("heading", level=1, name=re.compile("签到"))).to_be_visible()
     assert served, "no screen chunk was loaded offline"
     assert all(r.from_service_worker for r in served), [r.url for r in served if not r.from_service_worker]
+
+
+def test_a_screen_whose_code_cannot_be_had_says_so_and_a_retry_opens_it(browser, server, screens):
+    # No worker (nothing cached) and the check-in screen's chunk refused, as on a line that drops.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        base_url=server["base"],
+        service_workers="block",
+    )
+    page = context.new_page()
+    chunks = json.loads((Path(server["env"]["PWA_DIST"]) / ".vite" / "manifest.json").read_text())
+    checkin = "/" + chunks["src/features/checkin/checkin.ts"]["file"]
+    page.route("**" + checkin, lambda route: route.abort("internetdisconnected"))
+    page.goto("/")
+    page.get_by_label("用户名").fill("member2")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_role("button", name="登录").click()
+    page.locator("[data-tile=checkin]").click()
+    expect(page.get_by_role("heading", level=1, name="这一页没能打开")).to_be_visible()
+    retry = page.get_by_role("button", name="重试")
+    assert retry.bounding_box()["height"] >= 48
+    screens(page, "delivery-open-failed-390")
+
+    page.unroute("**" + checkin)
+    retry.click()
+    expect(page.get_by_role("heading", level=1, name="签到/签退")).to_be_visible()
+    assert page.url.endswith("/checkin")
+    context.close()

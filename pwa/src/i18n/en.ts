@@ -7,7 +7,7 @@ export const en: Record<MessageKey, string> = {
   "app.booting": "Opening Emergency Field…",
   "app.opening": "Opening…",
   "app.openFailed": "This page could not be opened",
-  "app.openFailedHint": "It is not on this phone yet. Try again when there is signal.",
+  "app.openFailedHint": "The server did not answer and this page is not on this phone yet. Try again when there is signal.",
   "app.openRetry": "Try again",
 
   "lang.switch": "Language",

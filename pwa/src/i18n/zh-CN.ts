@@ -5,7 +5,7 @@ export const zhCN = {
   "app.booting": "正在打开应急通…",
   "app.opening": "正在打开…",
   "app.openFailed": "这一页没能打开",
-  "app.openFailedHint": "手机上还没有这一页。请在有信号时重试。",
+  "app.openFailedHint": "服务器没有回应，手机上也还没有存下这一页。请在有信号时重试。",
   "app.openRetry": "重试",
 
   "lang.switch": "界面语言",
