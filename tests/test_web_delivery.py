@@ -22,23 +22,6 @@ def _with_copies(path: Path, text: str) -> None:
 
 
 @pytest.fixture()
-def client(app):
-    """Bodies read whole and files closed (send_file streams from an open file)."""
-
-    class Buffered:
-        def __init__(self, inner):
-            self._inner = inner
-
-        def get(self, path, **kw):
-            return self._inner.get(path, buffered=True, **kw)
-
-        def head(self, path, **kw):
-            return self._inner.head(path, buffered=True, **kw)
-
-    return Buffered(app.test_client())
-
-
-@pytest.fixture()
 def dist(app, tmp_path, monkeypatch):
     (tmp_path / "assets").mkdir()
     _with_copies(tmp_path / "index.html", SHELL)
