@@ -71,7 +71,11 @@ def cold_open(browser, base: str) -> dict:
         page.get_by_label("用户名").wait_for()
         page.wait_for_load_state("networkidle")
         paints = page.evaluate(_PAINTS)
-        bodies = {urls.get(rid, rid): max(0, total - headers.get(rid, 0)) for rid, total in done.items()}
+        bodies = {  # data: URLs (the icon inlined in the HTML) are not on the network
+            urls.get(rid, rid): max(0, total - headers.get(rid, 0))
+            for rid, total in done.items()
+            if not urls.get(rid, "").startswith("data:")
+        }
         return {"bodies": bodies, **paints}
     finally:
         context.close()

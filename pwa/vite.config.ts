@@ -7,6 +7,8 @@ import { VitePWA } from "vite-plugin-pwa";
 
 const BOOT_CSS = fileURLToPath(new URL("./src/boot.css", import.meta.url));
 const BOOT_MARKER = /<!-- boot-css:[^>]*-->/;
+const ICON = fileURLToPath(new URL("./public/icon.svg", import.meta.url));
+const BOOT_ICON = /(<div class="boot-screen">\s*<img src=")\/icon\.svg"/;
 
 /** Comments out, whitespace runs shortened; never touches ":" (`.a :focus` is not `.a:focus`). */
 function squeezeCss(css: string): string {
@@ -17,9 +19,13 @@ function squeezeCss(css: string): string {
     .trim();
 }
 
+function squeezeSvg(svg: string): string {
+  return svg.replace(/<!--[\s\S]*?-->/g, "").replace(/\s+/g, " ").replace(/>\s+</g, "><").trim();
+}
+
 /**
- * First paint waits on no file: src/boot.css (the placeholder, top bar, login, home) goes inline
- * into index.html, and the build's stylesheet (the other screens) is fetched at once but applied
+ * First paint waits on no file: src/boot.css (the placeholder, top bar, login, home) and the
+ * placeholder's icon go inline into index.html, and the build's stylesheet (the other screens) is fetched at once but applied
  * when it arrives instead of holding back the paint.
  */
 function bootCss(): Plugin {
@@ -29,7 +35,12 @@ function bootCss(): Plugin {
       order: "post",
       handler(html, ctx) {
         if (!BOOT_MARKER.test(html)) throw new Error("index.html lacks the <!-- boot-css --> marker");
+        if (!BOOT_ICON.test(html)) throw new Error("index.html lacks the boot placeholder's icon");
         let out = html.replace(BOOT_MARKER, () => `<style>${squeezeCss(readFileSync(BOOT_CSS, "utf8"))}</style>`);
+        // The icon (the largest element) inside the HTML itself: painted with the first paint,
+        // not one round trip later.
+        const icon = `data:image/svg+xml,${encodeURIComponent(squeezeSvg(readFileSync(ICON, "utf8")))}`;
+        out = out.replace(BOOT_ICON, (_m, start: string) => `${start}${icon}"`);
         if (ctx.bundle) {
           out = out.replace(
             /<link rel="stylesheet"( crossorigin)? href="([^"]+\.css)">/g,

@@ -108,7 +108,7 @@ else {
 const shell = existsSync(join(dist, "index.html")) ? readFileSync(join(dist, "index.html"), "utf8") : "";
 if (!/<style>[^<]*\.boot-screen[^<]*<\/style>/.test(shell)) fail("index.html has no inline boot CSS (src/boot.css)");
 if (/<link[^>]+rel="stylesheet"/.test(shell)) fail("index.html has a render-blocking stylesheet link");
-if (!/<body>[\s\S]*<img[^>]+src="\/icon\.svg"/.test(shell)) fail("index.html's body has no brand icon");
+if (!/<body>[\s\S]*<img[^>]+src="data:image\/svg\+xml,/.test(shell)) fail("index.html's body has no inline brand icon");
 
 // Tiles seen once are kept for offline use, in a bounded runtime cache.
 if (!sw.includes("yjt-map-tiles")) fail("sw.js has no runtime cache for map tiles (yjt-map-tiles)");
