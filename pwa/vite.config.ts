@@ -25,8 +25,8 @@ function squeezeSvg(svg: string): string {
 
 /**
  * First paint waits on no file: src/boot.css (the placeholder, top bar, login, home) and the
- * placeholder's icon go inline into index.html, and the build's stylesheet (the other screens) is fetched at once but applied
- * when it arrives instead of holding back the paint.
+ * placeholder's icon go inline into index.html, and the build's stylesheet (the other screens)
+ * is fetched at once but applied when it arrives instead of holding back the paint.
  */
 function bootCss(): Plugin {
   return {
