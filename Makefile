@@ -23,7 +23,7 @@ pwa/node_modules/.stamp: pwa/package.json pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
 	touch $@
 
-PWA_SOURCES := $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.ts pwa/tsconfig*.json -type f 2>/dev/null)
+PWA_SOURCES := $(shell find pwa/src pwa/public pwa/scripts pwa/index.html pwa/vite.config.ts pwa/tsconfig*.json -type f 2>/dev/null)
 pwa/dist/index.html: pwa/node_modules/.stamp $(PWA_SOURCES)
 	cd pwa && npm run build
 	touch $@
@@ -63,7 +63,7 @@ test-e2e: deps pwa check-chromium
 
 test: lint test-sqlite test-postgres test-pwa test-e2e
 
-bench: deps
+bench: deps pwa
 	$(PY) bench/run.py
 
 clean:

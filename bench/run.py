@@ -2,6 +2,8 @@
 
 sync: ops/s for batches of 500 `report.create` ops sent over HTTP to gunicorn, on SQLite and on
 PostgreSQL (each op: its savepoint, its report, its feed row, its audit row, its ledger row).
+frontend: bytes and first paint of a cold open of the login page on a throttled phone
+(bench/frontend.py).
 """
 
 import json
@@ -143,6 +145,15 @@ def bench_delivery(label: str, url: str) -> None:
 
 
 def main() -> None:
+    import frontend
+
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = _serve(f"sqlite:///{tmp}/frontend.sqlite3")
+        try:
+            frontend.bench_frontend(base)
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(10)
     with tempfile.TemporaryDirectory() as tmp:
         bench_sync("SQLite", f"sqlite:///{tmp}/bench.sqlite3")
         bench_delivery("SQLite", f"sqlite:///{tmp}/bench.sqlite3")

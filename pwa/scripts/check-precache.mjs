@@ -1,6 +1,6 @@
 // After `vite build`: the worker exists and precaches what the app needs to open offline
 // (the same assertion vite-plugin-pwa's own build test makes). Exits non-zero on any miss.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,6 +52,64 @@ if (!assets.some((u) => u.endsWith(".js") && assetText(u).includes("leaflet-cont
 const entry = /<script[^>]+src="\/?(assets\/[^"]+\.js)"/.exec(existsSync(join(dist, "index.html")) ? readFileSync(join(dist, "index.html"), "utf8") : "");
 if (!entry) fail("index.html has no entry script under assets/");
 else if (existsSync(join(dist, entry[1])) && assetText(entry[1]).includes("leaflet-container")) fail(`${entry[1]} (the shell) bundles Leaflet: it must be a lazy import`);
+// Every chunk the build emitted is precached: a screen that loads with import() must open offline
+// the first time too, after one online visit. The compressed copies are for the wire, not the cache.
+const emitted = [];
+const walk = (dir) => {
+  for (const name of readdirSync(join(dist, dir))) {
+    const rel = dir ? `${dir}/${name}` : name;
+    if (statSync(join(dist, rel)).isDirectory()) walk(rel);
+    else emitted.push(rel);
+  }
+};
+walk("assets");
+for (const u of emitted) {
+  if (/\.(br|gz)$/.test(u)) continue;
+  if (/\.(js|css)$/.test(u) && !urls.has(u)) fail(`${u} was emitted but is not precached: that screen would not open offline`);
+  // server/web.py (and nginx's brotli_static/gzip_static) send these; scripts/compress.mjs makes them.
+  for (const ext of [".br", ".gz"]) if (/\.(js|css)$/.test(u) && !existsSync(join(dist, u + ext))) fail(`${u} has no ${ext} copy`);
+}
+for (const u of ["index.html", "sw.js"]) for (const ext of [".br", ".gz"]) if (!existsSync(join(dist, u + ext))) fail(`${u} has no ${ext} copy`);
+for (const u of urls) if (/\.(br|gz)$/.test(u)) fail(`precache list names a compressed copy: ${u}`);
+
+// The login page loads the shell alone: the entry chunk and what it imports statically must not
+// carry the screens that load when opened (Vite's manifest names each chunk's sources).
+const manifestFile = join(dist, ".vite", "manifest.json");
+const LAZY = [
+  "src/features/desk/desk.ts",
+  "src/features/desk/map.ts",
+  "src/features/dispatch/orders.ts",
+  "src/features/report/report.ts",
+  "src/features/report/my-reports.ts",
+  "src/features/checkin/checkin.ts",
+  "src/features/outbox/outbox.ts",
+];
+if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
+else {
+  const chunks = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const entryKey = Object.keys(chunks).find((k) => chunks[k].isEntry);
+  const firstLoad = new Set();
+  const visit = (k) => {
+    if (firstLoad.has(k) || !chunks[k]) return;
+    firstLoad.add(k);
+    for (const i of chunks[k].imports ?? []) visit(i);
+  };
+  visit(entryKey);
+  for (const src of LAZY) {
+    if (firstLoad.has(src)) fail(`${src} is in the login page's first load: it must be a lazy import() in main.ts`);
+    if (!(chunks[entryKey]?.dynamicImports ?? []).includes(src) && !Object.values(chunks).some((c) => (c.dynamicImports ?? []).includes(src)))
+      fail(`${src} is not loaded with import()`);
+    else if (chunks[src] && !urls.has(chunks[src].file)) fail(`${chunks[src].file} (${src}) is not precached`);
+  }
+}
+
+// First paint waits on no file: the boot CSS is inline and no stylesheet link blocks; the brand
+// icon (the largest element) is in the HTML, painted before any script runs.
+const shell = existsSync(join(dist, "index.html")) ? readFileSync(join(dist, "index.html"), "utf8") : "";
+if (!/<style>[^<]*\.boot-screen[^<]*<\/style>/.test(shell)) fail("index.html has no inline boot CSS (src/boot.css)");
+if (/<link[^>]+rel="stylesheet"/.test(shell)) fail("index.html has a render-blocking stylesheet link");
+if (!/<body>[\s\S]*<img[^>]+src="data:image\/svg\+xml,/.test(shell)) fail("index.html's body has no inline brand icon");
+
 // Tiles seen once are kept for offline use, in a bounded runtime cache.
 if (!sw.includes("yjt-map-tiles")) fail("sw.js has no runtime cache for map tiles (yjt-map-tiles)");
 

@@ -8,21 +8,17 @@ import { isOnline } from "./shared/network";
 import { currentPath, onRoute } from "./shared/router";
 import { applyDocumentLang, onLangChange, t, type MessageKey } from "./i18n";
 import { api, ApiError, type User } from "./api";
+import { readCookie } from "./api/client";
 import { adoptUser, cachedMe, fetchMe, forgetMe } from "./features/auth/session";
 import { renderLogin } from "./features/auth/login";
 import { renderHome } from "./features/home/home";
-import { renderReport } from "./features/report/report";
-import { renderMyReports } from "./features/report/my-reports";
-import { renderCheckin } from "./features/checkin/checkin";
-import { renderOutbox } from "./features/outbox/outbox";
 import { renderPublicCheckin, shelterCodeFromPath } from "./features/shelter/public-checkin";
 import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
 import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
-import { renderOrder, renderOrders } from "./features/dispatch/orders";
-import { DESK_ROLES, renderBoard, renderDesk, renderNewOrder } from "./features/desk/desk";
-import { MAP_ROLES, renderDeskMap } from "./features/desk/map";
 import { listenToWorker, resubscribe } from "./features/dispatch/push";
+// The other screens load when first opened (import() in route()), so the login page's script is
+// the shell alone; the service worker precaches every chunk, so they open offline all the same.
 
 const root = document.getElementById("app")!;
 const main = h("main", { id: "main", class: "content" });
@@ -59,39 +55,119 @@ function signedIn(u: User, at?: string, focus = true): void {
   }
 }
 
+type Screen = () => HTMLElement;
+let routing = 0;
+
+/**
+ * The build's stylesheet (the screens' styles) is not render-blocking (vite.config.ts): a screen
+ * that loads with import() waits for it, so it never flashes unstyled on a slow line. An error or
+ * a long wait lets the screen show anyway.
+ */
+function screenStyles(): Promise<void> {
+  const link = document.querySelector<HTMLLinkElement>('link[as="style"]');
+  const applied = () => !link || [...document.styleSheets].some((sheet) => sheet.href === link.href);
+  if (applied()) return Promise.resolve();
+  return new Promise((resolve) => {
+    // The first load is the preload; its onload makes it a stylesheet, whose load comes next.
+    link!.addEventListener("load", () => applied() && resolve());
+    link!.addEventListener("error", () => resolve());
+    setTimeout(resolve, 5000);
+  });
+}
+
+/**
+ * Shows a screen whose code is a chunk of its own. Only the latest route wins (a tap elsewhere
+ * while a chunk loads is not undone by it); a slow load says so, and a failed one offers a retry.
+ */
+function showLazy(load: () => Promise<Screen | null>, focus: boolean): void {
+  const ticket = routing;
+  const slow = setTimeout(() => {
+    if (ticket === routing) show(() => h("p", { class: "boot", role: "status" }, t("app.opening")), false);
+  }, 400);
+  Promise.all([load(), screenStyles()]).then(
+    ([next]) => {
+      clearTimeout(slow);
+      // Superseded, or signed out meanwhile (the login screen must stay).
+      if (ticket !== routing || !user) return;
+      if (next) show(next, focus);
+      else showHome(focus);
+    },
+    () => {
+      clearTimeout(slow);
+      if (ticket !== routing || !user) return;
+      show(
+        () =>
+          h(
+            "div",
+            { class: "screen-body" },
+            h("h1", { tabindex: "-1" }, t("app.openFailed")),
+            h("p", {}, t("app.openFailedHint")),
+            // A reload, not a re-route: after a new release the old chunk is gone, and only a fresh
+            // shell knows the new names (offline, the worker answers it from its cache).
+            h("button", { type: "button", class: "btn btn-primary btn-block", onclick: () => location.reload() }, t("app.openRetry")),
+          ),
+        focus,
+      );
+    },
+  );
+}
+
+function showHome(focus: boolean): void {
+  const u = user!;
+  show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
+}
+
 /** The screen for a path; every screen but the shelter poster's needs a signed-in user. */
 function route(path: string, focus = true): void {
+  routing += 1;
   if (!user) return showLogin();
   const url = new URL(path, location.origin);
   const u = user;
+  const lazy = (load: () => Promise<Screen | null>) => showLazy(load, focus);
   switch (url.pathname) {
     case "/report":
-      return show(() => renderReport(url.searchParams.get("fix") ?? undefined), focus);
+      return lazy(async () => {
+        const { renderReport } = await import("./features/report/report");
+        return () => renderReport(url.searchParams.get("fix") ?? undefined);
+      });
     case "/reports":
-      return show(() => renderMyReports(), focus);
+      return lazy(async () => (await import("./features/report/my-reports")).renderMyReports);
     case "/checkin":
-      return show(() => renderCheckin(), focus);
+      return lazy(async () => (await import("./features/checkin/checkin")).renderCheckin);
     case "/outbox":
-      return show(() => renderOutbox({ onRelogin: () => sessionOver() }), focus);
+      return lazy(async () => {
+        const { renderOutbox } = await import("./features/outbox/outbox");
+        return () => renderOutbox({ onRelogin: () => sessionOver() });
+      });
     case "/orders":
-      return show(() => renderOrders(), focus);
+      return lazy(async () => (await import("./features/dispatch/orders")).renderOrders);
     case "/desk":
-      if (DESK_ROLES.has(u.role)) return show(() => renderDesk(), focus);
-      break;
     case "/desk/new":
-      if (DESK_ROLES.has(u.role)) return show(() => renderNewOrder(), focus);
-      break;
+      return lazy(async () => {
+        const desk = await import("./features/desk/desk");
+        if (!desk.DESK_ROLES.has(u.role)) return null;
+        return url.pathname === "/desk" ? desk.renderDesk : desk.renderNewOrder;
+      });
     case "/desk/map":
-      if (MAP_ROLES.has(u.role)) return show(() => renderDeskMap(url.searchParams.get("order") ?? undefined), focus);
-      break;
+      return lazy(async () => {
+        const { MAP_ROLES, renderDeskMap } = await import("./features/desk/map");
+        if (!MAP_ROLES.has(u.role)) return null;
+        return () => renderDeskMap(url.searchParams.get("order") ?? undefined);
+      });
     default: {
       const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);
-      if (order) return show(() => renderOrder(order[1]), focus);
+      if (order) return lazy(async () => {
+        const { renderOrder } = await import("./features/dispatch/orders");
+        return () => renderOrder(order[1]);
+      });
       const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
-      if (board && DESK_ROLES.has(u.role)) return show(() => renderBoard(board[1]), focus);
+      if (board) return lazy(async () => {
+        const { DESK_ROLES, renderBoard } = await import("./features/desk/desk");
+        return DESK_ROLES.has(u.role) ? () => renderBoard(board[1]) : null;
+      });
     }
   }
-  return show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
+  return showHome(focus);
 }
 
 function loggedOut(): void {
@@ -158,7 +234,9 @@ function boot(): void {
       showLogin();
     }
     // Valid cookies but no cached user (storage cleared) still lands on home once the server says so.
-    if (isOnline()) void confirmSession(Boolean(cached));
+    // With neither a cached user nor the refresh token's CSRF cookie (readable, set and cleared with
+    // the session's cookies) there is no session to confirm: asking would only log two 401s.
+    if (isOnline() && (cached || readCookie("csrf_refresh_token"))) void confirmSession(Boolean(cached));
   }
 
   startServiceWorker();

@@ -5,6 +5,10 @@ export const en: Record<MessageKey, string> = {
   "app.name": "Emergency Field",
   "app.tagline": "County and township emergency duty and rescue",
   "app.booting": "Opening Emergency Field…",
+  "app.opening": "Opening…",
+  "app.openFailed": "This page could not be opened",
+  "app.openFailedHint": "The server did not answer and this page is not on this phone yet. Try again when there is signal.",
+  "app.openRetry": "Try again",
 
   "lang.switch": "Language",
   "lang.zh": "中文",

@@ -3,6 +3,10 @@ export const zhCN = {
   "app.name": "应急通",
   "app.tagline": "县乡应急值守与救援",
   "app.booting": "正在打开应急通…",
+  "app.opening": "正在打开…",
+  "app.openFailed": "这一页没能打开",
+  "app.openFailedHint": "服务器没有回应，手机上也还没有存下这一页。请在有信号时重试。",
+  "app.openRetry": "重试",
 
   "lang.switch": "界面语言",
   "lang.zh": "中文",
