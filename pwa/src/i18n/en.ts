@@ -404,4 +404,19 @@ export const en: Record<MessageKey, string> = {
   "deskmap.p.people": "{n} people at risk",
   "deskmap.p.reported": "Reported {time}",
   "deskmap.p.occupancy": "{occupancy} housed / room for {capacity} ({pct}%)",
+
+  // -- screens: double taps, confirmations, duty vs task time, form errors, toasts, home, settings --
+  "confirm.cancel": "Cancel",
+  "order.confirmComplete.title": "Finish this task?",
+  "order.confirmComplete.body": "You leave this task's on-scene check list and its task time ends. Your duty check-in is not affected.",
+  "order.confirmComplete.yes": "Yes, finished",
+  "order.confirmComplete.no": "Not yet",
+  "checkin.confirmOut.title": "Check out?",
+  "checkin.confirmOut.body": "This ends the duty check-in that began {time}.",
+  "checkin.confirmOut.yes": "Yes, check out",
+  "checkin.confirmOut.no": "Stay on duty",
+  "checkin.kind.duty": "Duty",
+  "checkin.kind.task": "Task: {title}",
+  "checkin.kind.taskUntitled": "Task",
+  "checkin.onTask": "{task}: on scene since {time}; ends when you finish the task, your duty check-in goes on.",
 };
