@@ -20,6 +20,7 @@ import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush
 import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
 import { renderOrder, renderOrders } from "./features/dispatch/orders";
+import { renderSettings } from "./features/settings/settings";
 import { DESK_ROLES, renderBoard, renderDesk, renderNewOrder } from "./features/desk/desk";
 import { MAP_ROLES, renderDeskMap } from "./features/desk/map";
 import { listenToWorker, resubscribe } from "./features/dispatch/push";
@@ -75,6 +76,8 @@ function route(path: string, focus = true): void {
       return show(() => renderOutbox({ onRelogin: () => sessionOver() }), focus);
     case "/orders":
       return show(() => renderOrders(), focus);
+    case "/settings":
+      return show(() => renderSettings({ user: u, onLoggedOut: () => loggedOut() }), focus);
     case "/desk":
       if (DESK_ROLES.has(u.role)) return show(() => renderDesk(), focus);
       break;

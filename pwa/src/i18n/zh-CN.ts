@@ -417,6 +417,18 @@ export const zhCN = {
   "checkin.kind.task": "任务：{title}",
   "checkin.kind.taskUntitled": "任务",
   "checkin.onTask": "{task}，{time} 到达现场；完成任务时结束，不影响值班签到。",
+  "home.waitingAnswer": "{n} 条任务待你回复",
+  "settings.title": "设置",
+  "settings.account": "账号",
+  "settings.name": "姓名",
+  "settings.username": "用户名",
+  "settings.role": "角色",
+  "settings.region": "所属区域",
+  "settings.regionUnknown": "未设置",
+  "settings.session": "登录状态",
+  "settings.logoutConfirm.title": "确认退出登录？",
+  "settings.logoutConfirm.body": "退出后，要重新输入用户名和密码才能使用。",
+  "settings.logoutConfirm.yes": "确认退出",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

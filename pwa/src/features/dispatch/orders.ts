@@ -6,6 +6,7 @@ import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
 import { armLater, once } from "../../shared/guard";
 import { confirmStep } from "../../shared/confirm";
+import { startOrderBadge } from "../../shared/order-badge";
 import { screenHead, stateBadge } from "../../shared/ui";
 import { isOnline } from "../../shared/network";
 import { lastFix } from "../../shared/geo";
@@ -84,6 +85,7 @@ export function renderOrders(): HTMLElement {
     h("div", { class: "screen-body" }, screenHead("orders-title", t("orders.title")), pushPanel(), empty, list, h("p", { class: "hint" }, t("orders.smsFallback"))),
   );
   void refresh();
+  startOrderBadge(); // fetched orders change the count on the icon too
   void fetchOrders().then(() => requestFlush());
   whileAttached<void>(section, onDataChanged, () => void refresh());
   return section;
