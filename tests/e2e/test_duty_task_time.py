@@ -42,6 +42,11 @@ def test_finishing_a_task_leaves_the_duty_check_in_open_and_each_record_says_its
         expect(phone.locator("#order-state")).to_contain_text(state)
         expect(phone.locator(".pending")).to_be_hidden(timeout=10000)
 
+    # The two on-scene steps, each across the screen, 报平安 under the thumb where 到达 was.
+    ping = phone.get_by_role("button", name="报平安", exact=True).bounding_box()
+    done = phone.get_by_role("button", name="完成任务", exact=True).bounding_box()
+    assert ping["width"] > 300 and done["width"] > 300 and done["y"] < ping["y"]
+
     # On scene: the check-in screen says the task's time runs beside the duty check-in.
     phone.goto("/checkin")
     expect(phone.locator("#checkin-state")).to_contain_text("当前：已签到")
@@ -50,6 +55,9 @@ def test_finishing_a_task_leaves_the_duty_check_in_open_and_each_record_says_its
 
     phone.goto(f"/orders/{order['id']}")
     phone.get_by_role("button", name="完成任务", exact=True).click()
+    expect(phone.get_by_role("dialog")).to_contain_text("值班签到不受影响")
+    phone.wait_for_timeout(800)  # the confirm button is live by now
+    screens(phone, "order-confirm-complete-390")
     phone.get_by_role("dialog").get_by_role("button", name="确认完成").click()
     expect(phone.locator("#order-state")).to_have_text("已完成")
     expect(phone.locator(".pending")).to_be_hidden(timeout=10000)

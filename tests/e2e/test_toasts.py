@@ -85,6 +85,9 @@ def test_one_toast_at_a_time_never_over_a_button_and_gone_by_itself(phone, scree
     expect(phone.get_by_text("离线").first).to_be_visible()
     expect(action).to_be_enabled()
     action.click()
+    expect(phone.get_by_role("dialog")).to_be_visible()
+    phone.wait_for_timeout(800)  # the confirm button is live by now
+    screens(phone, "checkout-confirm-320-offline")
     phone.get_by_role("dialog").get_by_role("button", name="确认签退").click()
     expect(phone.locator(".toast")).to_contain_text("已签退")
     assert phone.evaluate(COVERED) == []

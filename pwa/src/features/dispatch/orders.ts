@@ -115,7 +115,7 @@ export function renderOrder(id: string): HTMLElement {
   const missing = h("p", { class: "notice", hidden: true }, t("order.missing"));
 
   /** The step buttons now on screen: all of them go inert while one step is on its way. */
-  const stepButtons = () => [...actions.querySelectorAll<HTMLButtonElement>("button.step-btn")];
+  const stepButtons = () => [...actions.querySelectorAll<HTMLButtonElement>("button.order-step")];
 
   async function doAction(action: Action, done: MessageKey): Promise<void> {
     if (!order || busy) return;
@@ -158,12 +158,12 @@ export function renderOrder(id: string): HTMLElement {
       { class: "field decline-box", hidden: true },
       h("label", { for: "decline-reason", class: "field-label" }, t("order.declineReason")),
       reason,
-      h("button", { type: "button", class: "btn btn-secondary btn-danger btn-block step-btn", id: "decline-confirm", onclick: () => void doAction({ kind: "decline", reason: reason.value.trim() || undefined }, "order.done.declined") }, t("order.declineConfirm")),
+      h("button", { type: "button", class: "btn btn-secondary btn-danger btn-block order-step", id: "decline-confirm", onclick: () => void doAction({ kind: "decline", reason: reason.value.trim() || undefined }, "order.done.declined") }, t("order.declineConfirm")),
     );
     return [
       h("fieldset", { class: "chips" }, h("legend", {}, t("order.etaLegend")), h("div", { class: "chip-row" }, ...chips)),
       h("div", { class: "action-row" },
-        h("button", { type: "button", class: "btn btn-primary btn-huge step-btn", id: "order-accept", onclick: () => void doAction({ kind: "accept", eta_minutes: eta }, "order.done.accepted") }, t("order.accept")),
+        h("button", { type: "button", class: "btn btn-primary btn-huge order-step", id: "order-accept", onclick: () => void doAction({ kind: "accept", eta_minutes: eta }, "order.done.accepted") }, t("order.accept")),
         h("button", { type: "button", class: "btn btn-secondary btn-huge btn-danger", id: "order-decline", onclick: () => { declineBox.hidden = !declineBox.hidden; if (!declineBox.hidden) reason.focus(); } }, t("order.decline")),
       ),
       declineBox,
@@ -202,7 +202,7 @@ export function renderOrder(id: string): HTMLElement {
       checkinBox.textContent = line.checkin_overdue ? t("order.checkinOverdue", { time: due }) : t("order.checkinDue", { time: due });
     }
     const big = (bid: string, label: MessageKey, action: Action, done: MessageKey, cls = "btn-primary") =>
-      h("button", { type: "button", class: `btn ${cls} btn-block btn-huge step-btn`, id: bid, onclick: () => void doAction(action, done) }, t(label));
+      h("button", { type: "button", class: `btn ${cls} btn-block btn-huge order-step`, id: bid, onclick: () => void doAction(action, done) }, t(label));
     // Rebuild the buttons only when the step changes (keeps an open decline box and the ETA chip).
     if (step === lastStep) return;
     lastStep = step;
