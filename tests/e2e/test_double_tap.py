@@ -128,3 +128,33 @@ def test_a_double_tap_checks_in_once_and_checking_out_asks_first(phone, server, 
     expect(phone.locator("#checkin-state")).to_have_text("当前：未签到")
     _settled(phone)
     assert [c["open"] for c in mine() if c["id"] not in before] == [False]
+
+
+def test_a_tap_through_from_the_list_does_not_answer_the_order(phone, server):
+    """A double tap on an order's card opens it; the second tap, landing where 接受 appears,
+    answers nothing."""
+    desk = api(server["base"], "town1")
+    member = next(m for m in desk("GET", "/api/v1/members?limit=200")["items"] if m["username"] == MEMBER)
+    order = desk(
+        "POST",
+        "/api/v1/dispatches",
+        {"title": "连点测试", "location": {"lat": 25.05, "lon": 116.42}, "member_ids": [member["id"]]},
+    )
+    _login(phone, MEMBER)
+    phone.get_by_role("button", name="我的任务").click()
+    card = phone.locator(f'[data-order="{order["id"]}"]')
+    card.click()
+    accept = phone.get_by_role("button", name="接受", exact=True)
+    expect(accept).to_be_enabled()
+    box = accept.bounding_box()
+    phone.go_back()
+    close_toasts(phone)
+    expect(card).to_be_visible()
+
+    card.click()
+    phone.wait_for_timeout(150)
+    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(phone.get_by_role("heading", name="任务详情")).to_be_visible()
+    phone.wait_for_timeout(1200)
+    expect(phone.locator("#order-state")).to_have_text("待回复")
+    assert _line(desk, order["id"], member["id"])["response"] == "pending"

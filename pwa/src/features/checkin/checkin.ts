@@ -79,9 +79,9 @@ export function renderCheckin(): HTMLElement {
       const changed = action.textContent !== label;
       action.textContent = label;
       action.dataset.step = open ? "checkout" : "checkin";
-      // The button that replaces 签到 with 签退 under the same thumb is not live at once.
-      if (changed && !firstRender) armLater(action);
-      if (firstRender) action.disabled = false; // inert until it knows whether this is 签到 or 签退
+      // The button that replaces 签到 with 签退 under the same thumb is not live at once, nor on a
+      // screen just opened by a tap (it was inert until it knew whether it is 签到 or 签退).
+      if (changed || firstRender) armLater(action);
       firstRender = false;
       const recent = mine.slice(0, 5);
       const labels = await Promise.all(recent.map(kindLabel));

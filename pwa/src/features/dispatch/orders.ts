@@ -104,7 +104,6 @@ export function renderOrder(id: string): HTMLElement {
   let eta: number | undefined;
   let busy = false;
   let lastStep = "";
-  let first = true; // the buttons of the first render come with the screen, not after a tap
 
   const title = h("h2", { class: "order-title" });
   const stateText = h("p", { class: "big-state", id: "order-state", "aria-live": "polite" });
@@ -226,9 +225,9 @@ export function renderOrder(id: string): HTMLElement {
       default:
         actions.replaceChildren(h("p", { class: "big-state" }, step === "declined" ? t("order.line.declined") : t("order.status.completed")));
     }
-    // A new step's buttons are not live under the thumb that tapped the last one.
-    if (!first) for (const b of stepButtons()) armLater(b);
-    first = false;
+    // A new step's buttons are not live under the thumb that tapped the last one, nor, on a
+    // screen just opened, under the thumb that opened it (a double tap on the order's card).
+    for (const b of stepButtons()) armLater(b);
   }
 
   const section = h(
