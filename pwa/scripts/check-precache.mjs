@@ -83,6 +83,7 @@ const LAZY = [
   "src/features/report/my-reports.ts",
   "src/features/checkin/checkin.ts",
   "src/features/outbox/outbox.ts",
+  "src/features/settings/settings.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

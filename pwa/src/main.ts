@@ -141,6 +141,11 @@ function route(path: string, focus = true): void {
       });
     case "/orders":
       return lazy(async () => (await import("./features/dispatch/orders")).renderOrders);
+    case "/settings":
+      return lazy(async () => {
+        const { renderSettings } = await import("./features/settings/settings");
+        return () => renderSettings({ user: u, onLoggedOut: () => loggedOut() });
+      });
     case "/desk":
     case "/desk/new":
       return lazy(async () => {

@@ -37,6 +37,8 @@ class CheckinSchema(BaseSchema):
     checkout_at = fields.DateTime(allow_none=True)
     checkout_location = fields.Function(lambda c: _point(c.checkout_lat, c.checkout_lon))
     open = fields.Function(lambda c: c.checkout_at is None)
+    # 值班 or 任务: the subsidy is paid separately for each, so every record says which it is.
+    kind = fields.Function(lambda c: "duty" if c.dispatch_id is None else "task")
     minutes = fields.Method("_minutes")
 
     def _minutes(self, c):

@@ -22,9 +22,11 @@ def _publish(actor, checkin: Checkin, action: str) -> None:
     record(actor, action, "checkin", checkin.id, checkin.region_id)
 
 
-def open_checkin(user_id) -> Checkin | None:
+def open_checkin(user_id, dispatch_id=None) -> Checkin | None:
+    """The person's open duty check-in, or (with a dispatch id) their open time on that task."""
+    task = Checkin.dispatch_id.is_(None) if dispatch_id is None else Checkin.dispatch_id == dispatch_id
     return db.session.scalar(
-        sa.select(Checkin).where(Checkin.user_id == user_id, Checkin.open_flag.is_(True))
+        sa.select(Checkin).where(Checkin.user_id == user_id, Checkin.open_flag.is_(True), task)
     )
 
 
@@ -34,7 +36,7 @@ def checkin(actor, data: dict, at) -> Checkin:
         if existing.user_id == actor.id and existing.dispatch_id == data.get("dispatch_id"):
             return existing
         raise ApiProblem(409, "conflict", "Conflict", "Another check-in already has this id.")
-    current = open_checkin(actor.id)
+    current = open_checkin(actor.id, data.get("dispatch_id"))
     if current is not None:
         raise ApiProblem(
             409,
@@ -109,19 +111,27 @@ def get_checkin(actor, checkin_id) -> Checkin:
 
 
 def open_task_time(member, dispatch_id, at, location=None) -> Checkin:
-    """A member arrived on a dispatched task: their time on it starts (a duty check-in that is
-    still open ends there, since one person has one open check-in)."""
-    current = open_checkin(member.id)
+    """A member arrived on a dispatched task: their time on it starts. A duty check-in that is
+    open stays open (duty and task time are separate records); time on another task ends here,
+    since one person is on one scene at a time."""
+    current = open_checkin(member.id, dispatch_id)
     if current is not None:
-        if current.dispatch_id == dispatch_id:
-            return current
-        checkout(member, {"id": current.id, "location": location}, at)
+        return current
+    others = db.session.scalars(
+        sa.select(Checkin).where(
+            Checkin.user_id == member.id, Checkin.open_flag.is_(True), Checkin.dispatch_id.is_not(None)
+        )
+    ).all()
+    for other in others:
+        checkout(member, {"id": other.id, "location": location}, at)
+    if others:
         db.session.flush()
     return checkin(member, {"id": uuid.uuid4(), "dispatch_id": dispatch_id, "location": location}, at)
 
 
 def close_task_time(member, dispatch_id, at, location=None) -> Checkin | None:
-    current = open_checkin(member.id)
-    if current is None or current.dispatch_id != dispatch_id:
+    """The task is completed: its time ends, and nothing else (a duty check-in stays open)."""
+    current = open_checkin(member.id, dispatch_id)
+    if current is None:
         return None
     return checkout(member, {"id": current.id, "location": location}, at)

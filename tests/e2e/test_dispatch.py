@@ -158,6 +158,7 @@ def test_member_answers_offline_and_the_desk_board_shows_it(browser, server, pho
         # Done: completing closes member1's time on the task (the server's attendance), so the
         # other browser tests find member1 checked out.
         phone.get_by_role("button", name="完成任务", exact=True).click()
+        phone.get_by_role("dialog").get_by_role("button", name="确认完成").click()
         expect(phone.locator("#order-state")).to_have_text("已完成")
         expect(phone.locator("#order-op-state")).to_have_text("已发送", timeout=10000)
         expect(person).to_contain_text("已完成", timeout=10000)

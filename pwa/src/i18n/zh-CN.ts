@@ -406,6 +406,33 @@ export const zhCN = {
   "deskmap.p.people": "受威胁 {n} 人",
   "deskmap.p.reported": "上报于 {time}",
   "deskmap.p.occupancy": "已安置 {occupancy} / 可容纳 {capacity} 人（{pct}%）",
+
+  // -- screens: double taps, confirmations, duty vs task time, form errors, toasts, home, settings --
+  "confirm.cancel": "取消",
+  "order.confirmComplete.title": "确认完成任务？",
+  "order.confirmComplete.body": "完成后你将离开本任务的现场报平安名单，任务签到随之结束。值班签到不受影响。",
+  "order.confirmComplete.yes": "确认完成",
+  "order.confirmComplete.no": "还没完成",
+  "checkin.confirmOut.title": "确认签退？",
+  "checkin.confirmOut.body": "将结束 {time} 开始的值班签到。",
+  "checkin.confirmOut.yes": "确认签退",
+  "checkin.confirmOut.no": "继续值班",
+  "checkin.kind.duty": "值班",
+  "checkin.kind.task": "任务：{title}",
+  "checkin.kind.taskUntitled": "任务",
+  "checkin.onTask": "{task}，{time} 到达现场；完成任务时结束，不影响值班签到。",
+  "home.waitingAnswer": "{n} 条任务待你回复",
+  "settings.title": "设置",
+  "settings.account": "账号",
+  "settings.name": "姓名",
+  "settings.username": "用户名",
+  "settings.role": "角色",
+  "settings.region": "所属区域",
+  "settings.regionUnknown": "未设置",
+  "settings.session": "登录状态",
+  "settings.logoutConfirm.title": "确认退出登录？",
+  "settings.logoutConfirm.body": "退出后，要重新输入用户名和密码才能使用。",
+  "settings.logoutConfirm.yes": "确认退出",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,7 +6,7 @@ import { t } from "../i18n";
 export function startServiceWorker(): void {
   registerServiceWorker({
     onUpdateReady(apply) {
-      showToast(t("update.ready"), { action: { label: t("update.reload"), run: apply } });
+      showToast(t("update.ready"), { action: { label: t("update.reload"), run: apply }, persistent: true });
     },
     onOfflineReady() {
       showToast(t("update.offlineReady"));

@@ -4,6 +4,7 @@
 // opens again, even after the page was closed. The draft goes only once the server answered 201.
 // An order is never queued to go out later by itself (an hour late it may send people into a
 // danger that changed): with no network the form says so, keeps everything and waits for a tap.
+import { markField, revealField } from "../../shared/form-errors";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
@@ -130,12 +131,9 @@ export function renderOrderForm(): HTMLElement {
   const errEls = Object.fromEntries(FIELDS.map((f) => [f, h("p", { class: "form-error field-error", id: `err-${f}`, "data-field": f })])) as unknown as Record<FormField, HTMLElement>;
   const controls: Partial<Record<FormField, HTMLElement>> = {};
   const setFieldError = (field: FormField, messages: string[]) => {
-    errEls[field].textContent = messages.join(" ");
     const control = controls[field];
-    if (control) {
-      if (messages.length) control.setAttribute("aria-invalid", "true");
-      else control.removeAttribute("aria-invalid");
-    }
+    if (control) markField(control, errEls[field], messages.length ? messages.join(" ") : null);
+    else errEls[field].textContent = messages.join(" ");
   };
   const clearFieldErrors = () => FIELDS.forEach((f) => setFieldError(f, []));
   const showError = (text: string, kind: "network" | "other") => {
@@ -418,8 +416,7 @@ export function renderOrderForm(): HTMLElement {
     const f = FIELDS.find((x) => fields.includes(x));
     if (!f) return;
     const el = f === "incident" ? incidentRow.querySelector<HTMLInputElement>("input:checked") ?? incidentRow.querySelector("input") : f === "people" ? teamsRow.querySelector("input") : controls[f];
-    errEls[f].closest(".field, fieldset, .form-part")?.scrollIntoView({ block: "center" });
-    el?.focus({ preventScroll: true });
+    revealField(errEls[f].closest(".field, fieldset, .form-part"), el ?? null);
   };
 
   form.addEventListener("submit", async (e) => {

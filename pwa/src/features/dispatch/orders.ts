@@ -4,6 +4,9 @@
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
+import { armLater, once } from "../../shared/guard";
+import { confirmStep } from "../../shared/confirm";
+import { startOrderBadge } from "../../shared/order-badge";
 import { screenHead, stateBadge } from "../../shared/ui";
 import { isOnline } from "../../shared/network";
 import { lastFix } from "../../shared/geo";
@@ -82,6 +85,7 @@ export function renderOrders(): HTMLElement {
     h("div", { class: "screen-body" }, screenHead("orders-title", t("orders.title")), pushPanel(), empty, list, h("p", { class: "hint" }, t("orders.smsFallback"))),
   );
   void refresh();
+  startOrderBadge(); // fetched orders change the count on the icon too
   void fetchOrders().then(() => requestFlush());
   whileAttached<void>(section, onDataChanged, () => void refresh());
   return section;
@@ -109,18 +113,30 @@ export function renderOrder(id: string): HTMLElement {
   const actions = h("div", { class: "screen-actions order-actions" });
   const missing = h("p", { class: "notice", hidden: true }, t("order.missing"));
 
+  /** The step buttons now on screen: all of them go inert while one step is on its way. */
+  const stepButtons = () => [...actions.querySelectorAll<HTMLButtonElement>("button.order-step")];
+
   async function doAction(action: Action, done: MessageKey): Promise<void> {
     if (!order || busy) return;
-    busy = true;
-    try {
-      const loc = action.kind === "status" || action.kind === "ping" ? await here() : null;
-      await act(order, action, loc);
-      showToast(t(done));
-    } catch {
-      showToast(t("report.error.storage"));
-    }
-    busy = false;
-    await refresh();
+    await once(stepButtons(), async () => {
+      // Completing takes the member off the desk's accountability list: it asks first.
+      if (action.kind === "status" && action.status === "completed") {
+        const yes = await confirmStep({ title: t("order.confirmComplete.title"), body: t("order.confirmComplete.body"), confirm: t("order.confirmComplete.yes"), cancel: t("order.confirmComplete.no") });
+        if (!yes) return;
+      }
+      const current = order;
+      if (!current) return;
+      busy = true;
+      try {
+        const loc = action.kind === "status" || action.kind === "ping" ? await here() : null;
+        await act(current, action, loc);
+        showToast(t(done));
+      } catch {
+        showToast(t("report.error.storage"));
+      }
+      busy = false;
+      await refresh();
+    });
     void requestFlush();
   }
 
@@ -141,12 +157,12 @@ export function renderOrder(id: string): HTMLElement {
       { class: "field decline-box", hidden: true },
       h("label", { for: "decline-reason", class: "field-label" }, t("order.declineReason")),
       reason,
-      h("button", { type: "button", class: "btn btn-secondary btn-danger btn-block", id: "decline-confirm", onclick: () => void doAction({ kind: "decline", reason: reason.value.trim() || undefined }, "order.done.declined") }, t("order.declineConfirm")),
+      h("button", { type: "button", class: "btn btn-secondary btn-danger btn-block order-step", id: "decline-confirm", onclick: () => void doAction({ kind: "decline", reason: reason.value.trim() || undefined }, "order.done.declined") }, t("order.declineConfirm")),
     );
     return [
       h("fieldset", { class: "chips" }, h("legend", {}, t("order.etaLegend")), h("div", { class: "chip-row" }, ...chips)),
       h("div", { class: "action-row" },
-        h("button", { type: "button", class: "btn btn-primary btn-huge", id: "order-accept", onclick: () => void doAction({ kind: "accept", eta_minutes: eta }, "order.done.accepted") }, t("order.accept")),
+        h("button", { type: "button", class: "btn btn-primary btn-huge order-step", id: "order-accept", onclick: () => void doAction({ kind: "accept", eta_minutes: eta }, "order.done.accepted") }, t("order.accept")),
         h("button", { type: "button", class: "btn btn-secondary btn-huge btn-danger", id: "order-decline", onclick: () => { declineBox.hidden = !declineBox.hidden; if (!declineBox.hidden) reason.focus(); } }, t("order.decline")),
       ),
       declineBox,
@@ -185,7 +201,7 @@ export function renderOrder(id: string): HTMLElement {
       checkinBox.textContent = line.checkin_overdue ? t("order.checkinOverdue", { time: due }) : t("order.checkinDue", { time: due });
     }
     const big = (bid: string, label: MessageKey, action: Action, done: MessageKey, cls = "btn-primary") =>
-      h("button", { type: "button", class: `btn ${cls} btn-block btn-huge`, id: bid, onclick: () => void doAction(action, done) }, t(label));
+      h("button", { type: "button", class: `btn ${cls} btn-block btn-huge order-step`, id: bid, onclick: () => void doAction(action, done) }, t(label));
     // Rebuild the buttons only when the step changes (keeps an open decline box and the ETA chip).
     if (step === lastStep) return;
     lastStep = step;
@@ -200,14 +216,18 @@ export function renderOrder(id: string): HTMLElement {
         actions.replaceChildren(big("order-on-scene", "order.onScene", { kind: "status", status: "on_scene" }, "order.done.onScene"));
         break;
       case "ping":
+        // 报平安 takes the place of 到达 under the thumb; 完成任务 sits above it and asks first.
         actions.replaceChildren(
-          big("order-ping", "order.ping", { kind: "ping" }, "order.done.ping"),
           big("order-complete", "order.complete", { kind: "status", status: "completed" }, "order.done.completed", "btn-secondary"),
+          big("order-ping", "order.ping", { kind: "ping" }, "order.done.ping"),
         );
         break;
       default:
         actions.replaceChildren(h("p", { class: "big-state" }, step === "declined" ? t("order.line.declined") : t("order.status.completed")));
     }
+    // A new step's buttons are not live under the thumb that tapped the last one, nor, on a
+    // screen just opened, under the thumb that opened it (a double tap on the order's card).
+    for (const b of stepButtons()) armLater(b);
   }
 
   const section = h(

@@ -1,17 +1,19 @@
-// The home screen after login: who you are, where you serve, and big tiles for each workflow.
+// The home screen after login: who you are, where you serve, and big tiles for each workflow,
+// with the count of orders waiting for your answer on 我的任务. Signing out is in 设置 (top bar).
 import { h, whileAttached } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
 import { navigate } from "../../shared/router";
 import { getCounts, onCounts } from "../../data/flush";
+import { onOrderBadge } from "../../shared/order-badge";
 import { formatDateTime, roleName, t, type MessageKey } from "../../i18n";
-import { ApiError, NetworkError, type User } from "../../api";
-import { logout } from "../auth/session";
+import type { User } from "../../api";
 
 export interface HomeOptions {
   user: User;
   /** Set when the details come from this phone's copy rather than a fresh server answer. */
   cachedAt?: string;
-  onLoggedOut: () => void;
+  /** Kept for the caller; signing out is on the settings screen now. */
+  onLoggedOut?: () => void;
 }
 
 interface Tile {
@@ -49,7 +51,10 @@ function icon(path: string): SVGSVGElement {
   return svg;
 }
 
-export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLElement {
+export function renderHome({ user, cachedAt }: HomeOptions): HTMLElement {
+  // 我的任务 carries the number of orders that wait for an answer (hidden at zero).
+  const waitingNum = h("span", { class: "tile-count", "aria-hidden": "true", hidden: true });
+  const waitingText = h("span", { class: "visually-hidden" });
   const tiles = TILES.filter((tile) => !tile.roles || tile.roles.includes(user.role)).map((tile) =>
     h(
       "button",
@@ -63,6 +68,8 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
       icon(tile.icon),
       h("span", { class: "tile-label" }, t(tile.label)),
       tile.route ? null : h("span", { class: "tile-badge" }, t("tile.comingSoon")),
+      tile.id === "tasks" ? waitingNum : null,
+      tile.id === "tasks" ? waitingText : null,
     ),
   );
 
@@ -80,26 +87,6 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
     refusedBanner.hidden = refused === 0;
     refusedBanner.textContent = t("home.refusedBanner", { n: refused });
   };
-
-  const logoutBtn = h("button", { type: "button", class: "btn btn-secondary btn-block" }, t("home.logout"));
-  logoutBtn.addEventListener("click", async () => {
-    const { waiting } = getCounts();
-    if (waiting > 0 && !confirm(t("home.logoutPending", { n: waiting }))) return;
-    logoutBtn.disabled = true;
-    logoutBtn.textContent = t("home.loggingOut");
-    try {
-      await logout();
-      onLoggedOut();
-      return;
-    } catch (err) {
-      // Offline the server session cannot be revoked, and the cookies would sign us straight back
-      // in on the next start; so say so rather than pretend to have signed out.
-      if (err instanceof NetworkError) showToast(t("home.logoutNeedsNetwork"));
-      else showToast(t("home.logoutFailed", { status: err instanceof ApiError ? err.status : 0 }));
-    }
-    logoutBtn.disabled = false;
-    logoutBtn.textContent = t("home.logout");
-  });
 
   const screen = h(
     "section",
@@ -120,9 +107,13 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
       h("div", { class: "tiles" }, ...tiles),
       links,
     ),
-    h("div", { class: "screen-actions" }, logoutBtn),
   );
   showCounts(getCounts());
   whileAttached(screen, onCounts, showCounts);
+  whileAttached<number>(screen, onOrderBadge, (n) => {
+    waitingNum.hidden = n === 0;
+    waitingNum.textContent = String(n);
+    waitingText.textContent = n > 0 ? t("home.waitingAnswer", { n }) : "";
+  });
   return screen;
 }

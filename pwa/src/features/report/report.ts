@@ -3,6 +3,7 @@
 // killed app loses nothing. Submitting puts a report.create op in the outbox: it is "saved" at once.
 import { h } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
+import { errorSlot, markField, revealField } from "../../shared/form-errors";
 import { navigate } from "../../shared/router";
 import { screenHead, problemText } from "../../shared/ui";
 import { fixText, failureText, GeoError, lastFix, locate, validPoint, type Fix } from "../../shared/geo";
@@ -70,7 +71,10 @@ export function renderReport(fixOpId?: string): HTMLElement {
     const chips = options.map((o) => {
       const input = h("input", { type: "radio", name, value: o.value, class: "visually-hidden" });
       input.addEventListener("change", () => {
-        if (name === "category") draft.category = o.value;
+        if (name === "category") {
+          draft.category = o.value;
+          showProblem(null);
+        }
         else draft.severity = o.value === "none" ? null : o.value;
         scheduleSave();
       });
@@ -83,7 +87,8 @@ export function renderReport(fixOpId?: string): HTMLElement {
       );
     });
     const set = (value: string | null) => inputs.forEach((i) => (i.checked = i.value === (value ?? "none")));
-    return { el: h("fieldset", { class: "chips" }, h("legend", {}, legend), h("div", { class: "chip-row" }, ...chips)), set };
+    const slot = errorSlot(`err-${name}`);
+    return { el: h("fieldset", { class: "chips" }, h("legend", {}, legend), h("div", { class: "chip-row" }, ...chips), slot), set, inputs, slot };
   };
   const category = chipGroup("category", t("report.category"), CATEGORIES.map((c) => ({ value: c, label: t(`cat.${c}` as MessageKey) })));
   const severity = chipGroup("severity", t("report.severity"), [
@@ -93,7 +98,9 @@ export function renderReport(fixOpId?: string): HTMLElement {
 
   const description = h("textarea", { id: "report-description", rows: 4, maxlength: MAX_DESCRIPTION, placeholder: t("report.descriptionHint") });
   const descCount = h("span", { class: "hint", "aria-live": "off" });
+  const descError = errorSlot("err-description");
   description.addEventListener("input", () => {
+    if (description.value.trim()) showProblem(null);
     draft.description = description.value;
     descCount.textContent = t("report.descriptionCount", { n: description.value.length });
     scheduleSave();
@@ -183,6 +190,7 @@ export function renderReport(fixOpId?: string): HTMLElement {
   );
   const setLocation = (fix: Fix | null) => {
     draft.location = fix;
+    if (fix) showProblem(null);
     locText.textContent = fix ? fixText(fix) : "";
     scheduleSave();
   };
@@ -279,12 +287,9 @@ export function renderReport(fixOpId?: string): HTMLElement {
         : !draft.location
           ? "report.error.location"
           : null;
-    errorBox.textContent = problem ? t(problem) : "";
-    if (problem) {
-      if (problem === "report.error.description") description.focus();
-      if (problem === "report.error.location") manual.open = true;
-      return;
-    }
+    errorBox.textContent = "";
+    showProblem(problem, true);
+    if (problem) return;
     submit.disabled = true;
     submit.textContent = t("report.saving");
     if (saveTimer) clearTimeout(saveTimer); // a late draft save must not bring the draft back
@@ -322,6 +327,23 @@ export function renderReport(fixOpId?: string): HTMLElement {
     navigate("/reports", true);
   }
 
+  const locError = errorSlot("err-location");
+  const locField = h("div", { class: "field", id: "report-location-field" }, h("span", { class: "field-label" }, t("report.location")), locText, locError, retryGps, pickButton, manual);
+
+  /** One problem at a time, under its field; on a tap of 上报 the field comes into view. */
+  function showProblem(problem: MessageKey | null, reveal = false): void {
+    markField(category.inputs, category.slot, problem === "report.error.category" ? t(problem) : null);
+    markField(description, descError, problem === "report.error.description" ? t(problem) : null);
+    markField([retryGps, pickButton], locError, problem === "report.error.location" ? t(problem) : null);
+    if (!problem || !reveal) return;
+    if (problem === "report.error.category") revealField(category.el, category.inputs[0] ?? null);
+    else if (problem === "report.error.description") revealField(description.closest(".field"), description);
+    else {
+      manual.open = true;
+      revealField(locField, pickButton);
+    }
+  }
+
   const fixReason = h("p", { class: "notice notice-warn", hidden: true });
   function fill(): void {
     category.set(draft.category);
@@ -347,11 +369,11 @@ export function renderReport(fixOpId?: string): HTMLElement {
       fixReason,
       notice,
       category.el,
-      h("div", { class: "field" }, h("label", { for: "report-description" }, t("report.description")), description, descCount),
+      h("div", { class: "field" }, h("label", { for: "report-description" }, t("report.description")), description, descCount, descError),
       severity.el,
       h("div", { class: "field" }, h("label", { for: "report-people" }, t("report.people")), stepper),
       h("div", { class: "field" }, h("span", { class: "field-label" }, t("report.photos")), photoList, fileInput, addPhoto, photoStatus),
-      h("div", { class: "field" }, h("span", { class: "field-label" }, t("report.location")), locText, retryGps, pickButton, manual),
+      locField,
       errorBox,
       clear,
     ),
