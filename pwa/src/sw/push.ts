@@ -5,7 +5,7 @@ import { getMeta } from "../data/db";
 import { enqueue } from "../data/outbox";
 import { act, getOrder } from "../data/dispatch";
 import { syncNow } from "../data/sync";
-import { createTransport } from "../data/transport";
+import { createClient } from "../api/client";
 import { subscribePush } from "../data/push";
 
 declare let self: ServiceWorkerGlobalScope;
@@ -17,7 +17,7 @@ interface PushPayload {
   body?: string;
 }
 
-const transport = createTransport();
+const transport = createClient().fetch;
 
 function parse(event: PushEvent): PushPayload {
   try {

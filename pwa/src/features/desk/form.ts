@@ -12,7 +12,7 @@ import { failureText, fixText, GeoError, locate, type Fix } from "../../shared/g
 import { pickOnMap } from "../../shared/picker";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { formatDateTime, getLang, t, type MessageKey } from "../../i18n";
-import { api, ApiError, NetworkError } from "../../api";
+import { api, ApiError, OfflineError } from "../../api";
 import { getMeta, setMeta } from "../../data/db";
 import { cachedMe } from "../auth/session";
 import {
@@ -468,7 +468,7 @@ export function renderOrderForm(): HTMLElement {
       submit.disabled = false;
       submit.textContent = t("desk.f.send");
       const before = made && stage === "order" ? `${t("deskf.incidentMade", { title: made.title })} ` : "";
-      if (err instanceof NetworkError) {
+      if (err instanceof OfflineError) {
         showError(before + t(err.timedOut ? "deskf.timeout" : "deskf.offline"), "network");
       } else if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
         const { fields, rest } = placeErrors(err.errors, stage);

@@ -4,7 +4,7 @@ import { showToast } from "../../shared/toast";
 import { navigate } from "../../shared/router";
 import { getCounts, onCounts } from "../../data/flush";
 import { formatDateTime, roleName, t, type MessageKey } from "../../i18n";
-import { ApiError, NetworkError, type User } from "../../api";
+import { ApiError, OfflineError, type User } from "../../api";
 import { logout } from "../auth/session";
 
 export interface HomeOptions {
@@ -94,7 +94,7 @@ export function renderHome({ user, cachedAt, onLoggedOut }: HomeOptions): HTMLEl
     } catch (err) {
       // Offline the server session cannot be revoked, and the cookies would sign us straight back
       // in on the next start; so say so rather than pretend to have signed out.
-      if (err instanceof NetworkError) showToast(t("home.logoutNeedsNetwork"));
+      if (err instanceof OfflineError) showToast(t("home.logoutNeedsNetwork"));
       else showToast(t("home.logoutFailed", { status: err instanceof ApiError ? err.status : 0 }));
     }
     logoutBtn.disabled = false;
