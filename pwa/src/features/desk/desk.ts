@@ -1,9 +1,10 @@
 // 调度台 (duty officer / admin): the orders of the desk's area, a live board per order refreshed
 // every 5 s (colour plus words, never colour alone), and a new-order form quick enough to fill in
 // under a minute. Online screens: the desk works at a desk with a network.
+import { problemSentence } from "../../i18n/problem";
 import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
-import { problemText, screenHead } from "../../shared/ui";
+import { screenHead } from "../../shared/ui";
 import { formatDateTime, getLang, t, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../api";
 import { getMeta, setMeta } from "../../data/db";
@@ -49,7 +50,7 @@ interface Order {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof ApiError ? problemText(err) || t("desk.loadFailed") : t("desk.offline");
+  return err instanceof ApiError ? problemSentence(err.problem) : t("desk.offline");
 }
 
 /** One person's state in words and a tone class (the colour only repeats the words). */

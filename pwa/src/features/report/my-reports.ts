@@ -1,8 +1,9 @@
 // "My reports": what this phone knows of the user's reports, from the outbox (saved here, sending,
 // refused and why) and from the server's feed (sent), one list, newest first, readable offline.
+import { refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
-import { screenHead, stateBadge, problemText } from "../../shared/ui";
+import { screenHead, stateBadge } from "../../shared/ui";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { getMeta, type LocalRecord, type OpState, type OutboxOp } from "../../data/db";
 import { listOps } from "../../data/outbox";
@@ -55,7 +56,7 @@ function row({ rec, state, op }: Row): HTMLElement {
       ? h(
           "div",
           { class: "card-refused" },
-          h("p", { class: "refused-reason" }, problemText(op.error)),
+          refusalView(op.error),
           h("button", { type: "button", class: "btn btn-secondary", onclick: () => navigate("/outbox") }, t("reports.fix")),
         )
       : null,
