@@ -9,6 +9,7 @@ import { isOnline } from "../../shared/network";
 import { lastFix } from "../../shared/geo";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { api } from "../../api";
+import { lookUpOrder } from "./order-lookup";
 import type { LocalRecord, OpState } from "../../data/db";
 import { listOps } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
@@ -225,7 +226,7 @@ export function renderOrder(id: string): HTMLElement {
     ),
     actions,
   );
-  void refresh().then(() => (order ? undefined : fetchOrders()));
+  void refresh().then(() => (order ? undefined : lookUpOrder(id, missing, fetchOrders)));
   whileAttached<void>(section, onDataChanged, () => {
     if (!busy) void refresh();
   });
