@@ -20,6 +20,7 @@ import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush
 import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
 import { renderOrder, renderOrders } from "./features/dispatch/orders";
+import { renderReportDetail } from "./features/report/report-detail";
 import { DESK_ROLES, renderBoard, renderDesk, renderNewOrder } from "./features/desk/desk";
 import { MAP_ROLES, renderDeskMap } from "./features/desk/map";
 import { listenToWorker, resubscribe } from "./features/dispatch/push";
@@ -87,6 +88,7 @@ function route(path: string, focus = true): void {
     default: {
       const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);
       if (order) return show(() => renderOrder(order[1]), focus);
+      if (/^\/reports\/[\w-]+$/.test(url.pathname)) return show(() => renderReportDetail(url.pathname.slice("/reports/".length)), focus);
       const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
       if (board && DESK_ROLES.has(u.role)) return show(() => renderBoard(board[1]), focus);
     }

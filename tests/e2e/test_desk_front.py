@@ -161,7 +161,9 @@ def test_the_board_chases_the_silent_once_per_tap_and_offers_their_number(browse
             "POST", f"/api/v1/dispatches/{order['id']}/respond", {"response": "decline"}
         )
         other.get_by_role("button", name=f"再次通知 {m7['display_name']}").click()
-        expect(page.locator(".toast", has_text=f"{m7['display_name']} 已经回复了，不用再通知")).to_be_visible()
+        expect(
+            page.locator(".toast", has_text=f"{m7['display_name']} 已经回复了，不用再通知")
+        ).to_be_visible()
         expect(page.locator("main")).not_to_contain_text("This member has already answered")
         expect(other).to_contain_text("拒绝")
         expect(other.get_by_role("button", name=re.compile("再次通知"))).to_have_count(0)

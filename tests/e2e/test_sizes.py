@@ -21,17 +21,21 @@ CHECK = """() => {
     }
     return true;
   };
-  const name = (el) => (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || el.tagName).trim().slice(0, 40);
+  const name = (el) =>
+    (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || el.tagName)
+      .trim().slice(0, 40);
   const small = [];
   const seen = new Set();
-  const sel = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], label, .leaflet-marker-icon';
+  const sel = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], '
+    + 'label, .leaflet-marker-icon';
   for (let el of document.querySelectorAll(sel)) {
     if (el.tagName === 'LABEL' && !el.querySelector('input, select, textarea')) continue;
     if (el.tagName === 'INPUT' && el.closest('label')) el = el.closest('label');
     if (seen.has(el) || !shown(el)) continue;
     seen.add(el);
     const r = el.getBoundingClientRect();
-    if (r.width < 47.5 || r.height < 47.5) small.push(`${el.tagName.toLowerCase()}.${el.className} "${name(el)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    const what = `${el.tagName.toLowerCase()}.${el.className} "${name(el)}"`;
+    if (r.width < 47.5 || r.height < 47.5) small.push(`${what} ${Math.round(r.width)}x${Math.round(r.height)}`);
   }
   const tiny = [];
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -40,7 +44,8 @@ CHECK = """() => {
     const parent = n.parentElement;
     if (!text || !parent || !shown(parent)) continue;
     const size = parseFloat(getComputedStyle(parent).fontSize);
-    if (size < 15.95) tiny.push(`${parent.tagName.toLowerCase()}.${parent.className} "${text.slice(0, 30)}" ${size}px`);
+    const what = `${parent.tagName.toLowerCase()}.${parent.className} "${text.slice(0, 30)}"`;
+    if (size < 15.95) tiny.push(`${what} ${size}px`);
   }
   const sideways = document.documentElement.scrollWidth > window.innerWidth;
   return { small: [...new Set(small)], tiny: [...new Set(tiny)], sideways };

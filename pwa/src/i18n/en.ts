@@ -550,6 +550,7 @@ export const en: Record<MessageKey, string> = {
   "rd.serverState": "Progress",
   "rd.phoneState": "On this phone",
   "rd.open": "Open: {what}",
+  "rd.notHere": "This report is not on this phone. Open it again once online.",
   "report.status.reported": "Received",
   "report.status.verified": "Verified",
   "report.status.assigned": "Being handled",

@@ -548,6 +548,7 @@ export const zhCN = {
   "rd.serverState": "处理进度",
   "rd.phoneState": "这部手机上",
   "rd.open": "查看详情：{what}",
+  "rd.notHere": "这部手机上没有这条上报。联网后再打开看看。",
   "report.status.reported": "已收到",
   "report.status.verified": "已核实",
   "report.status.assigned": "已派人处理",

@@ -37,6 +37,18 @@ function row({ rec, state, op }: Row): HTMLElement {
   return h(
     "li",
     { class: `card card-${state}`, "data-id": rec.id },
+    // The card opens the report's detail (photos, where, the server's progress).
+    h(
+      "a",
+      {
+        class: "card-open",
+        href: `/reports/${encodeURIComponent(String(rec.id))}`,
+        "aria-label": t("rd.open", { what: [cat, String(rec.description ?? "")].filter(Boolean).join("：").slice(0, 60) }),
+        onclick: (e: Event) => {
+          e.preventDefault();
+          navigate(`/reports/${encodeURIComponent(String(rec.id))}`);
+        },
+      },
     h(
       "div",
       { class: "card-top" },
@@ -51,6 +63,7 @@ function row({ rec, state, op }: Row): HTMLElement {
       [when ? formatDateTime(String(when)) : "", typeof rec.people_at_risk === "number" ? t("reports.people", { n: rec.people_at_risk }) : "", media ? t("reports.photos", { n: media }) : ""]
         .filter(Boolean)
         .join(" · "),
+    ),
     ),
     state === "refused" && op
       ? h(
