@@ -35,7 +35,8 @@ CHECK = """() => {
     seen.add(el);
     const r = el.getBoundingClientRect();
     const what = `${el.tagName.toLowerCase()}.${el.className} "${name(el)}"`;
-    if (r.width < 47.5 || r.height < 47.5) small.push(`${what} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    const wh = `${Math.round(r.width)}x${Math.round(r.height)}`;
+    if (r.width < 47.5 || r.height < 47.5) small.push(`${what} ${wh}`);
   }
   const tiny = [];
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
