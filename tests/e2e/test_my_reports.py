@@ -4,6 +4,7 @@ the phone, where, what, how bad, "saved on this phone"), and online with the ser
 it to the reporter). An id
 that is neither on the phone nor on the server says so, with a way back."""
 
+import json
 import re
 import uuid
 
@@ -102,3 +103,58 @@ def test_a_report_card_opens_its_detail_offline_then_with_the_servers_state(phon
     expect(phone.locator("#not-found")).to_contain_text("这部手机上和服务器上都找不到这条上报")
     phone.get_by_role("button", name="回到我的上报").click()
     expect(phone.get_by_role("heading", name="我的上报")).to_be_visible()
+
+
+def test_a_refused_report_says_why_in_words_on_its_card_its_detail_and_the_outbox(phone, server):
+    """The server's refusal (its English `detail`) is said in Chinese from the problem type and the
+    field names; the server's text is only in the folded "服务器原话" line."""
+    context = phone.context
+    context.grant_permissions(["geolocation"], origin=server["base"])
+    context.set_geolocation(GPS)
+    phone.goto("/")
+    phone.get_by_label("用户名").fill("officer1")
+    phone.get_by_label("密码").fill("demo12345")
+    phone.get_by_role("button", name="登录").click()
+    expect(phone.locator(".role-chip")).to_be_visible()
+
+    def refuse(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        ops = route.request.post_data_json["ops"]
+        problem = {
+            "type": "https://emergency-field.example/problems/validation",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "The request has invalid fields.",
+            "errors": {"description": ["Longer than maximum length 2000."]},
+        }
+        body = {
+            "results": [{"op_id": op["op_id"], "status": "rejected", "error": problem} for op in ops],
+            "cursor": "0",
+        }
+        return route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    phone.route("**/api/v1/sync", refuse)
+    phone.get_by_role("button", name="上报隐患").click()
+    phone.get_by_text("洪涝", exact=True).click()
+    phone.get_by_label("情况描述").fill("被拒绝的上报")
+    expect(phone.locator("#report-location")).to_contain_text("25.05000, 116.42000")
+    phone.get_by_role("button", name="上报", exact=True).click()
+    expect(phone.get_by_role("heading", name="我的上报")).to_be_visible()
+
+    card = phone.locator(".card", has_text="被拒绝的上报")
+    expect(card.locator(".refusal-message")).to_have_text("有几项需要改一下。", timeout=15000)
+    expect(card.locator(".refusal-fields")).to_have_text("描述：太长了，请删短一些")
+    expect(card.locator(".refusal-details")).not_to_have_attribute("open", "")
+    expect(card.get_by_text("Longer than maximum length 2000.")).to_be_hidden()
+    card.locator(".refusal-details summary").click()
+    expect(card.locator(".refusal-details")).to_contain_text("Longer than maximum length 2000.")
+
+    card.get_by_role("link", name=re.compile("查看详情")).click()
+    expect(phone.locator("#rd-phone-state")).to_contain_text("被退回")
+    expect(phone.locator("main .refusal-fields")).to_have_text("描述：太长了，请删短一些")
+
+    phone.goto("/outbox")
+    item = phone.locator("[data-op]", has_text="被拒绝的上报")
+    expect(item.locator(".refusal-message")).to_have_text("有几项需要改一下。")
+    expect(item.locator(".refusal-fields")).to_have_text("描述：太长了，请删短一些")

@@ -1,5 +1,6 @@
 // Check in / check out: where the member stands now, the GPS point, and one big button that does
 // the next thing. The action is an outbox op, so it works in a valley with no signal.
+import { refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
 import { screenHead, stateBadge } from "../../shared/ui";
@@ -52,6 +53,7 @@ export function renderCheckin(): HTMLElement {
       stateBadgeSlot.replaceChildren(open ? stateBadge(stateOf(open)) : "");
       action.textContent = open ? t("checkin.checkout") : t("checkin.checkin");
       action.disabled = false;
+      const refused = new Map(ops.filter((op) => op.state === "refused" && op.entity_id).map((op) => [String(op.entity_id), op.error]));
       const mine = (await listRecords("checkins"))
         .filter((c) => !userId || !c.user_id || c.user_id === userId)
         .sort((a, b) => String(b.checkin_at ?? "").localeCompare(String(a.checkin_at ?? "")))
@@ -68,6 +70,7 @@ export function renderCheckin(): HTMLElement {
               stateBadge(stateOf(c)),
             ),
             c.checkout_at ? h("p", { class: "card-meta" }, t("checkin.out", { time: formatDateTime(String(c.checkout_at)) })) : null,
+            stateOf(c) === "refused" ? refusalView(refused.get(String(c.id))) : null,
           ),
         ),
       );

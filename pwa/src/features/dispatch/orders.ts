@@ -1,6 +1,7 @@
 // 我的任务: the member's dispatch orders, read from the phone's copy (works offline), and one order
 // with big one-tap answers at the bottom. Every answer is an outbox op shown at once (optimistic)
 // until the server's answer replaces it.
+import { refusalOf, refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
@@ -167,7 +168,7 @@ export function renderOrder(id: string): HTMLElement {
     const s = stateOf(order, ops);
     title.textContent = String(order.title ?? "");
     stateText.textContent = lineText(line);
-    badgeSlot.replaceChildren(s ? stateBadge(s) : "");
+    badgeSlot.replaceChildren(s ? stateBadge(s) : "", s === "refused" ? refusalView(await refusalOf(order.id)) : "");
     const loc = order.location as { lat: number; lon: number } | null;
     details.replaceChildren(
       ...row("order.what", order.description),
