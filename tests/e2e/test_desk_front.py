@@ -75,6 +75,7 @@ def test_the_front_page_lists_open_incidents_newest_first_with_their_orders_answ
             new_box = page.locator(f'[data-incident="{newer["id"]}"]')
             old_box = page.locator(f'[data-incident="{older["id"]}"]')
             expect(new_box).to_contain_text(f"新事件{stamp}")
+            expect(new_box).to_contain_text("地质灾害（滑坡）")
             expect(old_box).to_contain_text("这个事件还没有调度任务")
             # Newest first: the incident that happened later comes before the older one.
             titles = page.locator(".front-incident-title").all_inner_texts()

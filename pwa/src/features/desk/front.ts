@@ -5,10 +5,11 @@
 import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { screenHead } from "../../shared/ui";
-import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { formatDateTime, t } from "../../i18n";
 import { api, ApiError } from "../../api";
 import { problemSentence } from "../../i18n/problem";
 import type { Order } from "./desk";
+import { kindName } from "./form-incidents";
 
 const ORDERS_LIMIT = 200;
 
@@ -74,10 +75,7 @@ function orderCard(o: Order): HTMLElement {
 }
 
 function kindWord(kind: string | undefined): string {
-  if (!kind) return "";
-  const key = `deskmap.kind.${kind}` as MessageKey;
-  const text = t(key);
-  return text === key ? kind : text;
+  return kind ? kindName(kind) : "";
 }
 
 function groupView(g: IncidentGroup): HTMLElement {
