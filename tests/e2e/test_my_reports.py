@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from .helpers import close_toasts as _close_toasts
 from .helpers import no_sideways_scroll as _no_sideways_scroll
+from .test_sizes import CHECK
 
 GPS = {"latitude": 25.05, "longitude": 116.42, "accuracy": 12}
 DESCRIPTION = "河堤有一段渗水，旁边是小学，请派人看看。"
@@ -74,6 +75,7 @@ def test_a_report_card_opens_its_detail_offline_then_with_the_servers_state(phon
     _close_toasts(phone)
     _no_sideways_scroll(phone)
     screens(phone, "my-report-detail-offline-390")
+    assert phone.evaluate(CHECK) == {"small": [], "tiny": [], "sideways": False}
 
     # Back online: it is sent; the detail shows the server's state, and the photo still.
     context.set_offline(False)
@@ -97,6 +99,7 @@ def test_a_report_card_opens_its_detail_offline_then_with_the_servers_state(phon
     _close_toasts(phone)
     _no_sideways_scroll(phone)
     screens(phone, "my-report-detail-online-390")
+    assert phone.evaluate(CHECK) == {"small": [], "tiny": [], "sideways": False}
 
     # An id that is nowhere: said so, with a way back.
     phone.goto(f"/reports/{uuid.uuid4()}")
