@@ -534,6 +534,7 @@ export const en: Record<MessageKey, string> = {
   "front.countsDone": "{n} completed",
   "front.ordersN": "{n} orders",
   "front.empty": "No open incidents or orders right now.",
+  "front.noIncidents": "No open incidents right now.",
   "front.listCut": "Only the latest {n} orders are shown.",
   "rd.head": "Report",
   "rd.category": "Category",

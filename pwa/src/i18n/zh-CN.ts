@@ -532,6 +532,7 @@ export const zhCN = {
   "front.countsDone": "已完成 {n}",
   "front.ordersN": "{n} 个任务",
   "front.empty": "现在没有进行中的事件或任务。",
+  "front.noIncidents": "现在没有进行中的事件。",
   "front.listCut": "只显示最近的 {n} 个任务。",
   "rd.head": "上报详情",
   "rd.category": "类别",

@@ -110,7 +110,8 @@ export function renderFront(): HTMLElement {
         api.get<{ items: Order[]; next_cursor?: string | null }>(`/api/v1/dispatches?open=true&limit=${ORDERS_LIMIT}`),
       ]);
       const groups = groupOrders(incidents.items, orders.items);
-      status.textContent = groups.length ? (orders.next_cursor ? t("front.listCut", { n: ORDERS_LIMIT }) : "") : t("front.empty");
+      const lines = [incidents.items.length || !groups.length ? "" : t("front.noIncidents"), orders.next_cursor ? t("front.listCut", { n: ORDERS_LIMIT }) : ""];
+      status.textContent = groups.length ? lines.filter(Boolean).join(" ") : t("front.empty");
       list.replaceChildren(...groups.map(groupView));
     } catch (err) {
       status.textContent = err instanceof ApiError ? problemSentence(err.problem) : t("desk.offline");
