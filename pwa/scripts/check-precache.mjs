@@ -84,6 +84,7 @@ const LAZY = [
   "src/features/checkin/checkin.ts",
   "src/features/outbox/outbox.ts",
   "src/features/settings/settings.ts",
+  "src/features/report/report-detail.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

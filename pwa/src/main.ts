@@ -7,8 +7,7 @@ import { mountToasts } from "./shared/toast";
 import { isOnline } from "./shared/network";
 import { currentPath, onRoute } from "./shared/router";
 import { applyDocumentLang, onLangChange, t, type MessageKey } from "./i18n";
-import { api, ApiError, type User } from "./api";
-import { readCookie } from "./api/client";
+import { api, ApiError, readCookie, type User } from "./api";
 import { adoptUser, cachedMe, fetchMe, forgetMe } from "./features/auth/session";
 import { renderLogin } from "./features/auth/login";
 import { renderHome } from "./features/home/home";
@@ -165,6 +164,11 @@ function route(path: string, focus = true): void {
         const { renderOrder } = await import("./features/dispatch/orders");
         return () => renderOrder(order[1]);
       });
+      if (/^\/reports\/[\w-]+$/.test(url.pathname))
+        return lazy(async () => {
+          const { renderReportDetail } = await import("./features/report/report-detail");
+          return () => renderReportDetail(url.pathname.slice("/reports/".length));
+        });
       const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
       if (board) return lazy(async () => {
         const { DESK_ROLES, renderBoard } = await import("./features/desk/desk");

@@ -342,8 +342,10 @@ def test_an_order_for_an_open_incident_joins_it(browser, server, screens):
             ),
         )
         page.get_by_role("button", name="下达任务").click()
-        expect(page.locator("#err-muster_point")).to_have_text("Longer than maximum length 200.")
-        expect(page.locator("#err-people")).to_have_text("No such team")
+        # In the officer's words, by field name (describeProblem); the server's English only folded away.
+        expect(page.locator("#err-muster_point")).to_have_text("集合地点：太长了，请删短一些")
+        expect(page.locator("#err-people")).to_have_text("队伍：找不到，或不在你的管辖区域")
+        expect(page.locator("#new-error details")).to_contain_text("Longer than maximum length 200.")
         expect(page.get_by_label("集合地点")).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#new-error")).to_contain_text("服务器没有接受这张调度单")
         screens(page, "desk-form-06-refused-laptop")

@@ -1,25 +1,18 @@
 // Page side: when to run the sync engine. On app start, on 'online', on coming back to the front,
 // right after the user acts, and on a backoff timer while anything waits; Background Sync is asked
 // for as well where the browser has it (Safari and Firefox do not, and lose nothing for it).
-import { readCookie } from "../api/client";
+import { api } from "../api";
 import { reportReachable } from "../shared/network";
 import { setPendingCount } from "../shared/pending";
 import { getMeta, setMeta } from "./db";
 import { onDataChanged } from "./events";
 import { counts, type OutboxCounts } from "./outbox";
 import { syncNow, type SyncResult } from "./sync";
-import { createTransport, readCsrfFromMeta, type CsrfKind } from "./transport";
 
 export const SYNC_TAG = "yjt-outbox";
 const BACKOFF_MIN_MS = 5_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
-// In the page the cookies are the truth (the worker's refresh updates them too); meta is the fallback.
-async function readCsrf(kind: CsrfKind): Promise<string | undefined> {
-  return readCookie(kind === "access" ? "csrf_access_token" : "csrf_refresh_token") ?? readCsrfFromMeta(kind);
-}
-
-const transport = createTransport({ readCsrf });
 let running: Promise<SyncResult | null> | null = null;
 let again = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -88,7 +81,7 @@ async function runOnce(): Promise<SyncResult | null> {
       await refreshCounts();
       return null;
     }
-    result = await syncNow({ fetch: transport });
+    result = await syncNow({ fetch: api.fetch });
   } catch {
     return null; // IndexedDB unavailable or a bug: the next trigger tries again
   }

@@ -1,6 +1,6 @@
 // Subscribes this install to web push with the server's VAPID key and hands the subscription to
 // the server (page on open after login, worker on pushsubscriptionchange). No DOM here.
-import type { AuthedFetch } from "./transport";
+import type { AuthedFetch } from "../api/client";
 
 export const VAPID_PATH = "/api/v1/push/vapid-public-key";
 export const SUBSCRIPTIONS_PATH = "/api/v1/push/subscriptions";

@@ -7,7 +7,7 @@ import { getBlob, listOps, markRefused, markSending, markSent, markUploaded, mar
 import { asProblem, readProblem, type Problem } from "./problem";
 import { applyChanges, OP_STORE, type Change } from "./stores";
 import { notifyChanged } from "./events";
-import { AuthLostError, OfflineError, type AuthedFetch } from "./transport";
+import { AuthLostError, OfflineError, type AuthedFetch } from "../api/client";
 
 export const SYNC_PATH = "/api/v1/sync";
 export const MEDIA_PATH = "/api/v1/media/";

@@ -1,6 +1,7 @@
 // The current language, string lookup and local date formats; zh-CN unless the user picked English.
 import { zhCN, type MessageKey } from "./zh-CN";
 import { en } from "./en";
+import { getMeta, setMeta } from "../data/db";
 
 export type { MessageKey };
 export type Lang = "zh-CN" | "en";
@@ -9,10 +10,12 @@ export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 const tables: Record<Lang, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
 const STORAGE_KEY = "yjt.lang";
 const listeners = new Set<(lang: Lang) => void>();
+// localStorage is the page's; a service worker has none (it reads the language from IndexedDB).
+const storage = () => (globalThis as { localStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void } }).localStorage;
 
 function stored(): Lang {
   try {
-    const v = globalThis.localStorage?.getItem(STORAGE_KEY);
+    const v = storage()?.getItem(STORAGE_KEY);
     return v === "en" ? "en" : "zh-CN";
   } catch {
     return "zh-CN"; // storage can be blocked; Chinese is the safe default
@@ -29,7 +32,7 @@ export function setLang(lang: Lang): void {
   if (lang === current) return;
   current = lang;
   try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+    storage()?.setItem(STORAGE_KEY, lang);
   } catch {
     /* the choice still holds for this visit */
   }
@@ -39,7 +42,25 @@ export function setLang(lang: Lang): void {
 
 /** Keeps <html lang> right so screen readers and the browser pick the right voice and glyphs. */
 export function applyDocumentLang(): void {
-  if (typeof document !== "undefined") document.documentElement.lang = current;
+  const doc = (globalThis as { document?: { documentElement: { lang: string } } }).document;
+  if (doc) doc.documentElement.lang = current;
+  rememberLang();
+}
+
+/** Keeps the page's language where the service worker can read it (it has no localStorage). */
+function rememberLang(): void {
+  void Promise.resolve()
+    .then(() => setMeta("lang", current))
+    .catch(() => undefined);
+}
+
+/** The language the page last used, for the service worker; zh-CN when none was kept. */
+export async function workerLang(): Promise<Lang> {
+  try {
+    return (await getMeta<string>("lang")) === "en" ? "en" : "zh-CN";
+  } catch {
+    return "zh-CN";
+  }
 }
 
 export function onLangChange(fn: (lang: Lang) => void): () => void {

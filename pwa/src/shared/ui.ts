@@ -4,6 +4,8 @@ import { h } from "./dom";
 import { goBack } from "./router";
 import { t, type MessageKey } from "../i18n";
 import type { OpState } from "../data/db";
+import type { Problem } from "../data/problem";
+import { problemSentence } from "../i18n/problem";
 
 export function screenHead(id: string, title: string): HTMLElement {
   return h(
@@ -28,8 +30,7 @@ function tryKey(key: string): string | null {
   return text === key ? null : text;
 }
 
-export function problemText(p: { detail?: string; title?: string; errors?: Record<string, string[]> } | undefined): string {
-  if (!p) return "";
-  const fields = p.errors ? Object.entries(p.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
-  return [p.detail || p.title, fields].filter(Boolean).join(" — ");
+/** A refusal as one line in the user's words (kept for older callers: it is problemSentence). */
+export function problemText(p: Problem | undefined): string {
+  return p ? problemSentence(p) : "";
 }

@@ -5,8 +5,9 @@ import { getMeta } from "../data/db";
 import { enqueue } from "../data/outbox";
 import { act, getOrder } from "../data/dispatch";
 import { syncNow } from "../data/sync";
-import { createTransport } from "../data/transport";
+import { createClient } from "../api/client";
 import { subscribePush } from "../data/push";
+import { t, workerLang } from "../i18n";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -17,7 +18,7 @@ interface PushPayload {
   body?: string;
 }
 
-const transport = createTransport();
+const transport = createClient().fetch;
 
 function parse(event: PushEvent): PushPayload {
   try {
@@ -29,19 +30,20 @@ function parse(event: PushEvent): PushPayload {
 
 async function show(p: PushPayload): Promise<void> {
   const isOrder = p.type === "dispatch" && typeof p.id === "string";
-  const title = p.title || (isOrder ? "调度任务" : "应急通");
+  const lang = await workerLang();
+  const title = p.title || t(isOrder ? "sw.orderTitle" : "app.name", undefined, lang);
   const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
-    body: p.body || (isOrder ? "你有新的调度任务，请尽快回复。" : "你有新消息。"),
+    body: p.body || t(isOrder ? "sw.orderBody" : "sw.otherBody", undefined, lang),
     tag: isOrder ? `dispatch-${p.id}` : p.type ? `${p.type}-${p.id ?? ""}` : "yjt",
     data: p,
     icon: "/icon-192.png",
-    lang: "zh-CN",
+    lang,
     requireInteraction: isOrder,
   };
   if (isOrder) {
     options.actions = [
-      { action: "accept", title: "接受" },
-      { action: "decline", title: "拒绝" },
+      { action: "accept", title: t("sw.accept", undefined, lang) },
+      { action: "decline", title: t("sw.decline", undefined, lang) },
     ];
     options.renotify = true;
   }
@@ -88,7 +90,10 @@ export function installPush(): void {
       event.waitUntil(
         queue()
           .then(() => flush())
-          .then(() => self.registration.showNotification(event.action === "accept" ? "已接受任务" : "已拒绝任务", { body: p.title ?? "", tag: `dispatch-${id}`, lang: "zh-CN" }))
+          .then(() => workerLang())
+          .then((lang) =>
+            self.registration.showNotification(t(action === "accept" ? "sw.accepted" : "sw.declined", undefined, lang), { body: p.title ?? "", tag: `dispatch-${id}`, lang }),
+          )
           .catch(() => undefined),
       );
       return;

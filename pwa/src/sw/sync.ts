@@ -3,7 +3,7 @@
 // browser tries again later. Where there is no Background Sync the page's own triggers do it.
 import { getMeta } from "../data/db";
 import { syncNow } from "../data/sync";
-import { createTransport } from "../data/transport";
+import { createClient } from "../api/client";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -15,7 +15,7 @@ interface SyncEvent extends ExtendableEvent {
   readonly lastChance: boolean;
 }
 
-const transport = createTransport();
+const transport = createClient().fetch;
 
 async function flush(): Promise<void> {
   // Nobody signed in, or the session is over: the page asks for a login and flushes after it.

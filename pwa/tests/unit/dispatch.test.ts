@@ -5,7 +5,7 @@ import { db, DB_NAME, getMeta, resetDbForTests } from "../../src/data/db";
 import { listOps } from "../../src/data/outbox";
 import { applyChanges } from "../../src/data/stores";
 import { syncNow } from "../../src/data/sync";
-import { createTransport } from "../../src/data/transport";
+import { createClient } from "../../src/api/client";
 import { act, applyAction, checkinDue, getOrder, myLine, nextStep, opFor, storeFetched, type TargetLine } from "../../src/data/dispatch";
 import { b64urlToBytes } from "../../src/data/push";
 
@@ -105,7 +105,7 @@ describe("orders on the phone", () => {
       }
       return new Response(JSON.stringify({ changes: [], cursor: "9", has_more: false }), { status: 200, headers: { "Content-Type": "application/json" } });
     }) as typeof fetch;
-    const r = await syncNow({ fetch: createTransport({ fetch: fetchFn }) });
+    const r = await syncNow({ fetch: createClient({ fetch: fetchFn }).fetch });
     expect(r).toMatchObject({ sent: 2, refused: 0, stopped: null });
     const after = await getOrder(ORDER_ID);
     expect(after?._status).toBe("synced");

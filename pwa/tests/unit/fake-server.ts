@@ -4,7 +4,7 @@
 import "fake-indexeddb/auto";
 import { IDBFactory } from "fake-indexeddb";
 import { resetDbForTests, setMeta } from "../../src/data/db";
-import { createTransport } from "../../src/data/transport";
+import { createClient } from "../../src/api/client";
 
 export const P = "https://emergency-field.example/problems/";
 
@@ -113,7 +113,7 @@ export function fakeServer() {
   }
 
   const rawFetch = (input: RequestInfo | URL, init?: RequestInit) => handle(String(input), init ?? {});
-  const transport = createTransport({ fetch: rawFetch as typeof fetch });
+  const transport = createClient({ fetch: rawFetch as typeof fetch }).fetch;
   const posts = () => requests.filter((r) => r.method === "POST" && r.path === "/api/v1/sync");
   const sentOps = () => posts().flatMap((r) => (r.body as { ops: SentOp[] }).ops);
   return { state, requests, ledger, media, transport, posts, sentOps };

@@ -2,7 +2,7 @@
 import { h, whileAttached } from "../../shared/dom";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { t, type MessageKey } from "../../i18n";
-import { ApiError, NetworkError, type User } from "../../api";
+import { ApiError, OfflineError, type User } from "../../api";
 import { login } from "./session";
 
 export interface LoginOptions {
@@ -66,7 +66,7 @@ export function renderLogin({ onLoggedIn, notice, noticeExtra }: LoginOptions): 
       onLoggedIn(user);
       return;
     } catch (err) {
-      if (err instanceof NetworkError) showError("login.error.network");
+      if (err instanceof OfflineError) showError("login.error.network");
       else if (err instanceof ApiError && err.status === 401) showError("login.error.credentials");
       else if (err instanceof ApiError && err.status === 429) showError("login.error.rateLimited");
       else if (err instanceof ApiError && err.status === 422) showError("login.error.required");

@@ -3,6 +3,7 @@
 // Duty time (值班, no dispatch_id) and task time (任务, opened on arrival at a dispatched task and
 // closed by 完成任务) are separate records, and the subsidy is paid from them: this button acts on
 // the duty record only, and every record says which kind it is.
+import { refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
 import { armLater, once } from "../../shared/guard";
@@ -65,6 +66,7 @@ export function renderCheckin(): HTMLElement {
       const ops = await listOps();
       const byOp = new Map(ops.map((op) => [op.op_id, op.state]));
       const stateOf = (r: LocalRecord): OpState => (r._status === "synced" ? "sent" : ((r._op_id && byOp.get(r._op_id)) || "waiting"));
+      const refused = new Map(ops.filter((op) => op.state === "refused" && op.entity_id).map((op) => [String(op.entity_id), op.error]));
       const mine = (await listRecords("checkins"))
         .filter((c) => !userId || !c.user_id || c.user_id === userId)
         .sort((a, b) => String(b.checkin_at ?? "").localeCompare(String(a.checkin_at ?? "")));
@@ -98,6 +100,7 @@ export function renderCheckin(): HTMLElement {
             ),
             h("span", { class: "card-title" }, t("checkin.in", { time: formatDateTime(String(c.checkin_at)) })),
             c.checkout_at ? h("p", { class: "card-meta" }, t("checkin.out", { time: formatDateTime(String(c.checkout_at)) })) : null,
+            stateOf(c) === "refused" ? refusalView(refused.get(String(c.id))) : null,
           ),
         ),
       );

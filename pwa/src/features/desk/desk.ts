@@ -1,18 +1,24 @@
 // 调度台 (duty officer / admin): the orders of the desk's area, a live board per order refreshed
 // every 5 s (colour plus words, never colour alone), and a new-order form quick enough to fill in
 // under a minute. Online screens: the desk works at a desk with a network.
+import { problemSentence } from "../../i18n/problem";
 import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
-import { problemText, screenHead } from "../../shared/ui";
-import { formatDateTime, getLang, t, type MessageKey } from "../../i18n";
+import { screenHead } from "../../shared/ui";
+import { getLang, t, type MessageKey } from "../../i18n";
 import { api, ApiError } from "../../api";
 import { getMeta, setMeta } from "../../data/db";
+import { isNotFound, notFoundView } from "../../shared/not-found";
+import { showToast } from "../../shared/toast";
+import { describeProblem } from "../../i18n/problem";
+import { problemSlug } from "../../data/problem";
+import { renderFront } from "./front";
 import { renderOrderForm } from "./form";
 
 export const DESK_ROLES = new Set(["duty_officer", "admin"]);
 const BOARD_MS = 5000;
 
-interface Board {
+export interface Board {
   pending: number;
   accepted: number;
   declined: number;
@@ -29,6 +35,7 @@ interface Board {
 interface Target {
   member_id: string;
   display_name?: string;
+  phone?: string | null;
   response: "pending" | "accepted" | "declined";
   status: string;
   eta_minutes?: number | null;
@@ -37,8 +44,9 @@ interface Target {
   delivery?: { state?: string; attempts?: { channel?: string; result?: string }[] | number } | null;
 }
 
-interface Order {
+export interface Order {
   id: string;
+  incident_id?: string | null;
   title: string;
   created_at?: string;
   closed_at?: string | null;
@@ -49,7 +57,7 @@ interface Order {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof ApiError ? problemText(err) || t("desk.loadFailed") : t("desk.offline");
+  return err instanceof ApiError ? problemSentence(err.problem) : t("desk.offline");
 }
 
 /** One person's state in words and a tone class (the colour only repeats the words). */
@@ -75,45 +83,7 @@ export function deliveryText(tg: Target): string {
 }
 
 export function renderDesk(): HTMLElement {
-  const list = h("ul", { class: "cards", id: "desk-orders" });
-  const status = h("p", { class: "hint", "aria-live": "polite" }, t("desk.loading"));
-  async function load(): Promise<void> {
-    try {
-      const page = await api.get<{ items: Order[] }>("/api/v1/dispatches?limit=50");
-      status.textContent = page.items.length ? "" : t("desk.empty");
-      list.replaceChildren(
-        ...page.items.map((o) =>
-          h(
-            "li",
-            {},
-            h(
-              "button",
-              { type: "button", class: "card card-btn", "data-order": o.id, onclick: () => navigate(`/desk/${o.id}`) },
-              h("span", { class: "card-top" }, h("span", { class: "card-title" }, o.title), o.closed_at ? h("span", { class: "tone tone-done" }, t("desk.closed")) : null),
-              o.board ? h("span", { class: "card-meta" }, t("desk.summary", { coming: o.board.coming, want: o.board.headcount ?? "—", silent: o.board.silent, declined: o.board.declined })) : null,
-              o.created_at ? h("span", { class: "card-meta" }, formatDateTime(o.created_at)) : null,
-            ),
-          ),
-        ),
-      );
-    } catch (err) {
-      status.textContent = errorText(err);
-    }
-  }
-  void load();
-  return h(
-    "section",
-    { class: "screen screen-wide", "aria-labelledby": "desk-title" },
-    h(
-      "div",
-      { class: "screen-body" },
-      screenHead("desk-title", t("desk.title")),
-      h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "desk-new", onclick: () => navigate("/desk/new") }, t("desk.new")),
-      h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
-      status,
-      list,
-    ),
-  );
+  return renderFront();
 }
 
 const COUNTS: { key: keyof Board; label: MessageKey; tone: string }[] = [
@@ -155,6 +125,68 @@ export function renderBoard(id: string): HTMLElement {
   const updated = h("p", { class: "hint", id: "board-updated", "aria-live": "polite" }, t("desk.loading"));
   let painted = false;
 
+  // One tap, one notification: a member's button stays busy until the server has answered.
+  const chasing = new Set<string>();
+  const chaseNotes = new Map<string, string>();
+
+  async function chase(tg: Target, button: HTMLButtonElement): Promise<void> {
+    if (chasing.has(tg.member_id)) return;
+    chasing.add(tg.member_id);
+    button.disabled = true;
+    button.textContent = t("board.chasing");
+    const name = tg.display_name ?? tg.member_id;
+    let note: string;
+    try {
+      const o = await api.post<Order>(`/api/v1/dispatches/${encodeURIComponent(id)}/targets/${encodeURIComponent(tg.member_id)}/notify`);
+      note = t("board.chased", { name, time: clock(Date.now()) });
+      chasing.delete(tg.member_id);
+      chaseNotes.set(tg.member_id, note);
+      if (o && typeof o === "object" && o.id) {
+        paint(o);
+        keepBoard(id, o, Date.now());
+      }
+    } catch (err) {
+      if (err instanceof ApiError && problemSlug(err) === "already-answered") note = t("board.chaseAnswered", { name });
+      else if (err instanceof ApiError && err.status === 429) note = t("board.chaseTooSoon", { name });
+      else if (err instanceof ApiError) note = t("board.chaseFailed", { name, reason: describeProblem(err.problem).message });
+      else note = t("board.chaseOffline", { name });
+      chasing.delete(tg.member_id);
+      chaseNotes.set(tg.member_id, note);
+      if (err instanceof ApiError && problemSlug(err) === "already-answered") void load(false);
+    }
+    showToast(note);
+    const row = people.querySelector(`[data-member="${CSS.escape(tg.member_id)}"] .chase-row`);
+    const fresh = row?.querySelector<HTMLButtonElement>(".chase-btn");
+    if (fresh) {
+      fresh.disabled = false;
+      fresh.textContent = t("board.chase");
+    }
+    const noteEl = row?.querySelector(".chase-note");
+    if (noteEl) noteEl.textContent = note;
+  }
+
+  function chaseRow(tg: Target): HTMLElement {
+    const name = tg.display_name ?? tg.member_id;
+    const busy = chasing.has(tg.member_id);
+    const button = h(
+      "button",
+      { type: "button", class: "btn btn-secondary chase-btn", "aria-label": t("board.chaseName", { name }), disabled: busy },
+      busy ? t("board.chasing") : t("board.chase"),
+    );
+    button.addEventListener("click", () => void chase(tg, button));
+    return h(
+      "div",
+      { class: "chase-row" },
+      h(
+        "div",
+        { class: "chase-actions" },
+        button,
+        tg.phone ? h("a", { class: "btn btn-secondary call-btn", href: `tel:${tg.phone}`, "aria-label": t("board.callName", { name }) }, t("board.call")) : null,
+      ),
+      h("p", { class: "hint chase-note", "aria-live": "polite" }, chaseNotes.get(tg.member_id) ?? ""),
+    );
+  }
+
   function paint(o: Order): void {
     painted = true;
     title.textContent = o.title;
@@ -163,6 +195,8 @@ export function renderBoard(id: string): HTMLElement {
       headline.textContent = b.headcount
         ? t("desk.headline", { coming: b.coming, want: b.headcount }) + (b.short_by > 0 ? ` · ${t("desk.shortBy", { n: b.short_by })}` : "")
         : t("desk.headlineNoWant", { coming: b.coming });
+      // Those done are not coming any more: said apart, never folded into 在来.
+      if (b.completed > 0) headline.textContent += ` · ${t("board.completedToo", { n: b.completed })}`;
       headline.className = `big-state tone-text-${b.short_by > 0 ? "warn" : "ok"}`;
       counts.replaceChildren(
         ...COUNTS.map((c) => h("div", { class: `count tone tone-${(b[c.key] as number) > 0 ? c.tone : "none"}`, "data-count": c.key }, h("span", { class: "count-n" }, String(b[c.key] ?? 0)), h("span", { class: "count-label" }, t(c.label)))),
@@ -177,19 +211,25 @@ export function renderBoard(id: string): HTMLElement {
           { class: `card person tone-border-${s.tone}`, "data-member": tg.member_id },
           h("span", { class: "card-top" }, h("span", { class: "card-title" }, tg.display_name ?? tg.member_id), h("span", { class: `tone tone-${s.tone}`, "data-state": tg.response === "pending" ? "pending" : tg.status }, s.text)),
           d && d !== "none" ? h("span", { class: "card-meta", "data-delivery": d }, deliveryText(tg)) : null,
+          tg.response === "pending" ? chaseRow(tg) : null,
         );
       }),
     );
   }
 
-  async function load(): Promise<void> {
+  async function load(again = true): Promise<void> {
     try {
-      const o = await api.get<Order>(`/api/v1/dispatches/${id}`);
+      const o = await api.get<Order>(`/api/v1/dispatches/${encodeURIComponent(id)}`);
       paint(o);
       keepBoard(id, o, Date.now());
       updated.className = "hint";
       updated.textContent = t("desk.updated", { time: new Date().toLocaleTimeString("zh-CN", { hour12: false }) });
     } catch (err) {
+      if (isNotFound(err) && !painted) {
+        // An unknown or foreign id: say so, with a way back; nothing to refresh.
+        body.replaceChildren(screenHead("board-title", t("desk.board")), notFoundView("notFound.board", "notFound.backDesk", "/desk"));
+        return;
+      }
       if (err instanceof ApiError) {
         updated.className = "hint";
         updated.textContent = errorText(err);
@@ -202,14 +242,22 @@ export function renderBoard(id: string): HTMLElement {
       }
     }
     // Live: again in 5 s while the board is on screen; stops once the user leaves it.
-    if (section.isConnected) setTimeout(() => (section.isConnected ? void load() : undefined), BOARD_MS);
+    if (again && section.isConnected) setTimeout(() => (section.isConnected ? void load() : undefined), BOARD_MS);
   }
 
-  const section = h(
-    "section",
-    { class: "screen screen-wide", "aria-labelledby": "board-title" },
-    h("div", { class: "screen-body" }, screenHead("board-title", t("desk.board")), h("button", { type: "button", class: "btn btn-secondary", id: "board-map", onclick: () => navigate(`/desk/map?order=${encodeURIComponent(id)}`) }, t("deskmap.open")), title, headline, counts, updated, h("h2", {}, t("desk.people")), people),
+  const body = h(
+    "div",
+    { class: "screen-body" },
+    screenHead("board-title", t("desk.board")),
+    h("button", { type: "button", class: "btn btn-secondary", id: "board-map", onclick: () => navigate(`/desk/map?order=${encodeURIComponent(id)}`) }, t("deskmap.open")),
+    title,
+    headline,
+    counts,
+    updated,
+    h("h2", {}, t("desk.people")),
+    people,
   );
+  const section = h("section", { class: "screen screen-wide", "aria-labelledby": "board-title" }, body);
   void load();
   return section;
 }

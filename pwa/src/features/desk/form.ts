@@ -5,15 +5,16 @@
 // An order is never queued to go out later by itself (an hour late it may send people into a
 // danger that changed): with no network the form says so, keeps everything and waits for a tap.
 import { markField, revealField } from "../../shared/form-errors";
+import { describeProblem, problemSentence } from "../../i18n/problem";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
-import { problemText, screenHead } from "../../shared/ui";
+import { screenHead } from "../../shared/ui";
 import { failureText, fixText, GeoError, locate, type Fix } from "../../shared/geo";
 import { pickOnMap } from "../../shared/picker";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { formatDateTime, getLang, t, type MessageKey } from "../../i18n";
-import { api, ApiError, NetworkError } from "../../api";
+import { api, ApiError, OfflineError } from "../../api";
 import { getMeta, setMeta } from "../../data/db";
 import { cachedMe } from "../auth/session";
 import {
@@ -465,14 +466,17 @@ export function renderOrderForm(): HTMLElement {
       submit.disabled = false;
       submit.textContent = t("desk.f.send");
       const before = made && stage === "order" ? `${t("deskf.incidentMade", { title: made.title })} ` : "";
-      if (err instanceof NetworkError) {
+      if (err instanceof OfflineError) {
         showError(before + t(err.timedOut ? "deskf.timeout" : "deskf.offline"), "network");
       } else if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
-        const { fields, rest } = placeErrors(err.errors, stage);
+        // The fields in the user's words (describeProblem), placed on the form; the server's text folds away.
+        const said = describeProblem(err.problem);
+        const { fields, rest } = placeErrors(Object.fromEntries(Object.entries(said.fields).map(([k, v]) => [k, [v]])), stage);
         if (err.status === 404 && stage === "order" && draft.incident !== NEW_INCIDENT) fields.incident = [t("deskf.incidentMissing")];
         for (const [f, messages] of Object.entries(fields) as [FormField, string[]][]) setFieldError(f, messages);
-        const extra = rest.length ? rest.join("; ") : Object.keys(fields).length ? "" : problemText({ detail: err.detail, title: err.title });
+        const extra = rest.length ? rest.map((r) => r.slice(r.indexOf(": ") + 2)).join(" ") : Object.keys(fields).length ? "" : said.message;
         showError(before + t("deskf.refused") + (extra ? ` ${extra}` : ""), "other");
+        if (said.details) errorBox.append(h("details", { class: "refusal-details" }, h("summary", {}, t("problem.details")), h("p", {}, said.details)));
         firstBad(Object.keys(fields) as FormField[]);
       } else {
         showError(before + t("deskf.serverError", { status: err instanceof ApiError ? err.status : "?" }), "other");
@@ -532,7 +536,7 @@ export function renderOrderForm(): HTMLElement {
     if (!form.isConnected && shown) return;
     const keptAt = kept ? savedAtText(kept.at, getLang()) : "";
     const why = (r: PromiseRejectedResult) =>
-      r.reason instanceof ApiError ? problemText({ detail: r.reason.detail, title: r.reason.title }) || t("desk.loadFailed") : keptAt ? t("deskf.listsKept", { time: keptAt }) : t("deskf.listsOffline");
+      r.reason instanceof ApiError ? problemSentence(r.reason.problem) : keptAt ? t("deskf.listsKept", { time: keptAt }) : t("deskf.listsOffline");
     if (tr.status === "fulfilled") teams = tr.value.items;
     if (mr.status === "fulfilled") members = mr.value.items;
     if (ir.status === "fulfilled") openList = ir.value;

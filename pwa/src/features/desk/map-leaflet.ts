@@ -48,8 +48,8 @@ export interface DeskMap {
 }
 
 
-// The drawn marker is 32 px; its touch target is 44 px around it.
-const TARGET = 44;
+// The drawn marker is 32 px; its touch target is 48 px around it (UX.md's floor).
+const TARGET = 48;
 // What lies on top when markers overlap: incidents, orders, members, hazards, shelters.
 const Z: Record<LayerName, number> = { incidents: 400, orders: 300, members: 200, hazards: 100, shelters: 0 };
 
@@ -131,8 +131,9 @@ export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMa
       className: `dm-marker dm-${layer}`,
       html: `${markerSvg(markerStyle(layer, item))}<span class="visually-hidden">${escapeHtml(label)}</span>`,
       iconSize: [TARGET, TARGET],
-      // A pin's tip (y 31 of its 40-unit box, drawn 32 px high in the middle of 44) is the point.
-      iconAnchor: [TARGET / 2, layer === "orders" ? 34 : TARGET / 2],
+      // A pin's tip (y 31 of its 40-unit box, drawn 32 px high in the middle of the target, so
+      // 12 px below the target's centre) is the point.
+      iconAnchor: [TARGET / 2, layer === "orders" ? TARGET / 2 + 12 : TARGET / 2],
       popupAnchor: [0, layer === "orders" ? -26 : -14],
     });
   }

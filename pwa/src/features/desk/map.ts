@@ -2,10 +2,11 @@
 // colour and shelters by occupancy, each layer with its count and a toggle. Refreshed every 15 s
 // while on screen and visible; the last answer is kept on this phone and shown, with its time,
 // when the server cannot be reached, so the screen is never blank. Leaflet loads only here.
+import { problemSentence } from "../../i18n/problem";
 import { h } from "../../shared/dom";
 import { onNetworkChange } from "../../shared/network";
 import { onRoute } from "../../shared/router";
-import { problemText, screenHead } from "../../shared/ui";
+import { screenHead } from "../../shared/ui";
 import { mapConfig, regionCentre } from "../../shared/picker";
 import { t } from "../../i18n";
 import { ApiError } from "../../api";
@@ -162,7 +163,7 @@ export function renderDeskMap(focusOrder?: string): HTMLElement {
   // ---- Where things stand: fresh, the phone's copy, offline, refused. ----
 
   function drawStatus(): void {
-    const reason = failedWith instanceof ApiError ? problemText(failedWith) || String(failedWith.status) : "";
+    const reason = failedWith instanceof ApiError ? problemSentence(failedWith.problem) : "";
     let text: string;
     let tone = "ok";
     let every = false;

@@ -1,6 +1,7 @@
 // 我的任务: the member's dispatch orders, read from the phone's copy (works offline), and one order
 // with big one-tap answers at the bottom. Every answer is an outbox op shown at once (optimistic)
 // until the server's answer replaces it.
+import { refusalOf, refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
@@ -12,6 +13,7 @@ import { isOnline } from "../../shared/network";
 import { lastFix } from "../../shared/geo";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { api } from "../../api";
+import { lookUpOrder } from "./order-lookup";
 import type { LocalRecord, OpState } from "../../data/db";
 import { listOps } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
@@ -182,7 +184,7 @@ export function renderOrder(id: string): HTMLElement {
     const s = stateOf(order, ops);
     title.textContent = String(order.title ?? "");
     stateText.textContent = lineText(line);
-    badgeSlot.replaceChildren(s ? stateBadge(s) : "");
+    badgeSlot.replaceChildren(s ? stateBadge(s) : "", s === "refused" ? refusalView(await refusalOf(order.id)) : "");
     const loc = order.location as { lat: number; lon: number } | null;
     details.replaceChildren(
       ...row("order.what", order.description),
@@ -245,7 +247,7 @@ export function renderOrder(id: string): HTMLElement {
     ),
     actions,
   );
-  void refresh().then(() => (order ? undefined : fetchOrders()));
+  void refresh().then(() => (order ? undefined : lookUpOrder(id, missing, fetchOrders)));
   whileAttached<void>(section, onDataChanged, () => {
     if (!busy) void refresh();
   });

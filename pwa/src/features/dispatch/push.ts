@@ -6,10 +6,8 @@ import { showToast } from "../../shared/toast";
 import { navigate } from "../../shared/router";
 import { t } from "../../i18n";
 import { subscribePush } from "../../data/push";
-import { createTransport } from "../../data/transport";
 import { requestFlush } from "../../data/flush";
-
-const transport = createTransport();
+import { api } from "../../api";
 
 function supported(): boolean {
   return typeof window !== "undefined" && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
@@ -32,7 +30,7 @@ export async function resubscribe(): Promise<boolean> {
   try {
     if (!supported() || Notification.permission !== "granted") return false;
     const reg = await registration();
-    return reg ? await subscribePush(reg, transport) : false;
+    return reg ? await subscribePush(reg, api.fetch) : false;
   } catch {
     return false;
   }

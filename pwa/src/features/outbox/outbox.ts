@@ -1,10 +1,11 @@
 // The outbox screen: every action waiting on this phone or refused by the server, in the order it
 // will be sent, each with its state and reason, and the user's ways out: fix, send again, discard.
+import { refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
 import { navigate } from "../../shared/router";
 import { isOnline, onNetworkChange } from "../../shared/network";
-import { opLabel, problemText, screenHead, stateBadge } from "../../shared/ui";
+import { opLabel, screenHead, stateBadge } from "../../shared/ui";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { getMeta, type OutboxOp } from "../../data/db";
 import { discard, listOps, requeue } from "../../data/outbox";
@@ -66,7 +67,7 @@ export function renderOutbox({ onRelogin }: OutboxOptions): HTMLElement {
       h("div", { class: "card-top" }, h("strong", { class: "card-title" }, opLabel(op.type)), stateBadge(op.state)),
       h("p", { class: "card-text" }, summary(op)),
       h("p", { class: "card-meta" }, t("outbox.savedAt", { time: formatDateTime(op.at) })),
-      op.state === "refused" ? h("p", { class: "refused-reason" }, problemText(op.error)) : null,
+      op.state === "refused" ? refusalView(op.error) : null,
       op.user_id && me && op.user_id !== me ? h("p", { class: "hint" }, t("outbox.otherUser")) : null,
       actions.length ? h("div", { class: "card-actions" }, ...actions) : null,
     );

@@ -1,8 +1,9 @@
 // "My reports": what this phone knows of the user's reports, from the outbox (saved here, sending,
 // refused and why) and from the server's feed (sent), one list, newest first, readable offline.
+import { refusalView } from "../../shared/refusal";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
-import { screenHead, stateBadge, problemText } from "../../shared/ui";
+import { screenHead, stateBadge } from "../../shared/ui";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { getMeta, type LocalRecord, type OpState, type OutboxOp } from "../../data/db";
 import { listOps } from "../../data/outbox";
@@ -36,6 +37,18 @@ function row({ rec, state, op }: Row): HTMLElement {
   return h(
     "li",
     { class: `card card-${state}`, "data-id": rec.id },
+    // The card opens the report's detail (photos, where, the server's progress).
+    h(
+      "a",
+      {
+        class: "card-open",
+        href: `/reports/${encodeURIComponent(String(rec.id))}`,
+        "aria-label": t("rd.open", { what: [cat, String(rec.description ?? "")].filter(Boolean).join("：").slice(0, 60) }),
+        onclick: (e: Event) => {
+          e.preventDefault();
+          navigate(`/reports/${encodeURIComponent(String(rec.id))}`);
+        },
+      },
     h(
       "div",
       { class: "card-top" },
@@ -51,11 +64,12 @@ function row({ rec, state, op }: Row): HTMLElement {
         .filter(Boolean)
         .join(" · "),
     ),
+    ),
     state === "refused" && op
       ? h(
           "div",
           { class: "card-refused" },
-          h("p", { class: "refused-reason" }, problemText(op.error)),
+          refusalView(op.error),
           h("button", { type: "button", class: "btn btn-secondary", onclick: () => navigate("/outbox") }, t("reports.fix")),
         )
       : null,

@@ -1,11 +1,12 @@
 // "Report a hazard": choices over typing, the camera one tap away, GPS filled in (or, when there is
 // none, a point picked on the map or typed in), and a draft saved to the phone as the user goes, so a phone call or a
 // killed app loses nothing. Submitting puts a report.create op in the outbox: it is "saved" at once.
+import { problemSentence } from "../../i18n/problem";
 import { h } from "../../shared/dom";
 import { showToast } from "../../shared/toast";
 import { errorSlot, markField, revealField } from "../../shared/form-errors";
 import { navigate } from "../../shared/router";
-import { screenHead, problemText } from "../../shared/ui";
+import { screenHead } from "../../shared/ui";
 import { fixText, failureText, GeoError, lastFix, locate, validPoint, type Fix } from "../../shared/geo";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { getMeta, isoWithOffset, uuid, type Draft, type LocalRecord } from "../../data/db";
@@ -411,7 +412,7 @@ export function renderReport(fixOpId?: string): HTMLElement {
       if (fixOpId) {
         const op = await getOp(fixOpId);
         if (op?.error) {
-          fixReason.textContent = t("report.fixReason", { reason: problemText(op.error) });
+          fixReason.textContent = t("report.fixReason", { reason: problemSentence(op.error) });
           fixReason.hidden = false;
         }
       }

@@ -8,7 +8,7 @@ import { once } from "../../shared/guard";
 import { clearOrderBadge } from "../../shared/order-badge";
 import { getCounts } from "../../data/flush";
 import { getLang, LANGS, roleName, setLang, t, type Lang } from "../../i18n";
-import { ApiError, NetworkError, type User } from "../../api";
+import { ApiError, OfflineError, type User } from "../../api";
 import { logout } from "../auth/session";
 
 export interface SettingsOptions {
@@ -57,7 +57,7 @@ export function renderSettings({ user, onLoggedOut }: SettingsOptions): HTMLElem
       } catch (err) {
         // Offline the server session cannot be revoked, and the cookies would sign us straight
         // back in on the next start; so say so rather than pretend to have signed out.
-        if (err instanceof NetworkError) showToast(t("home.logoutNeedsNetwork"));
+        if (err instanceof OfflineError) showToast(t("home.logoutNeedsNetwork"));
         else showToast(t("home.logoutFailed", { status: err instanceof ApiError ? err.status : 0 }));
       }
       logoutBtn.textContent = t("home.logout");

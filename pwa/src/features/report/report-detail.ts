@@ -1,0 +1,128 @@
+// One of "my reports" (/reports/<id>): its photos, where, what, how bad, the state the server
+// knows (received, verified, ...) and, while not sent, the phone's own (saved here, sending,
+// refused and why). What is on the phone shows offline; the server's copy is asked for when online.
+import { h, whileAttached } from "../../shared/dom";
+import { screenHead, stateBadge } from "../../shared/ui";
+import { refusalView } from "../../shared/refusal";
+import { isNotFound, notFoundView } from "../../shared/not-found";
+import { isOnline } from "../../shared/network";
+import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { api } from "../../api";
+import { type LocalRecord, type OpState, type OutboxOp } from "../../data/db";
+import { getBlob, listOps } from "../../data/outbox";
+import { getRecord } from "../../data/stores";
+import { onDataChanged } from "../../data/events";
+
+const MEDIA_PATH = "/api/v1/media/";
+
+function words(prefix: string, value: unknown): string {
+  if (typeof value !== "string" || !value) return "";
+  const key = `${prefix}.${value}` as MessageKey;
+  const text = t(key);
+  return text === key ? value : text;
+}
+
+/** A map link that opens on any phone (AMap's web page; WGS-84 as the GPS gave it). */
+export function mapLink(lat: number, lon: number): string {
+  return `https://uri.amap.com/marker?position=${lon.toFixed(6)},${lat.toFixed(6)}&coordinate=wgs84&callnative=0`;
+}
+
+async function photo(id: string, n: number, urls: string[]): Promise<HTMLElement> {
+  const alt = t("rd.photoAlt", { n });
+  const local = await getBlob(id).catch(() => undefined);
+  if (local) {
+    const url = URL.createObjectURL(new Blob([local.bytes], { type: local.type }));
+    urls.push(url);
+    return h("li", {}, h("img", { class: "rd-photo", src: url, alt, "data-media": id, "data-from": "phone" }));
+  }
+  if (!isOnline()) return h("li", {}, h("p", { class: "hint rd-photo-missing", "data-media": id }, t("rd.photoOffline")));
+  return h("li", {}, h("img", { class: "rd-photo", src: MEDIA_PATH + encodeURIComponent(id), alt, "data-media": id, "data-from": "server", loading: "lazy" }));
+}
+
+export function renderReportDetail(id: string): HTMLElement {
+  const title = h("h2", { class: "order-title", id: "rd-title" });
+  const states = h("div", { class: "state-box rd-states" });
+  const details = h("dl", { class: "order-details rd-details" });
+  const photos = h("ul", { class: "rd-photos", id: "rd-photos" });
+  const body = h("div", { class: "screen-body" }, screenHead("rd-head", t("rd.head")), title, states, details, h("h2", {}, t("rd.photos")), photos);
+  const section = h("section", { class: "screen", "aria-labelledby": "rd-head" }, body);
+  let server: LocalRecord | null = null;
+  let gone = false;
+  let drawnPhotos = "";
+  const urls: string[] = [];
+
+  function row(label: MessageKey, value: Node | string | null): Node[] {
+    if (value === null || value === "") return [];
+    return [h("dt", {}, t(label)), h("dd", {}, value)];
+  }
+
+  async function paint(): Promise<void> {
+    if (gone) return;
+    const [local, ops] = await Promise.all([getRecord("reports", id).catch(() => undefined), listOps().catch(() => [] as OutboxOp[])]);
+    const op = ops.find((o) => o.type === "report.create" && (o.op_id === local?._op_id || o.entity_id === id));
+    const rec = (server ?? local) as LocalRecord | undefined;
+    if (!rec) return;
+    const phoneState: OpState | null = local && local._status !== "synced" && !server ? (op?.state ?? "waiting") : op && op.state !== "sent" ? op.state : null;
+    title.textContent = words("cat", rec.category) || t("rd.head");
+    states.replaceChildren(
+      ...[
+      // The server's state only once the server has it (the phone's copy says "reported" from the start).
+      typeof rec.status === "string" && (server || local?._status === "synced") ? h("p", { class: "big-state", id: "rd-server-state" }, `${t("rd.serverState")}：${words("report.status", rec.status)}`) : null,
+      phoneState ? h("p", { class: "rd-phone-state", id: "rd-phone-state" }, `${t("rd.phoneState")}：`, stateBadge(phoneState)) : null,
+      phoneState === "refused" && op ? refusalView(op.error) : null,
+      ].filter((n): n is HTMLElement => n !== null),
+    );
+    const loc = rec.location as { lat?: number; lon?: number; accuracy?: number } | null | undefined;
+    const where =
+      loc && typeof loc.lat === "number" && typeof loc.lon === "number"
+        ? h(
+            "span",
+            { class: "rd-where" },
+            `${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}`,
+            h("a", { class: "btn btn-secondary rd-map", href: mapLink(loc.lat, loc.lon), target: "_blank", rel: "noopener" }, t("rd.openMap")),
+          )
+        : null;
+    const sev = typeof rec.severity === "string" ? rec.severity : "none";
+    const when = rec.reported_at ?? rec.created_at;
+    details.replaceChildren(
+      ...row("rd.category", words("cat", rec.category)),
+      ...row("rd.severity", h("span", { class: "sev-word" }, h("span", { class: `swatch sev-${sev}`, "aria-hidden": "true" }), words("sev", sev))),
+      ...row("rd.description", typeof rec.description === "string" ? rec.description : ""),
+      ...row("rd.where", where),
+      ...row("rd.people", typeof rec.people_at_risk === "number" ? String(rec.people_at_risk) : ""),
+      ...row("rd.when", when ? formatDateTime(String(when)) : ""),
+    );
+    const ids = Array.isArray(rec.media_ids) ? rec.media_ids.filter((m): m is string => typeof m === "string") : [];
+    // Redraw the photos only when the list (or where they can come from) changed: no flicker on each change.
+    const key = `${ids.join(",")}|${isOnline()}`;
+    if (key !== drawnPhotos) {
+      drawnPhotos = key;
+      for (const u of urls.splice(0)) URL.revokeObjectURL(u);
+      photos.replaceChildren(...(ids.length ? await Promise.all(ids.map((m, i) => photo(m, i + 1, urls))) : [h("li", { class: "hint" }, t("rd.noPhotos"))]));
+    }
+  }
+
+  async function start(): Promise<void> {
+    await paint();
+    const had = !!title.textContent;
+    if (!isOnline()) {
+      if (!had) showGone("rd.notHere");
+      return;
+    }
+    try {
+      server = await api.get<LocalRecord>(`/api/v1/reports/${encodeURIComponent(id)}`);
+      await paint();
+    } catch (err) {
+      if (!had && isNotFound(err)) showGone("notFound.report");
+    }
+  }
+
+  function showGone(message: MessageKey): void {
+    gone = true;
+    body.replaceChildren(screenHead("rd-head", t("rd.head")), notFoundView(message, "notFound.backReports", "/reports"));
+  }
+
+  void start();
+  whileAttached<void>(section, onDataChanged, () => void paint());
+  return section;
+}
