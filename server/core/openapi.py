@@ -16,7 +16,8 @@ PROBLEM = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array"}},
+        # Field to messages; a nested field (a location, a subscription) maps to its own fields.
+        "errors": {"type": "object", "additionalProperties": {"type": ["array", "object"]}},
         "request_id": {"type": "string"},
     },
 }
@@ -31,8 +32,11 @@ def doc(
     params: dict | None = None,
     public: bool = False,
     content_type: str | None = None,
+    query=None,
 ):
-    """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks)."""
+    """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks).
+    `query` is the QuerySchema the view loads its query string with: its fields become the
+    documented `in: query` parameters, so the two cannot drift. `params` is for the rest."""
 
     def decorate(fn):
         fn.api_doc = {
@@ -44,6 +48,7 @@ def doc(
             "params": params or {},
             "public": public,
             "content_type": content_type,
+            "query": query,
         }
         return fn
 
@@ -62,9 +67,11 @@ def _schema_ref(spec: APISpec, schema):
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
+def _operation(spec: APISpec, plugin: MarshmallowPlugin, meta: dict, path_params: list[str]) -> dict:
     op: dict = {"summary": meta["summary"], "responses": {}}
     params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
+    if meta.get("query") is not None:
+        params += plugin.converter.schema2parameters(meta["query"], location="query")
     params += [
         {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
         for name, text in meta["params"].items()
@@ -101,11 +108,12 @@ def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
 
 
 def build_spec(app: Flask) -> dict:
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="应急通 Emergency Field API",
         version="1.0.0",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
     )
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -123,7 +131,7 @@ def build_spec(app: Flask) -> dict:
         path = _PARAM.sub(r"{\1}", rule.rule)
         names = _PARAM.findall(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(spec, meta, names)
+            paths.setdefault(path, {})[method.lower()] = _operation(spec, plugin, meta, names)
     for path, ops in paths.items():
         spec.path(path=path, operations=ops)
     return spec.to_dict()

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, missing, validate
 
 E164_CN = re.compile(r"^\+86 ?1[3-9]\d{9}$|^\+[1-9]\d{6,14}$")
 
@@ -12,6 +12,14 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+class QuerySchema(BaseSchema):
+    """A query string: a bad value of a known parameter is a 422 naming it (like a body field);
+    an unknown parameter is ignored (a cache-buster, a link shared from a newer version)."""
+
+    class Meta(BaseSchema.Meta):
+        unknown = EXCLUDE
 
 
 class PlainNested(fields.Nested):
@@ -78,6 +86,12 @@ class Phone(fields.String):
 class Point(BaseSchema):
     lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
     lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+
+
+def load_query(schema: Schema, args) -> dict:
+    """The query string `args` (request.args) loaded by `schema`: one value per parameter (the
+    first, when one is repeated)."""
+    return schema.load({key: args.get(key) for key in args})
 
 
 def load_or_problem(schema: Schema, data, **kw):

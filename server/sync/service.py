@@ -20,6 +20,7 @@ from ..extensions import db
 from ..regions.service import user_scope
 from .handlers import HANDLERS, NOT_YET
 from .models import SyncOp
+from .schemas import SyncBatchSchema
 
 log = logging.getLogger(__name__)
 PULL_LIMIT = 500
@@ -35,27 +36,43 @@ def content_hash(op: dict) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()
 
 
-def parse_batch(body: dict) -> tuple[str | None, list[dict]]:
-    """Check the envelope; a malformed batch applies nothing (400/413)."""
-    ops = body.get("ops")
+_BATCH = SyncBatchSchema()
+
+
+def _paths(messages, prefix: str = "") -> dict[str, list]:
+    """marshmallow's nested messages ({"ops": {3: {"op_id": [...]}}}) as flat names
+    ({"ops.3.op_id": [...]}): the `errors` of a problem map a field to its messages."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": messages if isinstance(messages, list) else [messages]}
+    flat: dict[str, list] = {}
+    for key, value in messages.items():
+        flat.update(_paths(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def parse_batch(body) -> tuple[str | None, list[dict]]:
+    """Load the envelope with SyncBatchSchema (the one the OpenAPI document shows). A malformed
+    batch applies nothing: 400, or 413 over SYNC_MAX_OPS. A bad type, at or data is not
+    malformed: it rejects its own op when the op's turn comes (schemas._PerOp)."""
+    ops = body.get("ops") if isinstance(body, dict) else None
     if not isinstance(ops, list):
         raise ApiProblem(400, "bad-batch", "Malformed batch", "The body needs an `ops` list.")
     limit = current_app.config["SYNC_MAX_OPS"]
     if len(ops) > limit:
+        # Before loading: counting is all a batch of 100,000 ops deserves.
         raise ApiProblem(413, "batch-too-large", "Batch too large", f"At most {limit} ops in one batch.")
-    device = body.get("device_id")
-    if device is not None and (not isinstance(device, str) or len(device) > 64):
-        raise ApiProblem(400, "bad-batch", "Malformed batch", "`device_id` must be a string.")
-    for index, op in enumerate(ops):
-        if not isinstance(op, dict):
-            raise ApiProblem(400, "bad-batch", "Malformed batch", f"ops[{index}] is not an object.")
-        try:
-            op["_op_id"] = uuid.UUID(str(op.get("op_id")))
-        except ValueError:
-            raise ApiProblem(
-                400, "bad-batch", "Malformed batch", f"ops[{index}].op_id must be a UUID."
-            ) from None
-    return device, ops
+    try:
+        batch = _BATCH.load(body)
+    except ValidationError as exc:
+        errors = _paths(exc.messages)
+        raise ApiProblem(
+            400,
+            "bad-batch",
+            "Malformed batch",
+            "Each op must be an object with a UUID `op_id`; `device_id` a string of at most 64.",
+            errors=errors,
+        ) from None
+    return batch.get("device_id"), batch["ops"]
 
 
 def _parse_at(raw) -> datetime:
@@ -67,8 +84,11 @@ def _parse_at(raw) -> datetime:
         raise validation_problem({"at": ["Not an ISO 8601 time."]}) from None
     if at.tzinfo is None:
         raise validation_problem({"at": ["Give the offset, e.g. +08:00."]})
-    # A phone whose clock runs ahead must not date a report in the future.
-    return min(at, utcnow()).astimezone(UTC)
+    try:
+        # A phone whose clock runs ahead must not date a report in the future.
+        return min(at, utcnow()).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+08:00 is before the first instant UTC can hold
+        raise validation_problem({"at": ["Not a time we can hold."]}) from None
 
 
 def _problem_dict(exc) -> tuple[dict, bool]:
@@ -89,12 +109,14 @@ def _validate(actor, handler, op) -> tuple[dict, datetime]:
 
 
 def _unsupported(op) -> ApiProblem:
-    known = op.get("type") in NOT_YET
+    kind = op.get("type")  # a string, or None: missing or not a string (schemas._OpType)
+    known = kind in NOT_YET
+    named = f"`{kind[:64]}`" if isinstance(kind, str) else "an op without a string `type`"
     return ApiProblem(
         422,
         "op-not-supported" if known else "unknown-op",
         "Not supported yet" if known else "Unknown op type",
-        f"The server does not handle `{op.get('type')}`" + (" yet." if known else "."),
+        f"The server does not handle {named}" + (" yet." if known else "."),
     )
 
 
