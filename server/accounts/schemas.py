@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from ..core.pagination import PageQuerySchema
 from ..core.permissions import ROLES
 from ..core.schemas import BaseSchema, Phone
 
@@ -71,3 +72,9 @@ class MeUpdateSchema(BaseSchema):
     phone = Phone(allow_none=True)
     current_password = fields.String(load_only=True)
     password = fields.String(load_only=True, validate=PASSWORD)
+
+
+class UserQuerySchema(PageQuerySchema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    q = fields.String(validate=validate.Length(max=64), metadata={"description": "name contains"})
+    active = fields.Boolean(metadata={"description": "true or false; both when absent"})

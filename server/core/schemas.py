@@ -22,6 +22,12 @@ class QuerySchema(BaseSchema):
         unknown = EXCLUDE
 
 
+def region_id_param(description: str = "this region") -> fields.Integer:
+    """A region id in a query string: a number the database can hold (a bigger one is a 422,
+    not an out-of-range error from PostgreSQL)."""
+    return fields.Integer(validate=validate.Range(1, 2**31 - 1), metadata={"description": description})
+
+
 class PlainNested(fields.Nested):
     """Nested, for a small schema of plain fields (a point): the same result and the same error
     messages as Schema.load, without its machinery. A sync batch loads 500 locations, and the

@@ -6,12 +6,15 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from ..extensions import db
 from . import service
 from .schemas import (
     DispatchCreateSchema,
+    DispatchQuerySchema,
     DispatchSchema,
     IncidentCreateSchema,
+    IncidentQuerySchema,
     IncidentSchema,
     PingSchema,
     RespondSchema,
@@ -19,7 +22,6 @@ from .schemas import (
 )
 
 bp = Blueprint("dispatch", __name__, url_prefix="/api/v1")
-PAGE = {"cursor": "page cursor", "limit": "1–200"}
 
 
 @bp.post("/incidents")
@@ -42,10 +44,11 @@ def create_incident():
     "Incidents of the caller's region and below",
     response=IncidentSchema,
     many=True,
-    params={"open": "true: only incidents not closed", **PAGE},
+    query=IncidentQuerySchema,
 )
 def list_incidents():
-    return page_answer(service.list_incidents(g.user, request.args), IncidentSchema())
+    args = load_query(IncidentQuerySchema(), request.args)
+    return page_answer(service.list_incidents(g.user, args), IncidentSchema())
 
 
 @bp.get("/incidents/<uuid:incident_id>")
@@ -77,10 +80,11 @@ def create_dispatch():
     "Dispatch orders: the desk's region's, or those naming the caller",
     response=DispatchSchema,
     many=True,
-    params={"open": "true: only orders not closed", **PAGE},
+    query=DispatchQuerySchema,
 )
 def list_dispatches():
-    return page_answer(service.list_dispatches(g.user, request.args), DispatchSchema())
+    args = load_query(DispatchQuerySchema(), request.args)
+    return page_answer(service.list_dispatches(g.user, args), DispatchSchema())
 
 
 @bp.get("/dispatches/<uuid:dispatch_id>")

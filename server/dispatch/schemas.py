@@ -3,6 +3,7 @@
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from ..core.pagination import PageQuerySchema
 from ..core.schemas import BaseSchema
 from ..reports.schemas import LocationSchema
 from .models import INCIDENT_KINDS
@@ -133,3 +134,11 @@ class StatusSchema(BaseSchema):
 class PingSchema(BaseSchema):
     dispatch_id = fields.UUID(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+
+
+class IncidentQuerySchema(PageQuerySchema):
+    open = fields.Boolean(metadata={"description": "true: only incidents not closed"})
+
+
+class DispatchQuerySchema(PageQuerySchema):
+    open = fields.Boolean(metadata={"description": "true: only orders not closed"})

@@ -2,7 +2,8 @@
 
 from marshmallow import fields, validate
 
-from ..core.schemas import BaseSchema, PlainNested
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import BaseSchema, PlainNested, region_id_param
 from .models import CATEGORIES, SEVERITIES, STATUSES
 
 
@@ -39,3 +40,12 @@ class ReportSchema(BaseSchema):
     reported_at = fields.DateTime()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class ReportQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received at or after"})
+    until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received before"})
+    region_id = region_id_param("this region and below")
+    mine = fields.Boolean(metadata={"description": "true: only the caller's own"})

@@ -3,6 +3,7 @@
 from flask import current_app
 from marshmallow import fields, validate
 
+from ..core.pagination import PageQuerySchema
 from ..core.schemas import BaseSchema, Point
 from .models import KINDS
 
@@ -45,4 +46,8 @@ class ShelterUpdateSchema(BaseSchema):
     capacity = fields.Integer(strict=True, validate=validate.Range(0, 100000))
     floor_area_m2 = fields.Float(allow_none=True, validate=validate.Range(0, 1e7))
     manager_id = fields.UUID(allow_none=True)
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+
+
+class ShelterQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(["open", "closed"]))

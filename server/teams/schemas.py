@@ -2,7 +2,8 @@
 
 from marshmallow import fields, validate
 
-from ..core.schemas import BaseSchema
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import BaseSchema, region_id_param
 
 
 class TeamSchema(BaseSchema):
@@ -44,3 +45,13 @@ class MemberSchema(BaseSchema):
     phone = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+
+
+class TeamQuerySchema(PageQuerySchema):
+    region_id = region_id_param("teams of this township")
+
+
+class MemberQuerySchema(PageQuerySchema):
+    team_id = fields.UUID(metadata={"description": "one team"})
+    region_id = region_id_param("members of this region")
+    active = fields.Boolean(load_default=True, metadata={"description": "false: those no longer active"})
