@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from ..core.pagination import PageQuerySchema
 from ..core.permissions import ROLES
-from ..core.schemas import BaseSchema, Phone
+from ..core.schemas import REGION_ID, BaseSchema, Phone
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.\-]{2,64}$", error="2–64 letters, digits, _ . -")
 PASSWORD = validate.Length(min=8, max=128)
@@ -47,7 +47,7 @@ class UserCreateSchema(BaseSchema):
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
     phone = Phone(load_default=None, allow_none=True)
     team_id = fields.UUID(load_default=None, allow_none=True)
     team_role = fields.String(
@@ -60,7 +60,7 @@ class UserUpdateSchema(BaseSchema):
     password = fields.String(load_only=True, validate=PASSWORD)
     display_name = fields.String(validate=validate.Length(min=1, max=80))
     role = fields.String(validate=validate.OneOf(ROLES))
-    region_id = fields.Integer(strict=True)
+    region_id = fields.Integer(strict=True, validate=REGION_ID)
     phone = Phone(allow_none=True)
     active = fields.Boolean()
     team_id = fields.UUID(allow_none=True)

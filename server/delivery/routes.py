@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from ..core.http import json_body
 from ..core.openapi import doc
 from ..core.permissions import requires
-from ..core.schemas import BaseSchema, QuerySchema, load_query
+from ..core.schemas import REGION_ID, BaseSchema, QuerySchema, load_query, reject_unstorable
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db, limiter
 from ..regions.models import Region
@@ -34,7 +34,7 @@ class SubscriptionSchema(BaseSchema):
 
 class PublicSubscriptionSchema(BaseSchema):
     subscription = fields.Nested(SubscriptionSchema, required=True)
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
 
 
 class EndpointSchema(BaseSchema):
@@ -184,6 +184,7 @@ def _provider_items(kind: type) -> list:
         body = [body]
     if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
         raise validation_problem({"_schema": ["Expected the provider's JSON."]})
+    reject_unstorable(body)
     return body
 
 

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..core.pagination import PageQuerySchema
-from ..core.schemas import BaseSchema, PlainNested, region_id_param
+from ..core.schemas import REGION_ID, BaseSchema, PlainNested, region_id_param
 from .models import CATEGORIES, SEVERITIES, STATUSES
 
 
@@ -23,7 +23,7 @@ class ReportCreateSchema(BaseSchema):
         load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 1_000_000)
     )
     media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=9))
-    region_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    region_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=REGION_ID)
 
 
 class ReportSchema(BaseSchema):

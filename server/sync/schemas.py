@@ -4,7 +4,7 @@ OpenAPI document is built from these same classes, and parse_batch loads with th
 from marshmallow import EXCLUDE, fields, validate
 
 from ..config import Config
-from ..core.schemas import BaseSchema, QuerySchema
+from ..core.schemas import BaseSchema, QuerySchema, reject_unstorable
 
 
 class _PerOp:
@@ -35,6 +35,10 @@ class _OpData(_PerOp, fields.Dict):
     pass
 
 
+def _storable(value: str) -> None:
+    reject_unstorable(value)
+
+
 class SyncOpSchema(BaseSchema):
     class Meta(BaseSchema.Meta):
         # A field a newer phone adds is ignored, never a reason to refuse its whole outbox.
@@ -54,7 +58,7 @@ class SyncBatchSchema(BaseSchema):
     class Meta(BaseSchema.Meta):
         unknown = EXCLUDE
 
-    device_id = fields.String(allow_none=True, validate=validate.Length(max=64))
+    device_id = fields.String(allow_none=True, validate=[validate.Length(max=64), _storable])
     # At most SYNC_MAX_OPS, checked (413) before the ops are loaded.
     ops = fields.List(fields.Nested(SyncOpSchema), required=True, metadata={"maxItems": Config.SYNC_MAX_OPS})
 

@@ -15,6 +15,7 @@ from ..core.changes import Change, lock_feed
 from ..core.deferred import defer_insert, flush_deferred
 from ..core.models import utcnow
 from ..core.permissions import can
+from ..core.schemas import UNSTORABLE, unstorable_text
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import user_scope
@@ -33,7 +34,9 @@ def content_hash(op: dict) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256(canon.encode()).hexdigest()
+    # surrogatepass: half a surrogate pair (refused later, in the op's turn) must not fail the
+    # batch here; every other text hashes as it always did.
+    return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _BATCH = SyncBatchSchema()
@@ -105,6 +108,10 @@ def _validate(actor, handler, op) -> tuple[dict, datetime]:
         raise ApiProblem(403, "forbidden", "Forbidden", "Your role may not do this.")
     if not isinstance(op.get("data"), dict):
         raise validation_problem({"data": ["Expected an object."]})
+    # Refused here, in the op's turn: inside the batch's last flush it would fail every op.
+    where = unstorable_text(op["data"])
+    if where is not None:
+        raise validation_problem({where: [UNSTORABLE]})
     return handler.schema.load(op["data"]), _parse_at(op.get("at"))
 
 
@@ -309,7 +316,7 @@ def parse_cursor(raw: str | None) -> int:
         value = int(raw)
     except ValueError:
         raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.") from None
-    if value < 0:
+    if not 0 <= value < 2**63:  # a seq the database holds (a bigger one overflowed into a 500)
         raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.")
     return value
 

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from ..core.pagination import PageQuerySchema
-from ..core.schemas import BaseSchema, region_id_param
+from ..core.schemas import REGION_ID, BaseSchema, region_id_param
 
 
 class TeamSchema(BaseSchema):
@@ -23,13 +23,13 @@ class TeamSchema(BaseSchema):
 
 class TeamCreateSchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
     kind = fields.String(load_default="comprehensive", validate=validate.Length(max=30))
 
 
 class TeamUpdateSchema(BaseSchema):
     name = fields.String(validate=validate.Length(min=1, max=80))
-    region_id = fields.Integer(strict=True)
+    region_id = fields.Integer(strict=True, validate=REGION_ID)
     kind = fields.String(validate=validate.Length(max=30))
 
 
