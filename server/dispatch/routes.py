@@ -31,6 +31,7 @@ bp = Blueprint("dispatch", __name__, url_prefix="/api/v1")
     body=IncidentCreateSchema,
     response=IncidentSchema,
     status=201,
+    also=(200,),
 )
 def create_incident():
     incident = service.create_incident(g.user, IncidentCreateSchema().load(json_body()))
@@ -66,6 +67,7 @@ def get_incident(incident_id):
     body=DispatchCreateSchema,
     response=DispatchSchema,
     status=201,
+    also=(200,),
 )
 def create_dispatch():
     dispatch = service.create_dispatch(g.user, DispatchCreateSchema().load(json_body()))

@@ -41,6 +41,7 @@ def get_report(report_id):
     body=ReportCreateSchema,
     response=ReportSchema,
     status=201,
+    also=(200,),
 )
 def create_report():
     data = ReportCreateSchema().load(json_body())
