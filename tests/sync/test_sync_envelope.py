@@ -4,6 +4,8 @@ one op, and the OpenAPI document showing the very schema that parses it."""
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from server.sync.schemas import SyncBatchSchema, SyncOpSchema
 
@@ -137,3 +139,38 @@ def test_a_uuid_op_id_in_any_case_is_one_op(auth):
     member = auth("member1")
     assert member.post(SYNC, json=batch(op)).json["results"][0]["status"] == "applied"
     assert member.post(SYNC, json=batch(upper)).json["results"][0]["status"] == "duplicate"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELD = st.one_of(_JSON, st.sampled_from(["report.create", "attendance.checkout", "warning.ack", ""]))
+
+
+# The demo county is loaded once for all examples; the ops they apply pile up, which is fine.
+@settings(
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(odd=st.fixed_dictionaries({}, optional={"type": _FIELD, "at": _FIELD, "data": _JSON}))
+def test_whatever_an_op_carries_besides_its_op_id_it_gets_an_answer_and_the_next_op_applies(app, demo, odd):
+    # A property over the envelope: any JSON as type, at and data (or none) rejects or applies
+    # that op alone; the good op after it always applies; never a 5xx.
+    from server.extensions import limiter
+
+    client = app.test_client()
+    with app.app_context():
+        limiter.reset()
+    token = client.post("/api/v1/auth/login", json={"username": "member1", "password": "demo12345"}).json
+    good = report_op()
+    body = batch({"op_id": str(uuid.uuid4()), **odd}, good)
+    resp = client.post(SYNC, json=body, headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert resp.status_code == 200, resp.json
+    first, second = resp.json["results"]
+    assert first["status"] in ("applied", "rejected")
+    assert second["status"] == "applied" and second["op_id"] == good["op_id"]
