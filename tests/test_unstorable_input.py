@@ -80,3 +80,17 @@ def test_a_region_id_past_the_integer_column_in_a_body_is_a_422(auth):
     resp = auth("member1").post("/api/v1/reports", json=_report(region_id=2**40))
     assert resp.status_code == 422
     assert list(resp.json["errors"]) == ["region_id"]
+
+
+def test_a_shelter_in_a_region_past_the_integer_column_is_a_422(auth):
+    body = {
+        "name": "新安置点",
+        "kind": "county",
+        "region_id": -(2**71),
+        "capacity": 10,
+        "location": {"lat": 25.0, "lon": 116.4},
+    }
+    for region_id in (-(2**71), 2**40):
+        resp = auth("admin").post("/api/v1/shelters", json={**body, "region_id": region_id})
+        assert resp.status_code == 422, resp.json
+        assert list(resp.json["errors"]) == ["region_id"]
