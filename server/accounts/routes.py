@@ -16,6 +16,7 @@ from jwt.exceptions import PyJWTError
 from ..core.http import json_body, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from ..errors import ApiProblem
 from ..extensions import limiter
 from . import auth, service
@@ -26,6 +27,7 @@ from .schemas import (
     RefreshSchema,
     TokensSchema,
     UserCreateSchema,
+    UserQuerySchema,
     UserSchema,
     UserUpdateSchema,
 )
@@ -137,16 +139,11 @@ def update_me():
     "Users of the caller's region and below",
     response=UserSchema,
     many=True,
-    params={
-        "role": "filter by role",
-        "q": "name contains",
-        "active": "true|false",
-        "cursor": "page cursor",
-        "limit": "1–200",
-    },
+    query=UserQuerySchema,
 )
 def list_users():
-    return page_answer(service.list_users(g.user, request.args), UserSchema())
+    args = load_query(UserQuerySchema(), request.args)
+    return page_answer(service.list_users(g.user, args), UserSchema())
 
 
 @bp.post("/users")

@@ -2,8 +2,9 @@
 
 from marshmallow import fields, validate
 
+from ..core.pagination import PageQuerySchema
 from ..core.permissions import ROLES
-from ..core.schemas import BaseSchema, Phone
+from ..core.schemas import REGION_ID, BaseSchema, Phone
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.\-]{2,64}$", error="2–64 letters, digits, _ . -")
 PASSWORD = validate.Length(min=8, max=128)
@@ -46,7 +47,7 @@ class UserCreateSchema(BaseSchema):
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
     phone = Phone(load_default=None, allow_none=True)
     team_id = fields.UUID(load_default=None, allow_none=True)
     team_role = fields.String(
@@ -59,7 +60,7 @@ class UserUpdateSchema(BaseSchema):
     password = fields.String(load_only=True, validate=PASSWORD)
     display_name = fields.String(validate=validate.Length(min=1, max=80))
     role = fields.String(validate=validate.OneOf(ROLES))
-    region_id = fields.Integer(strict=True)
+    region_id = fields.Integer(strict=True, validate=REGION_ID)
     phone = Phone(allow_none=True)
     active = fields.Boolean()
     team_id = fields.UUID(allow_none=True)
@@ -71,3 +72,9 @@ class MeUpdateSchema(BaseSchema):
     phone = Phone(allow_none=True)
     current_password = fields.String(load_only=True)
     password = fields.String(load_only=True, validate=PASSWORD)
+
+
+class UserQuerySchema(PageQuerySchema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    q = fields.String(validate=validate.Length(max=64), metadata={"description": "name contains"})
+    active = fields.Boolean(metadata={"description": "true or false; both when absent"})

@@ -25,8 +25,8 @@ def list_users(actor, args):
     if args.get("q"):
         like = f"%{args['q']}%"
         stmt = stmt.where(sa.or_(User.username.ilike(like), User.display_name.ilike(like)))
-    if args.get("active") in ("true", "false"):
-        stmt = stmt.where(User.active.is_(args["active"] == "true"))
+    if args.get("active") is not None:
+        stmt = stmt.where(User.active.is_(args["active"]))
     return paginate(stmt, User, args)
 
 

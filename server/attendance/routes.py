@@ -6,8 +6,9 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from . import service
-from .schemas import CheckinCreateSchema, CheckinSchema, CheckoutBodySchema
+from .schemas import CheckinCreateSchema, CheckinQuerySchema, CheckinSchema, CheckoutBodySchema
 
 bp = Blueprint("attendance", __name__, url_prefix="/api/v1")
 
@@ -18,10 +19,11 @@ bp = Blueprint("attendance", __name__, url_prefix="/api/v1")
     "Check-ins: one's own; the desk sees its region's",
     response=CheckinSchema,
     many=True,
-    params={"open": "true: only open ones", "user_id": "one person (desk)", "cursor": "", "limit": ""},
+    query=CheckinQuerySchema,
 )
 def list_checkins():
-    return page_answer(service.list_checkins(g.user, request.args), CheckinSchema())
+    args = load_query(CheckinQuerySchema(), request.args)
+    return page_answer(service.list_checkins(g.user, args), CheckinSchema())
 
 
 @bp.get("/attendance/<uuid:checkin_id>")

@@ -3,6 +3,7 @@
 from marshmallow import fields
 
 from ..core.geo import LocationSchema
+from ..core.pagination import PageQuerySchema
 from ..core.schemas import BaseSchema
 
 
@@ -45,3 +46,8 @@ class CheckinSchema(BaseSchema):
         if c.checkout_at is None:
             return None
         return round((c.checkout_at - c.checkin_at).total_seconds() / 60, 1)
+
+
+class CheckinQuerySchema(PageQuerySchema):
+    open = fields.Boolean(metadata={"description": "true: only open ones"})
+    user_id = fields.UUID(metadata={"description": "one person (the desk)"})

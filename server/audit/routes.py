@@ -1,12 +1,13 @@
 """The audit log, for administrators of a region."""
 
 from flask import Blueprint, g, request
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..core.http import page_answer
 from ..core.openapi import doc
+from ..core.pagination import PageQuerySchema
 from ..core.permissions import requires
-from ..core.schemas import BaseSchema
+from ..core.schemas import BaseSchema, load_query
 from . import service
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1")
@@ -25,18 +26,19 @@ class AuditEntrySchema(BaseSchema):
     changes = fields.Dict(allow_none=True)
 
 
+class AuditQuerySchema(PageQuerySchema):
+    entity_type = fields.String(validate=validate.Length(max=40), metadata={"description": "e.g. user"})
+    entity_id = fields.String(validate=validate.Length(max=64), metadata={"description": "the record's id"})
+
+
 @bp.get("/audit")
 @requires("audit.read")
 @doc(
     "Who changed what, when, from which device",
     response=AuditEntrySchema,
     many=True,
-    params={
-        "entity_type": "e.g. user",
-        "entity_id": "the record's id",
-        "cursor": "page cursor",
-        "limit": "1–200",
-    },
+    query=AuditQuerySchema,
 )
 def list_audit():
-    return page_answer(service.list_entries(g.user, request.args), AuditEntrySchema())
+    args = load_query(AuditQuerySchema(), request.args)
+    return page_answer(service.list_entries(g.user, args), AuditEntrySchema())

@@ -3,6 +3,7 @@
 from flask import request
 
 from ..errors import ApiProblem
+from .schemas import reject_unstorable
 
 
 def json_body() -> dict:
@@ -13,6 +14,7 @@ def json_body() -> dict:
         )
     if not isinstance(data, dict):
         raise ApiProblem(422, "validation", "Invalid input", errors={"_schema": ["Expected an object."]})
+    reject_unstorable(data)
     return data
 
 

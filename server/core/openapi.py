@@ -5,8 +5,21 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+from werkzeug.routing import IntegerConverter, UUIDConverter
 
-_PARAM = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+_PARAM = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
+
+
+def _path_schema(converter) -> dict:
+    """What a Flask converter matches, so a client (and schemathesis) sends ids the route takes."""
+    if isinstance(converter, UUIDConverter):
+        return {"type": "string", "format": "uuid"}
+    if isinstance(converter, IntegerConverter):
+        # Our integer ids are SQL integers (regions.service.get_scoped: a bigger one is a 404).
+        top = 2**31 - 1 if converter.max is None else converter.max
+        return {"type": "integer", "minimum": max(converter.min or 0, 0), "maximum": top}
+    return {"type": "string"}
+
 
 PROBLEM = {
     "type": "object",
@@ -16,7 +29,8 @@ PROBLEM = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array"}},
+        # Field to messages; a nested field (a location, a subscription) maps to its own fields.
+        "errors": {"type": "object", "additionalProperties": {"type": ["array", "object"]}},
         "request_id": {"type": "string"},
     },
 }
@@ -31,8 +45,13 @@ def doc(
     params: dict | None = None,
     public: bool = False,
     content_type: str | None = None,
+    query=None,
+    also: tuple[int, ...] = (),
 ):
-    """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks)."""
+    """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks).
+    `query` is the QuerySchema the view loads its query string with: its fields become the
+    documented `in: query` parameters, so the two cannot drift. `params` is for the rest.
+    `also`: other success statuses with the same body (200 for a create sent again)."""
 
     def decorate(fn):
         fn.api_doc = {
@@ -44,6 +63,8 @@ def doc(
             "params": params or {},
             "public": public,
             "content_type": content_type,
+            "query": query,
+            "also": also,
         }
         return fn
 
@@ -62,9 +83,14 @@ def _schema_ref(spec: APISpec, schema):
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
+def _operation(spec: APISpec, plugin: MarshmallowPlugin, meta: dict, path_params: dict) -> dict:
     op: dict = {"summary": meta["summary"], "responses": {}}
-    params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params]
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(converter)}
+        for name, converter in path_params.items()
+    ]
+    if meta.get("query") is not None:
+        params += plugin.converter.schema2parameters(meta["query"], location="query")
     params += [
         {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
         for name, text in meta["params"].items()
@@ -90,7 +116,8 @@ def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
     ok = {"description": "OK"}
     if schema is not None:
         ok["content"] = {"application/json": {"schema": schema}}
-    op["responses"][str(meta["status"])] = ok
+    for status in (meta["status"], *meta.get("also", ())):
+        op["responses"][str(status)] = ok
     op["responses"]["default"] = {
         "description": "Error",
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -101,11 +128,12 @@ def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
 
 
 def build_spec(app: Flask) -> dict:
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="应急通 Emergency Field API",
         version="1.0.0",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
     )
     spec.components.schema("Problem", PROBLEM)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -121,9 +149,9 @@ def build_spec(app: Flask) -> dict:
         if meta is None:
             continue
         path = _PARAM.sub(r"{\1}", rule.rule)
-        names = _PARAM.findall(rule.rule)
+        names = {name: rule._converters.get(name) for name in _PARAM.findall(rule.rule)}  # noqa: SLF001
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(spec, meta, names)
+            paths.setdefault(path, {})[method.lower()] = _operation(spec, plugin, meta, names)
     for path, ops in paths.items():
         spec.path(path=path, operations=ops)
     return spec.to_dict()

@@ -6,11 +6,26 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from marshmallow import fields, validate
 
 from ..errors import ApiProblem
 from ..extensions import db
+from .schemas import QuerySchema
 
 MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class PageQuerySchema(QuerySchema):
+    """The parameters of every list; a list's own filters extend it."""
+
+    # Opaque to the caller: one we did not give is a 400 bad-cursor (below), as it always was.
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(1, MAX_LIMIT),
+        metadata={"description": f"items per page, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})"},
+    )
 
 
 def _encode(created_at: datetime, ident) -> str:
@@ -27,7 +42,7 @@ def _decode(cursor: str):
         raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.") from exc
 
 
-def parse_limit(args, default: int = 50) -> int:
+def parse_limit(args, default: int = DEFAULT_LIMIT) -> int:
     raw = args.get("limit", default)
     try:
         limit = int(raw)
@@ -41,7 +56,8 @@ def parse_limit(args, default: int = 50) -> int:
 
 
 def paginate(stmt, model, args) -> dict:
-    """Run `stmt` (already scoped) as one page; returns rows, total, next_cursor."""
+    """Run `stmt` (already scoped) as one page; returns rows, total, next_cursor. `args` is what
+    a PageQuerySchema loaded (a plain mapping with `limit` and `cursor` also works)."""
     limit = parse_limit(args)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     cursor = args.get("cursor")

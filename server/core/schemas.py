@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, missing, validate
 from marshmallow.decorators import VALIDATES_SCHEMA
 from marshmallow.error_store import ErrorStore
 
@@ -14,6 +14,25 @@ class BaseSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+class QuerySchema(BaseSchema):
+    """A query string: a bad value of a known parameter is a 422 naming it (like a body field);
+    an unknown parameter is ignored (a cache-buster, a link shared from a newer version)."""
+
+    class Meta(BaseSchema.Meta):
+        unknown = EXCLUDE
+
+
+# A region id a client sends: one the database's integer can hold (a bigger one is a 422 here,
+# not an out-of-range error from PostgreSQL).
+REGION_ID = validate.Range(1, 2**31 - 1, error="Not one of our region ids.")
+
+
+def region_id_param(description: str = "this region") -> fields.Integer:
+    """A region id in a query string: a number the database can hold (a bigger one is a 422,
+    not an out-of-range error from PostgreSQL)."""
+    return fields.Integer(validate=REGION_ID, metadata={"description": description})
 
 
 class PlainNested(fields.Nested):
@@ -97,6 +116,55 @@ class Phone(fields.String):
 class Point(BaseSchema):
     lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
     lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+
+
+def unstorable_text(value, path: str = "") -> str | None:
+    """Where in a JSON value a string holds what no database column can: a NUL character
+    (PostgreSQL refuses it) or half of a UTF-16 surrogate pair (not UTF-8 at all); None if
+    nowhere. Looked for before anything is stored, so it is a 422 naming the field, not a 500."""
+    if isinstance(value, str):
+        if "\x00" in value or not value.isascii() and _broken_utf8(value):
+            return path or "_schema"
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and unstorable_text(key) is not None:
+            return where
+        found = unstorable_text(item, where)
+        if found is not None:
+            return found
+    return None
+
+
+def _broken_utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+UNSTORABLE = "Text with a NUL character or a broken surrogate cannot be stored."
+
+
+def reject_unstorable(value) -> None:
+    where = unstorable_text(value)
+    if where is not None:
+        raise ValidationError({where: [UNSTORABLE]})
+
+
+def load_query(schema: Schema, args) -> dict:
+    """The query string `args` (request.args) loaded by `schema`: one value per parameter (the
+    first, when one is repeated)."""
+    data = {key: args.get(key) for key in args}
+    reject_unstorable(data)
+    return schema.load(data)
 
 
 def load_or_problem(schema: Schema, data, **kw):

@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from ..core.http import json_body
 from ..core.openapi import doc
 from ..core.permissions import requires
-from ..core.schemas import BaseSchema
+from ..core.schemas import REGION_ID, BaseSchema, QuerySchema, load_query, reject_unstorable
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db, limiter
 from ..regions.models import Region
@@ -34,7 +34,7 @@ class SubscriptionSchema(BaseSchema):
 
 class PublicSubscriptionSchema(BaseSchema):
     subscription = fields.Nested(SubscriptionSchema, required=True)
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
 
 
 class EndpointSchema(BaseSchema):
@@ -159,8 +159,14 @@ def delivery_status():
 # nothing. In the query string, which the access log leaves out, never in the path.
 
 
+class CallbackQuerySchema(QuerySchema):
+    token = fields.String(metadata={"description": "PROVIDER_CALLBACK_TOKEN"})
+
+
 def _provider_token_ok() -> None:
-    token = request.args.get("token") or ""
+    # Loaded like every query string; a string field never fails, so the token is never echoed
+    # in an error (nor logged: the access log leaves query strings out).
+    token = load_query(CallbackQuerySchema(), request.args).get("token") or ""
     expected = current_app.config.get("PROVIDER_CALLBACK_TOKEN") or ""
     if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
         raise ApiProblem(
@@ -175,6 +181,7 @@ def _provider_items(kind: type) -> list:
         body = [body]
     if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
         raise validation_problem({"_schema": ["Expected the provider's JSON."]})
+    reject_unstorable(body)
     return body
 
 
@@ -182,7 +189,7 @@ def _provider_items(kind: type) -> list:
 @doc(
     "Aliyun SmsUp (HTTP batch push): replies from members' phones; 1/接受 accepts, 2/拒绝 declines",
     public=True,
-    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+    query=CallbackQuerySchema,
 )
 def aliyun_sms_up():
     _provider_token_ok()
@@ -197,7 +204,7 @@ def aliyun_sms_up():
 @doc(
     "Aliyun SmsReport (HTTP batch push): delivery reports, matched by OutId",
     public=True,
-    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+    query=CallbackQuerySchema,
 )
 def aliyun_sms_report():
     _provider_token_ok()
@@ -212,7 +219,7 @@ def aliyun_sms_report():
 @doc(
     "Tencent Cloud SMS reply callback: 1/接受 accepts, 2/拒绝 declines",
     public=True,
-    params={"token": "PROVIDER_CALLBACK_TOKEN"},
+    query=CallbackQuerySchema,
 )
 def tencent_sms_reply():
     _provider_token_ok()

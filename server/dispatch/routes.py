@@ -6,11 +6,14 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from . import service
 from .schemas import (
     DispatchCreateSchema,
+    DispatchQuerySchema,
     DispatchSchema,
     IncidentCreateSchema,
+    IncidentQuerySchema,
     IncidentSchema,
     PingSchema,
     RespondSchema,
@@ -18,7 +21,6 @@ from .schemas import (
 )
 
 bp = Blueprint("dispatch", __name__, url_prefix="/api/v1")
-PAGE = {"cursor": "page cursor", "limit": "1–200"}
 
 
 @bp.post("/incidents")
@@ -28,6 +30,7 @@ PAGE = {"cursor": "page cursor", "limit": "1–200"}
     body=IncidentCreateSchema,
     response=IncidentSchema,
     status=201,
+    also=(200,),
 )
 def create_incident():
     incident = service.create_incident(g.user, IncidentCreateSchema().load(json_body()))
@@ -40,10 +43,11 @@ def create_incident():
     "Incidents of the caller's region and below",
     response=IncidentSchema,
     many=True,
-    params={"open": "true: only incidents not closed", **PAGE},
+    query=IncidentQuerySchema,
 )
 def list_incidents():
-    return page_answer(service.list_incidents(g.user, request.args), IncidentSchema())
+    args = load_query(IncidentQuerySchema(), request.args)
+    return page_answer(service.list_incidents(g.user, args), IncidentSchema())
 
 
 @bp.get("/incidents/<uuid:incident_id>")
@@ -61,6 +65,7 @@ def get_incident(incident_id):
     body=DispatchCreateSchema,
     response=DispatchSchema,
     status=201,
+    also=(200,),
 )
 def create_dispatch():
     dispatch = service.create_dispatch(g.user, DispatchCreateSchema().load(json_body()))
@@ -74,10 +79,11 @@ def create_dispatch():
     "Dispatch orders: the desk's region's, or those naming the caller",
     response=DispatchSchema,
     many=True,
-    params={"open": "true: only orders not closed", **PAGE},
+    query=DispatchQuerySchema,
 )
 def list_dispatches():
-    return page_answer(service.list_dispatches(g.user, request.args), DispatchSchema())
+    args = load_query(DispatchQuerySchema(), request.args)
+    return page_answer(service.list_dispatches(g.user, args), DispatchSchema())
 
 
 @bp.get("/dispatches/<uuid:dispatch_id>")

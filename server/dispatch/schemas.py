@@ -4,7 +4,8 @@ from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from ..core.geo import LocationSchema
-from ..core.schemas import BaseSchema
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import REGION_ID, BaseSchema
 from .models import INCIDENT_KINDS
 
 SEVERITIES = ("red", "orange", "yellow", "blue")
@@ -27,7 +28,7 @@ class IncidentCreateSchema(BaseSchema):
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     severity = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEVERITIES))
-    region_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    region_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=REGION_ID)
     occurred_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
@@ -51,7 +52,7 @@ class DispatchCreateSchema(BaseSchema):
     description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     location = fields.Nested(LocationSchema, required=True)
     incident_id = fields.UUID(load_default=None, allow_none=True)
-    region_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    region_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=REGION_ID)
     member_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=500))
     team_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
     headcount = fields.Integer(
@@ -133,3 +134,11 @@ class StatusSchema(BaseSchema):
 class PingSchema(BaseSchema):
     dispatch_id = fields.UUID(required=True)
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+
+
+class IncidentQuerySchema(PageQuerySchema):
+    open = fields.Boolean(metadata={"description": "true: only incidents not closed"})
+
+
+class DispatchQuerySchema(PageQuerySchema):
+    open = fields.Boolean(metadata={"description": "true: only orders not closed"})

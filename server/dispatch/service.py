@@ -89,7 +89,7 @@ def get_incident(actor, incident_id) -> Incident:
 
 def list_incidents(actor, args):
     stmt = scoped(sa.select(Incident), Incident.region_id, actor)
-    if args.get("open") == "true":
+    if args.get("open"):
         stmt = stmt.where(Incident.closed_at.is_(None))
     return paginate(stmt, Incident, args)
 
@@ -373,7 +373,7 @@ def list_dispatches(actor, args):
         stmt = sa.select(Dispatch).where(
             Dispatch.id.in_(sa.select(DispatchTarget.dispatch_id).where(DispatchTarget.member_id == actor.id))
         )
-    if args.get("open") == "true":
+    if args.get("open"):
         stmt = stmt.where(Dispatch.closed_at.is_(None))
     page = paginate(stmt, Dispatch, args)
     now = utcnow()

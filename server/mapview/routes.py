@@ -4,8 +4,9 @@ from flask import Blueprint, g, request
 
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from . import service
-from .schemas import LAYERS, MapSchema
+from .schemas import MapQuerySchema, MapSchema
 
 bp = Blueprint("mapview", __name__, url_prefix="/api/v1")
 
@@ -16,8 +17,8 @@ bp = Blueprint("mapview", __name__, url_prefix="/api/v1")
     "The desk's one map of the caller's region and below: open incidents and orders, members on "
     f"duty, open hazards and shelters; at most {service.LIMIT} per layer, newest first; WGS-84",
     response=MapSchema,
-    params={"layers": f"comma-separated, of {', '.join(LAYERS)}; all when absent"},
+    query=MapQuerySchema,
 )
 def get_map():
-    layers = service.layers_from(request.args.get("layers"))
+    layers = service.layers_from(load_query(MapQuerySchema(), request.args).get("layers"))
     return MapSchema().dump(service.build(g.user, layers))

@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from ..core.schemas import BaseSchema
+from ..core.schemas import BaseSchema, QuerySchema
 
 LAYERS = ("incidents", "orders", "members", "hazards", "shelters")
 
@@ -84,4 +84,11 @@ class MapSchema(BaseSchema):
     shelters = fields.List(fields.Nested(MapShelterSchema))
     truncated = fields.List(
         fields.String(), metadata={"description": "layers cut at the limit; newest (open shelters) first"}
+    )
+
+
+class MapQuerySchema(QuerySchema):
+    # Checked by service.layers_from (a 400 naming the layers there are), as it always was.
+    layers = fields.String(
+        metadata={"description": f"comma-separated, of {', '.join(LAYERS)}; all when absent"}
     )

@@ -20,6 +20,7 @@ IMAGE_BODY = {"type": "string", "contentMediaType": "image/jpeg"}
     body=IMAGE_BODY,
     content_type="application/octet-stream",
     status=201,
+    also=(200,),
 )
 def upload(media_id):
     limit = current_app.config["MEDIA_MAX_BYTES"]

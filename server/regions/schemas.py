@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.geo import check_point
-from ..core.schemas import BaseSchema
+from ..core.schemas import REGION_ID, BaseSchema
 from .models import LEVELS
 
 CODE = validate.Regexp(r"^\d{6,12}$", error="6–12 digits (GB/T 2260 and township/village codes)")
@@ -30,7 +30,7 @@ class _CentreInArea:
 
 
 class RegionCreateSchema(_CentreInArea, BaseSchema):
-    parent_id = fields.Integer(required=True, strict=True)
+    parent_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS[1:]))

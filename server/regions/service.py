@@ -44,16 +44,22 @@ def in_scope(user, region_id: int | None) -> bool:
     )
 
 
+def _storable_id(ident) -> bool:
+    return ident is not None and not (isinstance(ident, int) and not 0 <= ident < 2**31)
+
+
 def get_scoped(model, ident, user, region_attr: str = "region_id", what: str | None = None):
     """Fetch one record in the user's scope, or answer 404 (never reveal other regions)."""
-    obj = db.session.get(model, ident) if ident is not None else None
+    # An integer id past the column (a path's <int:...> takes any digits) is no record of ours,
+    # not an out-of-range error from the database.
+    obj = db.session.get(model, ident) if _storable_id(ident) else None
     if obj is None or not in_scope(user, getattr(obj, region_attr)):
         raise not_found(what or model.__tablename__.rstrip("s"))
     return obj
 
 
 def require_in_scope(user, region_id, field: str = "region_id") -> Region:
-    region = db.session.get(Region, region_id) if region_id is not None else None
+    region = db.session.get(Region, region_id) if _storable_id(region_id) else None
     if region is None or not in_scope(user, region_id):
         raise ApiProblem(
             422,

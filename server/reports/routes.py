@@ -6,9 +6,10 @@ from ..core.http import json_body, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from ..extensions import db
 from . import service
-from .schemas import ReportCreateSchema, ReportSchema
+from .schemas import ReportCreateSchema, ReportQuerySchema, ReportSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 
@@ -19,19 +20,11 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
     "Hazard reports of the caller's region and below, newest first",
     response=ReportSchema,
     many=True,
-    params={
-        "status": "reported|verified|assigned|rectified|closed|rejected",
-        "category": "flood|geological|forest_fire|earthquake|epidemic|road_traffic|production_safety|other",
-        "since": "ISO 8601 time with offset (received at or after)",
-        "until": "ISO 8601 time with offset (received before)",
-        "region_id": "this region and below",
-        "mine": "true: only the caller's own",
-        "cursor": "page cursor",
-        "limit": "1–200",
-    },
+    query=ReportQuerySchema,
 )
 def list_reports():
-    return page_answer(service.list_reports(g.user, request.args), ReportSchema())
+    args = load_query(ReportQuerySchema(), request.args)
+    return page_answer(service.list_reports(g.user, args), ReportSchema())
 
 
 @bp.get("/reports/<uuid:report_id>")
@@ -48,6 +41,7 @@ def get_report(report_id):
     body=ReportCreateSchema,
     response=ReportSchema,
     status=201,
+    also=(200,),
 )
 def create_report():
     data = ReportCreateSchema().load(json_body())

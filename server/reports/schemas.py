@@ -3,7 +3,8 @@
 from marshmallow import fields, validate
 
 from ..core.geo import LocationSchema
-from ..core.schemas import BaseSchema, PlainNested
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import REGION_ID, BaseSchema, PlainNested, region_id_param
 from .models import CATEGORIES, SEVERITIES, STATUSES
 
 
@@ -17,7 +18,7 @@ class ReportCreateSchema(BaseSchema):
         load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 1_000_000)
     )
     media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=9))
-    region_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    region_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=REGION_ID)
 
 
 class ReportSchema(BaseSchema):
@@ -34,3 +35,12 @@ class ReportSchema(BaseSchema):
     reported_at = fields.DateTime()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class ReportQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received at or after"})
+    until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received before"})
+    region_id = region_id_param("this region and below")
+    mine = fields.Boolean(metadata={"description": "true: only the caller's own"})

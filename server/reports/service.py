@@ -11,11 +11,11 @@ from ..core.changes import emit
 from ..core.deferred import insert_rows
 from ..core.models import utcnow
 from ..core.pagination import paginate
-from ..errors import ApiProblem, validation_problem
+from ..errors import ApiProblem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import get_scoped, require_in_scope, scoped
-from .models import CATEGORIES, STATUSES, Report, ReportMedia
+from .models import Report, ReportMedia
 from .schemas import ReportSchema
 
 _DUMP = ReportSchema()
@@ -168,38 +168,21 @@ def get_report(actor, report_id) -> Report:
     return get_scoped(Report, report_id, actor, what="report")
 
 
-def _parse_time(raw: str, name: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise validation_problem({name: ["Not an ISO 8601 time."]}) from None
-    if value.tzinfo is None:
-        raise validation_problem({name: ["Give the offset, e.g. +08:00."]})
-    return value
-
-
 def list_reports(actor, args):
+    """`args`: what ReportQuerySchema loaded."""
     stmt = scoped(sa.select(Report), Report.region_id, actor)
     if args.get("status"):
-        if args["status"] not in STATUSES:
-            raise validation_problem({"status": [f"One of {', '.join(STATUSES)}."]})
         stmt = stmt.where(Report.status == args["status"])
     if args.get("category"):
-        if args["category"] not in CATEGORIES:
-            raise validation_problem({"category": [f"One of {', '.join(CATEGORIES)}."]})
         stmt = stmt.where(Report.category == args["category"])
     if args.get("since"):
-        stmt = stmt.where(Report.created_at >= _parse_time(args["since"], "since"))
+        stmt = stmt.where(Report.created_at >= args["since"])
     if args.get("until"):
-        stmt = stmt.where(Report.created_at < _parse_time(args["until"], "until"))
+        stmt = stmt.where(Report.created_at < args["until"])
     if args.get("region_id"):
-        try:
-            region_id = int(args["region_id"])
-        except ValueError:
-            raise validation_problem({"region_id": ["Not a number."]}) from None
         from ..regions.service import subtree_ids
 
-        stmt = stmt.where(Report.region_id.in_(subtree_ids(region_id)))
-    if args.get("mine") == "true":
+        stmt = stmt.where(Report.region_id.in_(subtree_ids(args["region_id"])))
+    if args.get("mine"):
         stmt = stmt.where(Report.reporter_id == actor.id)
     return paginate(stmt, Report, args)

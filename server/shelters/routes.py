@@ -5,8 +5,9 @@ from flask import Blueprint, g, request
 from ..core.http import json_body, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from . import service
-from .schemas import ShelterCreateSchema, ShelterSchema, ShelterUpdateSchema
+from .schemas import ShelterCreateSchema, ShelterQuerySchema, ShelterSchema, ShelterUpdateSchema
 
 bp = Blueprint("shelters", __name__, url_prefix="/api/v1")
 
@@ -17,10 +18,11 @@ bp = Blueprint("shelters", __name__, url_prefix="/api/v1")
     "Shelters of the caller's region and below",
     response=ShelterSchema,
     many=True,
-    params={"status": "open|closed", "cursor": "page cursor", "limit": "1–200"},
+    query=ShelterQuerySchema,
 )
 def list_shelters():
-    return page_answer(service.list_shelters(g.user, request.args), ShelterSchema())
+    args = load_query(ShelterQuerySchema(), request.args)
+    return page_answer(service.list_shelters(g.user, args), ShelterSchema())
 
 
 @bp.get("/shelters/<uuid:shelter_id>")

@@ -4,6 +4,7 @@ from flask import current_app
 from marshmallow import fields, validate
 
 from ..core.geo import PointSchema
+from ..core.pagination import PageQuerySchema
 from ..core.schemas import BaseSchema
 from .models import KINDS
 
@@ -46,4 +47,8 @@ class ShelterUpdateSchema(BaseSchema):
     capacity = fields.Integer(strict=True, validate=validate.Range(0, 100000))
     floor_area_m2 = fields.Float(allow_none=True, validate=validate.Range(0, 1e7))
     manager_id = fields.UUID(allow_none=True)
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+
+
+class ShelterQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(["open", "closed"]))

@@ -15,12 +15,14 @@ from ..core.changes import Change, lock_feed
 from ..core.deferred import defer_insert, flush_deferred
 from ..core.models import utcnow
 from ..core.permissions import can
+from ..core.schemas import UNSTORABLE, unstorable_text
 from ..core.unit_of_work import TransactionEndedInsideOp, commit_point, guard_op
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import user_scope
 from .handlers import HANDLERS, NOT_YET
 from .models import SyncOp
+from .schemas import SyncBatchSchema
 
 log = logging.getLogger(__name__)
 PULL_LIMIT = 500
@@ -33,30 +35,48 @@ def content_hash(op: dict) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256(canon.encode()).hexdigest()
+    # surrogatepass: half a surrogate pair (refused later, in the op's turn) must not fail the
+    # batch here; every other text hashes as it always did.
+    return hashlib.sha256(canon.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def parse_batch(body: dict) -> tuple[str | None, list[dict]]:
-    """Check the envelope; a malformed batch applies nothing (400/413)."""
-    ops = body.get("ops")
+_BATCH = SyncBatchSchema()
+
+
+def _paths(messages, prefix: str = "") -> dict[str, list]:
+    """marshmallow's nested messages ({"ops": {3: {"op_id": [...]}}}) as flat names
+    ({"ops.3.op_id": [...]}): the `errors` of a problem map a field to its messages."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": messages if isinstance(messages, list) else [messages]}
+    flat: dict[str, list] = {}
+    for key, value in messages.items():
+        flat.update(_paths(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def parse_batch(body) -> tuple[str | None, list[dict]]:
+    """Load the envelope with SyncBatchSchema (the one the OpenAPI document shows). A malformed
+    batch applies nothing: 400, or 413 over SYNC_MAX_OPS. A bad type, at or data is not
+    malformed: it rejects its own op when the op's turn comes (schemas._PerOp)."""
+    ops = body.get("ops") if isinstance(body, dict) else None
     if not isinstance(ops, list):
         raise ApiProblem(400, "bad-batch", "Malformed batch", "The body needs an `ops` list.")
     limit = current_app.config["SYNC_MAX_OPS"]
     if len(ops) > limit:
+        # Before loading: counting is all a batch of 100,000 ops deserves.
         raise ApiProblem(413, "batch-too-large", "Batch too large", f"At most {limit} ops in one batch.")
-    device = body.get("device_id")
-    if device is not None and (not isinstance(device, str) or len(device) > 64):
-        raise ApiProblem(400, "bad-batch", "Malformed batch", "`device_id` must be a string.")
-    for index, op in enumerate(ops):
-        if not isinstance(op, dict):
-            raise ApiProblem(400, "bad-batch", "Malformed batch", f"ops[{index}] is not an object.")
-        try:
-            op["_op_id"] = uuid.UUID(str(op.get("op_id")))
-        except ValueError:
-            raise ApiProblem(
-                400, "bad-batch", "Malformed batch", f"ops[{index}].op_id must be a UUID."
-            ) from None
-    return device, ops
+    try:
+        batch = _BATCH.load(body)
+    except ValidationError as exc:
+        errors = _paths(exc.messages)
+        raise ApiProblem(
+            400,
+            "bad-batch",
+            "Malformed batch",
+            "Each op must be an object with a UUID `op_id`; `device_id` a string of at most 64.",
+            errors=errors,
+        ) from None
+    return batch.get("device_id"), batch["ops"]
 
 
 def _parse_at(raw) -> datetime:
@@ -68,8 +88,11 @@ def _parse_at(raw) -> datetime:
         raise validation_problem({"at": ["Not an ISO 8601 time."]}) from None
     if at.tzinfo is None:
         raise validation_problem({"at": ["Give the offset, e.g. +08:00."]})
-    # A phone whose clock runs ahead must not date a report in the future.
-    return min(at, utcnow()).astimezone(UTC)
+    try:
+        # A phone whose clock runs ahead must not date a report in the future.
+        return min(at, utcnow()).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+08:00 is before the first instant UTC can hold
+        raise validation_problem({"at": ["Not a time we can hold."]}) from None
 
 
 def _problem_dict(exc) -> tuple[dict, bool]:
@@ -86,16 +109,22 @@ def _validate(actor, handler, op) -> tuple[dict, datetime]:
         raise ApiProblem(403, "forbidden", "Forbidden", "Your role may not do this.")
     if not isinstance(op.get("data"), dict):
         raise validation_problem({"data": ["Expected an object."]})
+    # Refused here, in the op's turn: inside the batch's last flush it would fail every op.
+    where = unstorable_text(op["data"])
+    if where is not None:
+        raise validation_problem({where: [UNSTORABLE]})
     return handler.schema.load(op["data"]), _parse_at(op.get("at"))
 
 
 def _unsupported(op) -> ApiProblem:
-    known = op.get("type") in NOT_YET
+    kind = op.get("type")  # a string, or None: missing or not a string (schemas._OpType)
+    known = kind in NOT_YET
+    named = f"`{kind[:64]}`" if isinstance(kind, str) else "an op without a string `type`"
     return ApiProblem(
         422,
         "op-not-supported" if known else "unknown-op",
         "Not supported yet" if known else "Unknown op type",
-        f"The server does not handle `{op.get('type')}`" + (" yet." if known else "."),
+        f"The server does not handle {named}" + (" yet." if known else "."),
     )
 
 
@@ -293,7 +322,7 @@ def parse_cursor(raw: str | None) -> int:
         value = int(raw)
     except ValueError:
         raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.") from None
-    if value < 0:
+    if not 0 <= value < 2**63:  # a seq the database holds (a bigger one overflowed into a 500)
         raise ApiProblem(400, "bad-cursor", "Bad cursor", "The cursor is not one we gave.")
     return value
 

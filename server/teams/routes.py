@@ -5,18 +5,26 @@ from flask import Blueprint, g, request
 from ..core.http import json_body, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
+from ..core.schemas import load_query
 from . import service
-from .schemas import MemberSchema, TeamCreateSchema, TeamSchema, TeamUpdateSchema
+from .schemas import (
+    MemberQuerySchema,
+    MemberSchema,
+    TeamCreateSchema,
+    TeamQuerySchema,
+    TeamSchema,
+    TeamUpdateSchema,
+)
 
 bp = Blueprint("teams", __name__, url_prefix="/api/v1")
-PAGE = {"cursor": "page cursor", "limit": "1–200"}
 
 
 @bp.get("/teams")
 @requires("teams.read")
-@doc("Rescue teams in scope", response=TeamSchema, many=True, params={"region_id": "township", **PAGE})
+@doc("Rescue teams in scope", response=TeamSchema, many=True, query=TeamQuerySchema)
 def list_teams():
-    return page_answer(service.list_teams(g.user, request.args), TeamSchema())
+    args = load_query(TeamQuerySchema(), request.args)
+    return page_answer(service.list_teams(g.user, args), TeamSchema())
 
 
 @bp.get("/teams/<uuid:team_id>")
@@ -47,10 +55,11 @@ def update_team(team_id):
     "Team members (captains and members) of the caller's region and below",
     response=MemberSchema,
     many=True,
-    params={"team_id": "one team", "region_id": "one region", "active": "true (default) | false", **PAGE},
+    query=MemberQuerySchema,
 )
 def list_members():
-    return page_answer(service.list_members(g.user, request.args), MemberSchema())
+    args = load_query(MemberQuerySchema(), request.args)
+    return page_answer(service.list_members(g.user, args), MemberSchema())
 
 
 @bp.get("/members/<uuid:member_id>")

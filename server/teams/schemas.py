@@ -2,7 +2,8 @@
 
 from marshmallow import fields, validate
 
-from ..core.schemas import BaseSchema
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import REGION_ID, BaseSchema, region_id_param
 
 
 class TeamSchema(BaseSchema):
@@ -22,13 +23,13 @@ class TeamSchema(BaseSchema):
 
 class TeamCreateSchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    region_id = fields.Integer(required=True, strict=True)
+    region_id = fields.Integer(required=True, strict=True, validate=REGION_ID)
     kind = fields.String(load_default="comprehensive", validate=validate.Length(max=30))
 
 
 class TeamUpdateSchema(BaseSchema):
     name = fields.String(validate=validate.Length(min=1, max=80))
-    region_id = fields.Integer(strict=True)
+    region_id = fields.Integer(strict=True, validate=REGION_ID)
     kind = fields.String(validate=validate.Length(max=30))
 
 
@@ -44,3 +45,13 @@ class MemberSchema(BaseSchema):
     phone = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+
+
+class TeamQuerySchema(PageQuerySchema):
+    region_id = region_id_param("teams of this township")
+
+
+class MemberQuerySchema(PageQuerySchema):
+    team_id = fields.UUID(metadata={"description": "one team"})
+    region_id = region_id_param("members of this region")
+    active = fields.Boolean(load_default=True, metadata={"description": "false: those no longer active"})
