@@ -2,6 +2,7 @@
 closing. People checking in and out are in checkins.py."""
 
 import math
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -224,8 +225,14 @@ def publish(shelter: Shelter) -> None:
 # --- the public view ------------------------------------------------------------------------
 
 
+_CODE = re.compile(r"[0-9A-Za-z]{1,16}")
+
+
 def by_code(code: str) -> Shelter:
-    shelter = db.session.scalar(sa.select(Shelter).where(Shelter.code == code.upper())) if code else None
+    # Anything that is not a code is not looked up (a NUL byte would fail in PostgreSQL).
+    shelter = None
+    if code and _CODE.fullmatch(code):
+        shelter = db.session.scalar(sa.select(Shelter).where(Shelter.code == code.upper()))
     if shelter is None:
         raise not_found("shelter")
     return shelter
