@@ -270,3 +270,18 @@ def test_each_check_in_and_check_out_is_in_the_audit_log_without_name_or_phone(a
         db.session.remove()
     assert {r.action for r in rows} == {"shelter.checkin", "shelter.checkout"}
     assert all("钱多多" not in str(r.changes) and "5678" not in str(r.changes) for r in rows)
+
+
+def test_a_full_shelter_refuses_the_kiosk_too_and_its_public_page_sends_families_elsewhere(
+    app, auth, client, ids
+):
+    gym = ids["shelters"][GYM]
+    inside = shelter_row(app, gym).occupancy
+    full = auth("town1").patch(f"/api/v1/shelters/{gym}", json={"capacity": inside})
+    assert full.json["status"] == "full"
+    (result,) = auth("shelter1").post(SYNC, json=batch(kiosk_checkin(gym, household_size=1))).json["results"]
+    assert result["status"] == "rejected" and result["error"]["type"].endswith("/shelter-full")
+    page = client.get(f"/api/v1/public/shelters/{code_of(app, gym)}").json
+    assert (page["status"], page["places_left"]) == ("full", 0)
+    assert page["alternatives"] and code_of(app, gym) not in {a["code"] for a in page["alternatives"]}
+    assert shelter_row(app, gym).occupancy == inside == people_in(app, gym)
