@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from .regions.routes import bp as regions_bp
     from .reports import service as reports
     from .reports.routes import bp as reports_bp
+    from .shelters import checkins as shelter_checkins
     from .shelters.routes import bp as shelters_bp
     from .sync.routes import bp as sync_bp
     from .teams import service as teams
@@ -113,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     # An SMS reply or key press answers an order: delivery hands it to the dispatch domain.
     delivery.register_responder("dispatch", dispatch.respond_by_reply)
     delivery.register_sweeper(dispatch.sweep)
+    # Evacuees' names and phones are erased SHELTER_RETENTION_DAYS after their shelter closes.
+    delivery.register_sweeper(shelter_checkins.sweep)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

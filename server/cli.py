@@ -15,6 +15,16 @@ def register_cli(app: Flask) -> None:
         counts = load_demo()
         click.echo("demo data ready: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
+    @app.cli.command("purge-shelters")
+    def purge_shelters():
+        """Erase evacuees' names and phones SHELTER_RETENTION_DAYS after their shelter closed."""
+        from .extensions import db
+        from .shelters.checkins import purge_personal_data
+
+        count = purge_personal_data()
+        db.session.commit()
+        click.echo(f"purged the names and phones of {count} check-ins")
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--display-name", required=True)

@@ -75,6 +75,15 @@ class Config:
     # the start of a shift; the per-username limit is what stops guessing.
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "60 per minute")
 
+    # The public shelter check-in: a queue of families behind one shelter's Wi-Fi shares an
+    # address, so the per-address limit is generous; the per-shelter one stops a flood.
+    SHELTER_CHECKIN_ADDRESS_RATE_LIMIT = os.environ.get("SHELTER_CHECKIN_ADDRESS_RATE_LIMIT", "30 per minute")
+    SHELTER_CHECKIN_SHELTER_RATE_LIMIT = os.environ.get(
+        "SHELTER_CHECKIN_SHELTER_RATE_LIMIT", "600 per minute"
+    )
+    # Names and phones of evacuees are erased this many days after their shelter closes.
+    SHELTER_RETENTION_DAYS = int(os.environ.get("SHELTER_RETENTION_DAYS", "30"))
+
     # Tokens: short access, rotating refresh. The PWA keeps them in httpOnly cookies;
     # API clients use the Bearer header.
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=int(os.environ.get("JWT_ACCESS_MINUTES", "15")))

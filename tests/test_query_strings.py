@@ -13,7 +13,7 @@ BAD = [
     ("duty", "/api/v1/reports", "region_id", "x"),
     ("duty", "/api/v1/reports", "region_id", "99999999999999999999"),
     ("duty", "/api/v1/reports", "mine", "perhaps"),
-    ("duty", "/api/v1/shelters", "status", "full"),
+    ("duty", "/api/v1/shelters", "status", "busy"),
     ("duty", "/api/v1/teams", "region_id", "1.5"),
     ("duty", "/api/v1/members", "active", "foo"),
     ("duty", "/api/v1/members", "team_id", "not-a-uuid"),

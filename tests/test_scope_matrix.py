@@ -37,6 +37,8 @@ DESK = {"admin", "duty_officer"}
 LEAD = {"admin", "duty_officer", "captain"}
 CALLED = {"captain", "member"}
 ADMIN = {"admin"}
+# Those who run a shelter's door: its managers (an object rule) and its region's desk.
+SHELTER_DESK = {"admin", "duty_officer", "shelter_manager"}
 
 _counter = itertools.count()
 
@@ -60,6 +62,11 @@ def _targets(ids, records):
         "region": (r[T1], r[T2]),
         "team": (t[r[T1]], t[r[T2]]),
         "shelter": (s["临城镇中心小学避灾安置点"], s["古田镇避灾安置中心"]),
+        # Open shelters with people in them (township 1's is shelter1's).
+        "people_shelter": (s["上杭县体育馆"], s["五龙村村部"]),
+        "shelter_checkin": tuple(
+            zip((s["上杭县体育馆"], s["五龙村村部"]), records["shelter_checkin"], strict=True)
+        ),
     }
 
 
@@ -73,7 +80,39 @@ ITEM_ENDPOINTS = [
     ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
     ("PATCH", "/api/v1/teams/<uuid:team_id>", ADMIN, "team", lambda ids, town: {"name": f"{town}救援队"}),
     ("GET", "/api/v1/shelters/<uuid:shelter_id>", ALL, "shelter", None),
-    ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", lambda ids, town: {"capacity": 500}),
+    ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", DESK, "shelter", lambda ids, town: {"capacity": 500}),
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>/events", ALL, "shelter", None),
+    ("POST", "/api/v1/shelters/<uuid:shelter_id>/open", SHELTER_DESK, "shelter", None),
+    ("POST", "/api/v1/shelters/<uuid:shelter_id>/close", SHELTER_DESK, "shelter", None),
+    (
+        "PUT",
+        "/api/v1/shelters/<uuid:shelter_id>/supplies",
+        SHELTER_DESK,
+        "shelter",
+        lambda ids, town: {"water": 90},
+    ),
+    (
+        "POST",
+        "/api/v1/shelters/<uuid:shelter_id>/checkins",
+        SHELTER_DESK,
+        "people_shelter",
+        lambda ids, town: {"id": str(uuid.uuid4()), "name": "林小梅", "household_size": 2},
+    ),
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>/checkins", SHELTER_DESK, "people_shelter", None),
+    (
+        "GET",
+        "/api/v1/shelters/<uuid:shelter_id>/checkins/<uuid:checkin_id>",
+        SHELTER_DESK,
+        "shelter_checkin",
+        None,
+    ),
+    (
+        "POST",
+        "/api/v1/shelters/<uuid:shelter_id>/checkins/<uuid:checkin_id>/checkout",
+        SHELTER_DESK,
+        "shelter_checkin",
+        None,
+    ),
     ("GET", "/api/v1/reports/<uuid:report_id>", ALL, "report", None),
     ("GET", "/api/v1/attendance/<uuid:checkin_id>", ALL, "checkin", None),
     ("GET", "/api/v1/incidents/<uuid:incident_id>", LEAD, "incident", None),
@@ -170,7 +209,7 @@ CREATE_ENDPOINTS = [
     ("/api/v1/teams", ADMIN, lambda ids, town: {"name": _uniq("队"), "region_id": ids["regions"][town]}),
     (
         "/api/v1/shelters",
-        ADMIN,
+        DESK,
         lambda ids, town: {
             "name": _uniq("安置点"),
             "kind": "village",
@@ -225,6 +264,11 @@ OTHER_ENDPOINTS = {
     # Reached through the records that show them: tests/media.
     ("PUT", "/api/v1/media/<uuid:media_id>"),
     ("GET", "/api/v1/media/<uuid:media_id>"),
+    # The public shelter door, without an account: tests/shelters.
+    ("GET", "/api/v1/public/shelters/<code>"),
+    ("POST", "/api/v1/public/shelters/<code>/checkins"),
+    # Needs a query: its own test below.
+    ("GET", "/api/v1/shelters/people"),
 }
 
 USERS = sorted(ROLE_OF)
@@ -233,8 +277,15 @@ USERS = sorted(ROLE_OF)
 @pytest.fixture()
 def records(auth, ids):
     """A report and a check-in in each township, filed by a member there."""
-    made = {"report": [], "checkin": [], "incident": [], "dispatch": []}
+    made = {"report": [], "checkin": [], "incident": [], "dispatch": [], "shelter_checkin": []}
     desk = auth("duty")
+    wulong = ids["shelters"]["五龙村村部"]
+    assert desk.post(f"/api/v1/shelters/{wulong}/open").status_code == 200
+    for shelter in (ids["shelters"]["上杭县体育馆"], wulong):
+        family = {"id": str(uuid.uuid4()), "name": "王小红", "phone": "13900001234", "household_size": 3}
+        resp = desk.post(f"/api/v1/shelters/{shelter}/checkins", json=family)
+        assert resp.status_code == 201, resp.json
+        made["shelter_checkin"].append(resp.json["id"])
     for town, team_of in ((T1, "captain1"), (T2, "captain2")):
         incident = desk.post(
             "/api/v1/incidents", json={"kind": "flood", "title": "内涝", "region_id": ids["regions"][town]}
@@ -302,7 +353,7 @@ def test_item_endpoints_answer_by_role_and_region(auth, ids, records, username):
             if role not in allowed:
                 expected = {403}
             elif town in sees[username]:
-                expected = {200, 204}
+                expected = {200, 201, 204}
             else:
                 expected = {404}
             assert resp.status_code in expected, (username, method, path, resp.status_code, resp.json)
@@ -371,6 +422,28 @@ def test_a_township_officer_cannot_read_a_neighbouring_townships_shelter(auth, i
     assert resp.status_code == 404
     listed = auth("town1").get("/api/v1/shelters?limit=200").json["items"]
     assert other not in {s["id"] for s in listed}
+
+
+# Family lookup: the desk's roles, across their region's shelters only.
+LOOKUP_SEES = {"admin": {T1, T2}, "duty": {T1, T2}, "town1": {T1}, "town2": {T2}}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_family_lookup_finds_people_only_in_the_shelters_of_ones_region(auth, ids, records, username):
+    by_town = dict(zip((T1, T2), records["shelter_checkin"], strict=True))
+    for q in ("王小红", "小红", "1234"):
+        resp = auth(username).get(f"/api/v1/shelters/people?q={q}&limit=200")
+        if username not in LOOKUP_SEES:
+            assert resp.status_code == 403 and resp.mimetype == "application/problem+json", username
+            continue
+        assert resp.status_code == 200, (username, resp.json)
+        found = {item["id"] for item in resp.json["items"]}
+        for town, checkin in by_town.items():
+            assert (checkin in found) == (town in LOOKUP_SEES[username]), (username, q, town)
+        for item in resp.json["items"]:
+            assert "phone" not in item
+            if item["id"] in by_town.values():
+                assert item["phone_masked"] == "139****1234"
 
 
 def test_every_api_endpoint_is_in_this_matrix(app):

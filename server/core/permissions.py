@@ -41,18 +41,20 @@ _FIELD = frozenset(
 _LEAD = frozenset(
     {"attendance.read_region", "members.read", "teams.read", "dispatch.read_region", "map.read"}
 )
-_DESK = _LEAD | {"users.read", "dispatch.create"}
+# The people in a shelter: its managers check them in and out (object rules in shelters/).
+_SHELTER_DESK = frozenset({"shelters.operate", "shelters.checkin", "shelters.people"})
+_DESK = _LEAD | _SHELTER_DESK | {"users.read", "dispatch.create", "shelters.manage", "shelters.lookup"}
 _CALLED_OUT = frozenset({"dispatch.respond"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": _FIELD
     | _DESK
-    | {"users.manage", "regions.manage", "audit.read", "teams.manage", "shelters.manage"},
+    | {"users.manage", "regions.manage", "audit.read", "teams.manage", "shelters.remove"},
     "duty_officer": _FIELD | _DESK,
     "captain": _FIELD | _LEAD | _CALLED_OUT,
     "member": _FIELD | _CALLED_OUT | {"teams.read"},
     "info_officer": _FIELD,
-    "shelter_manager": _FIELD,
+    "shelter_manager": _FIELD | _SHELTER_DESK,
 }
 
 

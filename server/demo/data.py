@@ -50,6 +50,20 @@ SHELTERS = [
     (2, "才溪镇中学避灾安置点", "township", 350, 2800, 25.2806, 116.4262, "才溪镇才溪路"),
 ]
 
+# Duty phones of the shelters (fictional numbers of the 138 0000 block).
+SHELTER_PHONES = ["+8613800005001", "+8613800005002", "+8613800005003"]
+# shelter1 runs these two; the families are in the county gym (the township school stays empty
+# for the tests and the tour that start from an empty shelter).
+MANAGED_SHELTERS = ("临城镇中心小学避灾安置点", "上杭县体育馆")
+FAMILIES_SHELTER = "上杭县体育馆"
+# Families in the open demo shelter: name, phone (or None), household size, needs.
+SHELTER_FAMILIES = [
+    ("王秀兰", "+8613800006101", 3, ["elderly"]),
+    ("李建国", "+8613800006102", 4, ["children"]),
+    ("张春生", None, 1, []),
+    ("陈红英", "+8613800006104", 2, ["pregnant", "medical"]),
+]
+
 PASSWORD = "demo12345"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"

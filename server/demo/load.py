@@ -1,5 +1,7 @@
 """Load the demo data; running it again changes nothing that exists."""
 
+import uuid
+
 import sqlalchemy as sa
 
 from ..accounts.models import User
@@ -8,10 +10,20 @@ from ..core.changes import Change
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import create_root
+from ..shelters.checkins import check_in
 from ..shelters.models import Shelter
-from ..shelters.service import new_code, publish
+from ..shelters.service import new_code, open_or_close, publish
 from ..teams.models import Team
 from . import data
+
+
+def _families(shelter, manager) -> None:
+    """A few families checked in at the shelter's kiosk."""
+    for n, (name, phone, size, needs) in enumerate(data.SHELTER_FAMILIES):
+        family = {"id": uuid.uuid5(uuid.NAMESPACE_URL, f"demo-shelter-family-{n}"), "name": name}
+        check_in(
+            manager, shelter, {**family, "phone": phone, "household_size": size, "needs": needs}, "kiosk"
+        )
 
 
 def _name(i: int) -> str:
@@ -81,7 +93,7 @@ def load_demo() -> dict:
         data.COUNTY["code"], data.COUNTY["name"], "county", data.COUNTY["lat"], data.COUNTY["lon"], None
     )
     users = _Users()
-    users.ensure("admin", "县应急办管理员", "admin", county)
+    admin = users.ensure("admin", "县应急办管理员", "admin", county)
     users.ensure("duty", "县值班员", "duty_officer", county)
     townships = []
     for t_index, (code, name, lat, lon, villages) in enumerate(data.TOWNSHIPS, start=1):
@@ -104,26 +116,41 @@ def load_demo() -> dict:
             users.ensure(
                 f"officer{t_index}", f"{village_regions[0].name}信息员", "info_officer", village_regions[0]
             )
-    shelter_manager = users.ensure("shelter1", "临城镇中心小学安置点管理员", "shelter_manager", townships[0])
+    manager = users.ensure("shelter1", "临城镇中心小学安置点管理员", "shelter_manager", townships[0])
+    made = []
     for t_index, name, kind, capacity, area, lat, lon, address in data.SHELTERS:
         if db.session.scalar(sa.select(Shelter.id).where(Shelter.name == name)):
             continue
-        db.session.add(
-            Shelter(
-                name=name,
-                kind=kind,
-                region_id=townships[t_index].id,
-                code=new_code(),
-                address=address,
-                lat=lat,
-                lon=lon,
-                capacity=capacity,
-                floor_area_m2=area,
-                manager_id=shelter_manager.id if name == data.SHELTERS[0][1] else None,
-                status="open" if t_index == 0 else "closed",
-            )
+        shelter = Shelter(
+            name=name,
+            kind=kind,
+            region_id=townships[t_index].id,
+            code=new_code(),
+            address=address,
+            lat=lat,
+            lon=lon,
+            capacity=capacity,
+            floor_area_m2=area,
+            contact_phone=data.SHELTER_PHONES[len(made) % len(data.SHELTER_PHONES)],
+            status="closed",
+            # Per person: 3 L of water and 3 meals a day for a night and a day, a bedding set,
+            # one first-aid kit for twenty.
+            supply_water=capacity * 3,
+            supply_food=capacity * 3,
+            supply_bedding=capacity,
+            supply_medicine=max(capacity // 20, 1),
         )
+        if name in data.MANAGED_SHELTERS:
+            shelter.managers = [manager]
+        db.session.add(shelter)
+        made.append((t_index, shelter))
     db.session.flush()
+    # Township 1's shelters are open (a typhoon is on its way); families are in one of them.
+    for t_index, shelter in made:
+        if t_index == 0:
+            open_or_close(manager if shelter.managers else admin, shelter.id, True)
+        if shelter.name == data.FAMILIES_SHELTER:
+            _families(shelter, manager)
     for shelter in db.session.scalars(sa.select(Shelter)):
         if not db.session.scalar(sa.select(Change.seq).where(Change.entity_id == str(shelter.id)).limit(1)):
             publish(shelter)

@@ -12,6 +12,8 @@ from ..dispatch import service as dispatch
 from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
 from ..reports import service as reports
 from ..reports.schemas import ReportCreateSchema, ReportSchema
+from ..shelters import checkins as shelters
+from ..shelters.schemas import KioskCheckinSchema, KioskCheckoutSchema, ReceiptSchema
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,14 @@ HANDLERS: dict[str, OpHandler] = {
     "dispatch.respond": OpHandler(RespondSchema(), "dispatch.respond", dispatch.respond, DispatchSchema()),
     "dispatch.status": OpHandler(StatusSchema(), "dispatch.respond", dispatch.set_status, DispatchSchema()),
     "dispatch.ping": OpHandler(PingSchema(), "dispatch.respond", dispatch.ping, DispatchSchema()),
+    "shelter.checkin": OpHandler(
+        KioskCheckinSchema(), "shelters.checkin", shelters.kiosk_checkin, ReceiptSchema()
+    ),
+    "shelter.checkout": OpHandler(
+        KioskCheckoutSchema(), "shelters.checkin", shelters.kiosk_checkout, ReceiptSchema()
+    ),
 }
 
 # In the contract, arriving with their issues. Answered "rejected" but not recorded, so a
 # phone that queued one can send it again once the server learns it.
-NOT_YET = {"shelter.checkin", "shelter.checkout", "warning.ack"}
+NOT_YET = {"warning.ack"}

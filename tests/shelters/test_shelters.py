@@ -52,13 +52,18 @@ def test_the_list_holds_ones_own_townships_shelters_with_their_occupancy(auth, i
     assert auth("duty").get(f"/api/v1/shelters/{theirs['id']}").status_code == 200
 
 
-def test_only_an_admin_of_the_area_registers_or_changes_a_shelter(auth, ids):
-    for username in ("town1", "shelter1", "captain1"):
+def test_admins_and_duty_officers_register_and_change_the_shelters_of_their_region_only(auth, ids):
+    for username in ("shelter1", "captain1", "member1", "officer1"):
         assert auth(username).post("/api/v1/shelters", json=_shelter(ids)).status_code == 403, username
-    made = auth("admin").post("/api/v1/shelters", json=_shelter(ids)).json
+    assert auth("town1").post("/api/v1/shelters", json=_shelter(ids, town=T2)).status_code in (403, 404, 422)
+    made = auth("town1").post("/api/v1/shelters", json=_shelter(ids))
+    assert made.status_code == 201, made.json
+    made = made.json
     opened = auth("admin").patch(f"/api/v1/shelters/{made['id']}", json={"status": "open", "capacity": 120})
     assert opened.status_code == 200 and (opened.json["status"], opened.json["capacity"]) == ("open", 120)
     assert auth("shelter1").patch(f"/api/v1/shelters/{made['id']}", json={"capacity": 1}).status_code == 403
+    assert auth("town2").patch(f"/api/v1/shelters/{made['id']}", json={"capacity": 1}).status_code == 404
+    assert auth("town1").get(f"/api/v1/shelters/{made['id']}").json["capacity"] == 120
 
 
 def test_a_bad_shelter_is_refused_field_by_field(auth, ids):

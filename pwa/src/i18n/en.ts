@@ -395,6 +395,7 @@ export const en: Record<MessageKey, string> = {
   "deskmap.sk.village": "Village shelter",
   "deskmap.ss.open": "Open",
   "deskmap.ss.closed": "Not open",
+  "deskmap.ss.full": "Full",
   "deskmap.p.occurred": "Happened {time}",
   "deskmap.p.ordersOpen": "Open orders: {n}",
   "deskmap.p.coming": "{n} accepted / {want} wanted",

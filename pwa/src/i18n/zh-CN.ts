@@ -393,6 +393,7 @@ export const zhCN = {
   "deskmap.sk.village": "村级避难所",
   "deskmap.ss.open": "开放中",
   "deskmap.ss.closed": "未开放",
+  "deskmap.ss.full": "已满",
   "deskmap.p.occurred": "发生于 {time}",
   "deskmap.p.ordersOpen": "进行中的调度任务 {n} 条",
   "deskmap.p.coming": "已接受 {n} 人 / 需要 {want} 人",

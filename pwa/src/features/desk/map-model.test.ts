@@ -258,6 +258,9 @@ describe("popups", () => {
     expect(sh.state).toEqual({ text: "较满", tone: "warn" });
     expect(sh.lines[0]).toBe("已安置 150 / 可容纳 200 人（75%）");
     expect(sh.lines[1]).toBe("乡镇级避难所 · 开放中");
+    // The server stores "full" once a shelter reaches capacity: said in words, not its code.
+    const full = popupModel("shelters", { ...a.shelters[0], status: "full", occupancy: 200 }, NOW);
+    expect(full.lines[1]).toBe("乡镇级避难所 · 已满");
     expect(popupModel("incidents", a.incidents[1], NOW).state?.text).toBe("公路隧道事故");
     expect(popupModel("incidents", { ...a.incidents[0], kind: "meteor" }, NOW).state?.text).toBe("meteor · 较大");
   });

@@ -1,0 +1,276 @@
+"""People in shelters: checking in and out through any door (public page, kiosk ops, REST),
+with occupancy moved only by one atomic UPDATE in the check-in's own transaction; the desk's
+reads of people (audited); the retention purge. Never commits: the caller owns the transaction."""
+
+import uuid
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
+
+from ..core.audit import record
+from ..core.changes import lock_feed
+from ..core.models import utcnow
+from ..core.pagination import paginate
+from ..errors import ApiProblem, not_found
+from ..extensions import db
+from ..regions.service import scoped
+from . import service
+from .models import Shelter, ShelterCheckin
+
+_SALT = "shelter-receipt"
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def receipt_token(checkin_id) -> str:
+    """The personal QR's content: the check-in's id, signed; no name, no phone."""
+    return _signer().dumps(str(checkin_id))
+
+
+def checkin_id_from_token(token: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(_signer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        raise ApiProblem(
+            422, "bad-receipt", "Not a receipt", "This code is not a receipt of this service."
+        ) from None
+
+
+def _refused(shelter_id, size: int) -> ApiProblem:
+    status, capacity, occupancy = db.session.execute(
+        sa.select(Shelter.status, Shelter.capacity, Shelter.occupancy).where(Shelter.id == shelter_id)
+    ).one()
+    if status == "closed":
+        return ApiProblem(409, "shelter-closed", "Shelter closed", "This shelter is not open.")
+    return ApiProblem(
+        409,
+        "shelter-full",
+        "Shelter full",
+        f"{size} people do not fit: {max(capacity - occupancy, 0)} places left.",
+        places_left=max(capacity - occupancy, 0),
+    )
+
+
+def _admit(shelter_id, size: int) -> None:
+    """Occupancy up by `size` if the shelter is open and has the room, in one statement: two
+    check-ins at once can never both take the last places."""
+    result = db.session.execute(
+        sa.update(Shelter)
+        .where(
+            Shelter.id == shelter_id,
+            Shelter.status == "open",
+            Shelter.occupancy + size <= Shelter.capacity,
+        )
+        .values(
+            occupancy=Shelter.occupancy + size,
+            status=sa.case((Shelter.occupancy + size >= Shelter.capacity, "full"), else_="open"),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise _refused(shelter_id, size)
+
+
+def _release(shelter_id, size: int) -> None:
+    db.session.execute(
+        sa.update(Shelter)
+        .where(Shelter.id == shelter_id)
+        .values(
+            occupancy=Shelter.occupancy - size,
+            status=sa.case((Shelter.status == "full", "open"), else_=Shelter.status),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _same(existing: ShelterCheckin, shelter: Shelter) -> ShelterCheckin:
+    if existing.shelter_id != shelter.id:
+        raise ApiProblem(409, "conflict", "Conflict", "Another check-in already has this id.")
+    return existing
+
+
+def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple[ShelterCheckin, bool]:
+    """-> (the check-in, made now?). The same id again answers the first record, unchanged."""
+    existing = db.session.get(ShelterCheckin, data["id"])
+    if existing is not None:
+        return _same(existing, shelter), False
+    # The feed lock before the shelter's row, as every writer takes them: no deadlock.
+    lock_feed()
+    now = utcnow()
+    item = ShelterCheckin(
+        id=data["id"],
+        shelter_id=shelter.id,
+        region_id=shelter.region_id,
+        name=data["name"].strip(),
+        phone=data.get("phone"),
+        household_size=data["household_size"],
+        needs=sorted(set(data.get("needs") or [])),
+        source=source,
+        checked_in_by=getattr(actor, "id", None),
+        created_at=now,
+        # A kiosk's clock may be off; never in the future.
+        checked_in_at=min(at or now, now),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+            db.session.flush()
+            _admit(shelter.id, item.household_size)
+    except IntegrityError:
+        # The same id, sent at the same moment by another connection, got there first.
+        existing = db.session.get(ShelterCheckin, data["id"], populate_existing=True)
+        if existing is None:
+            raise
+        return _same(existing, shelter), False
+    db.session.refresh(shelter)
+    record(
+        actor,
+        "shelter.checkin",
+        "shelter_checkin",
+        item.id,
+        shelter.region_id,
+        {"shelter_id": shelter.id, "household_size": item.household_size, "source": source},
+    )
+    service.publish(shelter)
+    return item, True
+
+
+def check_out(actor, item: ShelterCheckin, at=None) -> tuple[ShelterCheckin, bool]:
+    """-> (the check-in, checked out now?). A second check-out changes nothing."""
+    lock_feed()
+    now = utcnow()
+    done = db.session.execute(
+        sa.update(ShelterCheckin)
+        .where(ShelterCheckin.id == item.id, ShelterCheckin.checked_out_at.is_(None))
+        .values(checked_out_at=max(min(at or now, now), item.checked_in_at), checked_out_by=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        db.session.refresh(item)
+        return item, False
+    _release(item.shelter_id, item.household_size)
+    db.session.refresh(item)
+    db.session.refresh(item.shelter)
+    record(actor, "shelter.checkout", "shelter_checkin", item.id, item.region_id)
+    service.publish(item.shelter)
+    return item, True
+
+
+def _managed_checkin(actor, checkin_id) -> ShelterCheckin:
+    item = db.session.get(ShelterCheckin, checkin_id)
+    if item is None:
+        raise not_found("check-in")
+    service.get_managed(actor, item.shelter_id)
+    return item
+
+
+def _wrong_shelter() -> ApiProblem:
+    return ApiProblem(
+        409, "wrong-shelter", "Another shelter's check-in", "This person checked in at another shelter."
+    )
+
+
+# --- the three doors ------------------------------------------------------------------------
+
+
+def public_checkin(code: str, data: dict) -> tuple[ShelterCheckin, bool]:
+    return check_in(None, service.by_code(code), data, "public")
+
+
+def rest_checkin(actor, shelter_id, data: dict) -> tuple[ShelterCheckin, bool]:
+    return check_in(actor, service.get_managed(actor, shelter_id), data, "rest")
+
+
+def rest_checkout(actor, shelter_id, checkin_id) -> tuple[ShelterCheckin, bool]:
+    shelter = service.get_managed(actor, shelter_id)
+    item = db.session.get(ShelterCheckin, checkin_id)
+    if item is None:
+        raise not_found("check-in")
+    if item.shelter_id != shelter.id:
+        raise _wrong_shelter()
+    return check_out(actor, item)
+
+
+def kiosk_checkin(actor, data: dict, at) -> ShelterCheckin:
+    shelter = service.get_managed(actor, data["shelter_id"])
+    return check_in(actor, shelter, data, "kiosk", at)[0]
+
+
+def kiosk_checkout(actor, data: dict, at) -> ShelterCheckin:
+    checkin_id = data.get("checkin_id") or checkin_id_from_token(data["token"])
+    item = _managed_checkin(actor, checkin_id)
+    if data.get("shelter_id") is not None and item.shelter_id != data["shelter_id"]:
+        raise _wrong_shelter()
+    return check_out(actor, item, at)[0]
+
+
+# --- the desk's reads of people (each one audited) -------------------------------------------
+
+
+def _audit_read(actor, action: str, rows, region_id) -> None:
+    record(actor, action, "shelter_checkin", "-", region_id, {"checkin_ids": [str(r.id) for r in rows]})
+
+
+def list_people(actor, shelter_id, args) -> dict:
+    shelter = service.get_managed(actor, shelter_id)
+    stmt = sa.select(ShelterCheckin).where(ShelterCheckin.shelter_id == shelter.id)
+    if args.get("present"):
+        stmt = stmt.where(ShelterCheckin.checked_out_at.is_(None))
+    page = paginate(stmt, ShelterCheckin, args)
+    _audit_read(actor, "shelter.people.list", page["rows"], shelter.region_id)
+    return page
+
+
+def get_person(actor, shelter_id, checkin_id) -> ShelterCheckin:
+    shelter = service.get_managed(actor, shelter_id)
+    item = db.session.get(ShelterCheckin, checkin_id)
+    if item is None or item.shelter_id != shelter.id:
+        raise not_found("check-in")
+    record(actor, "shelter.people.read", "shelter_checkin", item.id, item.region_id)
+    return item
+
+
+def lookup(actor, args: dict) -> dict:
+    """Family lookup across the shelters of one's region: part of a name, or a phone's last four."""
+    q = args["q"].strip()
+    stmt = scoped(sa.select(ShelterCheckin), ShelterCheckin.region_id, actor)
+    if q.isdigit():
+        stmt = stmt.where(ShelterCheckin.phone.endswith(q, autoescape=True))
+    else:
+        stmt = stmt.where(ShelterCheckin.name.contains(q, autoescape=True))
+    page = paginate(stmt, ShelterCheckin, args)
+    _audit_read(actor, "shelter.people.search", page["rows"], actor.region_id)
+    return page
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def purge_personal_data(now=None) -> int:
+    """Names and phones of people in shelters closed SHELTER_RETENTION_DAYS ago or more are
+    erased; counts, household sizes and needs stay. Returns how many records were purged."""
+    now = now or utcnow()
+    before = now - timedelta(days=current_app.config["SHELTER_RETENTION_DAYS"])
+    closed_long_ago = sa.select(Shelter.id).where(Shelter.status == "closed", Shelter.closed_at <= before)
+    result = db.session.execute(
+        sa.update(ShelterCheckin)
+        .where(
+            ShelterCheckin.shelter_id.in_(closed_long_ago),
+            ShelterCheckin.purged_at.is_(None),
+        )
+        .values(name=None, phone=None, purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        record(None, "shelter.people.purge", "shelter_checkin", "-", None, {"count": result.rowcount})
+    return result.rowcount
+
+
+def sweep(now) -> None:
+    """The delivery worker's periodic round."""
+    purge_personal_data(now)
