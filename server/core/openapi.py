@@ -31,6 +31,7 @@ def doc(
     params: dict | None = None,
     public: bool = False,
     content_type: str | None = None,
+    produces: str | None = None,
 ):
     """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks)."""
 
@@ -44,6 +45,7 @@ def doc(
             "params": params or {},
             "public": public,
             "content_type": content_type,
+            "produces": produces,
         }
         return fn
 
@@ -89,7 +91,7 @@ def _operation(spec: APISpec, meta: dict, path_params: list[str]) -> dict:
         }
     ok = {"description": "OK"}
     if schema is not None:
-        ok["content"] = {"application/json": {"schema": schema}}
+        ok["content"] = {meta["produces"] or "application/json": {"schema": schema}}
     op["responses"][str(meta["status"])] = ok
     op["responses"]["default"] = {
         "description": "Error",
