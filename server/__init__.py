@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import service as reports
     from .reports.routes import bp as reports_bp
     from .shelters import checkins as shelter_checkins
+    from .shelters.poster_routes import bp as shelter_poster_bp
     from .shelters.routes import bp as shelters_bp
     from .sync.routes import bp as sync_bp
     from .teams import service as teams
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         regions_bp,
         teams_bp,
         shelters_bp,
+        shelter_poster_bp,
         reports_bp,
         attendance_bp,
         dispatch_bp,

@@ -99,6 +99,10 @@ ITEM_ENDPOINTS = [
         lambda ids, town: {"id": str(uuid.uuid4()), "name": "林小梅", "household_size": 2},
     ),
     ("GET", "/api/v1/shelters/<uuid:shelter_id>/checkins", SHELTER_DESK, "people_shelter", None),
+    # The poster is the key to the shelter's door: its desk and managers only (tests/shelters).
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>/poster", SHELTER_DESK, "shelter", None),
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>/poster.svg", SHELTER_DESK, "shelter", None),
+    ("GET", "/api/v1/shelters/<uuid:shelter_id>/poster.pdf", SHELTER_DESK, "shelter", None),
     (
         "GET",
         "/api/v1/shelters/<uuid:shelter_id>/checkins/<uuid:checkin_id>",

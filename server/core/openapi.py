@@ -47,6 +47,7 @@ def doc(
     content_type: str | None = None,
     query=None,
     also: tuple[int, ...] = (),
+    produces: str | None = None,
 ):
     """Describe a view for the OpenAPI document. Every /api/ route carries one (a test checks).
     `query` is the QuerySchema the view loads its query string with: its fields become the
@@ -65,6 +66,7 @@ def doc(
             "content_type": content_type,
             "query": query,
             "also": also,
+            "produces": produces,
         }
         return fn
 
@@ -115,7 +117,7 @@ def _operation(spec: APISpec, plugin: MarshmallowPlugin, meta: dict, path_params
         }
     ok = {"description": "OK"}
     if schema is not None:
-        ok["content"] = {"application/json": {"schema": schema}}
+        ok["content"] = {meta["produces"] or "application/json": {"schema": schema}}
     for status in (meta["status"], *meta.get("also", ())):
         op["responses"][str(status)] = ok
     op["responses"]["default"] = {

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import create_root
 from ..shelters.checkins import check_in
+from ..shelters.codes import new_shelter_code
 from ..shelters.models import Shelter
-from ..shelters.service import new_code, open_or_close, publish
+from ..shelters.service import open_or_close, publish
 from ..teams.models import Team
 from . import data
 
@@ -125,7 +126,7 @@ def load_demo() -> dict:
             name=name,
             kind=kind,
             region_id=townships[t_index].id,
-            code=new_code(),
+            code=new_shelter_code(),
             address=address,
             lat=lat,
             lon=lon,

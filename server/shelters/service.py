@@ -3,7 +3,6 @@ closing. People checking in and out are in checkins.py."""
 
 import math
 import re
-import secrets
 
 import sqlalchemy as sa
 
@@ -16,14 +15,8 @@ from ..core.permissions import can
 from ..errors import ApiProblem, forbidden, not_found, validation_problem
 from ..extensions import db
 from ..regions.service import get_scoped, in_scope, require_in_scope, scoped
+from .codes import new_shelter_code
 from .models import SUPPLIES, Shelter, ShelterEvent
-
-# No 0/O or 1/I/L: people read codes off posters in the rain.
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
 def list_shelters(actor, args):
@@ -114,7 +107,7 @@ def create_shelter(actor, data: dict) -> Shelter:
     require_in_scope(actor, data["region_id"])
     lock_feed()
     status = data.pop("status", "closed")
-    shelter = Shelter(code=new_code(), status="closed")
+    shelter = Shelter(code=new_shelter_code(), status="closed")
     logged = dict(data)
     _apply(actor, shelter, data)
     db.session.add(shelter)

@@ -24,7 +24,7 @@ def test_an_admin_registers_a_shelter_with_a_poster_code_and_nobody_in_it(app, a
     shelter = resp.json
     assert (shelter["capacity"], shelter["occupancy"], shelter["status"]) == (80, 0, "closed")
     assert shelter["location"] == {"lat": 25.0525, "lon": 116.4251}
-    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", shelter["code"])
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{9}", shelter["code"])
     assert shelter["checkin_url"] == f"{app.config['PUBLIC_BASE_URL']}/s/{shelter['code']}"
     again = auth("town1").get(f"/api/v1/shelters/{shelter['id']}").json
     assert again["occupancy"] == 0 and again["code"] == shelter["code"]
