@@ -34,6 +34,13 @@ export function myLine(order: Record<string, unknown>): TargetLine {
   return targets[0] ?? { response: "pending", status: "pending" };
 }
 
+/** Orders still open whose member line has no answer yet: the count on 我的任务 and on the
+ * app's icon. `pushedId`: an order just pushed, counted as waiting even before the phone has it. */
+export function waitingForAnswer(orders: Record<string, unknown>[], pushedId?: string): number {
+  const waiting = orders.filter((o) => !o.closed_at && myLine(o).response === "pending").length;
+  return pushedId && !orders.some((o) => o.id === pushedId) ? waiting + 1 : waiting;
+}
+
 /** The one big next step for this line: what the buttons at the bottom offer. */
 export function nextStep(line: TargetLine): "answer" | "en_route" | "on_scene" | "completed" | "ping" | "done" | "declined" {
   if (line.response === "declined") return "declined";

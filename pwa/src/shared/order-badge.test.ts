@@ -20,6 +20,13 @@ describe("waitingForAnswer", () => {
     // "e" came without targets: the member's line is pending until the server says otherwise.
     expect(waitingForAnswer(orders)).toBe(2);
   });
+
+  it("counts an order just pushed that the phone does not have yet, and only once", () => {
+    const orders = [order("a", "pending"), order("b", "accepted")];
+    expect(waitingForAnswer(orders, "new")).toBe(2);
+    expect(waitingForAnswer(orders, "a")).toBe(1);
+    expect(waitingForAnswer(orders, "b")).toBe(1);
+  });
 });
 
 describe("the app badge", () => {

@@ -1,7 +1,7 @@
 // How many orders wait for this member's answer: the count on 我的任务, and on the app's icon
 // where the browser has the Badging API. Recounted whenever the phone's data changes (a pull,
 // a sync result, a push, an answer given here).
-import { listOrders, myLine } from "../data/dispatch";
+import { listOrders, waitingForAnswer } from "../data/dispatch";
 import { onDataChanged } from "../data/events";
 
 type BadgeNavigator = Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
@@ -10,10 +10,7 @@ let count = -1;
 let started = false;
 const listeners = new Set<(n: number) => void>();
 
-/** Orders still open whose member line has no answer yet. */
-export function waitingForAnswer(orders: Record<string, unknown>[]): number {
-  return orders.filter((o) => !o.closed_at && myLine(o).response === "pending").length;
-}
+export { waitingForAnswer };
 
 function appBadge(n: number): void {
   const nav = navigator as BadgeNavigator;

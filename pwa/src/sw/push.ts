@@ -3,7 +3,7 @@
 // is kept and sent even with the page closed; a plain tap opens (or focuses) the order.
 import { getMeta } from "../data/db";
 import { enqueue } from "../data/outbox";
-import { act, getOrder } from "../data/dispatch";
+import { act, getOrder, listOrders, waitingForAnswer } from "../data/dispatch";
 import { syncNow } from "../data/sync";
 import { createClient } from "../api/client";
 import { subscribePush } from "../data/push";
@@ -28,6 +28,21 @@ function parse(event: PushEvent): PushPayload {
   }
 }
 
+type BadgeNavigator = WorkerNavigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+
+/** The app icon's count of orders waiting for an answer, kept by the worker too: with the page
+ * closed, an order's push is the moment the member must see it (where the Badging API exists). */
+async function updateBadge(pushedId?: string): Promise<void> {
+  const nav = self.navigator as BadgeNavigator;
+  if (!nav.setAppBadge) return;
+  try {
+    const n = waitingForAnswer(await listOrders(), pushedId);
+    await (n > 0 ? nav.setAppBadge(n) : nav.clearAppBadge?.());
+  } catch {
+    /* not installed, not allowed, or IndexedDB unreadable: the notification still says it */
+  }
+}
+
 async function show(p: PushPayload): Promise<void> {
   const isOrder = p.type === "dispatch" && typeof p.id === "string";
   const lang = await workerLang();
@@ -48,6 +63,7 @@ async function show(p: PushPayload): Promise<void> {
     options.renotify = true;
   }
   await self.registration.showNotification(title, options);
+  if (isOrder) await updateBadge(p.id);
   // An open page shows the order in-app too.
   const wins = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   for (const w of wins) w.postMessage({ type: "push", payload: p });
@@ -89,6 +105,7 @@ export function installPush(): void {
       };
       event.waitUntil(
         queue()
+          .then(() => updateBadge())
           .then(() => flush())
           .then(() => workerLang())
           .then((lang) =>
