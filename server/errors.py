@@ -178,45 +178,32 @@ def register_error_handlers(app: Flask, shell=None) -> None:
     def _op_ended_transaction(exc: TransactionEndedInsideOp):
         # A handler broke the sync door's exactly-once rule. Nothing of the batch may stay: the
         # phone has had no answer for any of its ops yet, and keeps them all to send again.
-        from .extensions import db
-
-        db.session.rollback()
-        current_app.logger.error(
+        return _refused_bug(
+            exc,
             "sync batch refused: the handler of op type %s %s the session inside its op request_id=%s",
-            exc.op_type,
-            exc.what,
-            getattr(g, "request_id", "-"),
-        )
-        if current_app.testing:
-            raise exc  # a test that meets it fails
-        return problem_response(
-            ApiProblem(
-                500,
-                "internal",
-                "Internal error",
-                "The server could not apply this batch; nothing of it was kept. Send it again later.",
-            )
+            (exc.op_type, exc.what),
+            "The server could not apply this batch; nothing of it was kept. Send it again later.",
         )
 
     @app.errorhandler(CommitInsideRequest)
     def _commit_inside_request(exc: CommitInsideRequest):
         # A service committed before the request's one commit point; it was refused in time.
+        return _refused_bug(
+            exc,
+            "refused a commit while the view ran on %s %s request_id=%s",
+            (request.method, request.path),
+            "Something went wrong on the server; nothing was changed.",
+        )
+
+    def _refused_bug(exc, message: str, args: tuple, detail: str):
+        """A unit-of-work rule broken by our own code: nothing kept, the test fails, a 500 else."""
         from .extensions import db
 
         db.session.rollback()
-        current_app.logger.error(
-            "refused a commit while the view ran on %s %s request_id=%s",
-            request.method,
-            request.path,
-            getattr(g, "request_id", "-"),
-        )
+        current_app.logger.error(message, *args, getattr(g, "request_id", "-"))
         if current_app.testing:
             raise exc  # a test that meets it fails
-        return problem_response(
-            ApiProblem(
-                500, "internal", "Internal error", "Something went wrong on the server; nothing was changed."
-            )
-        )
+        return problem_response(ApiProblem(500, "internal", "Internal error", detail))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
