@@ -108,6 +108,19 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def dial_form(phone: str | None) -> str | None:
+    """+8613812345678 -> 138 1234 5678, +8657788889999 -> 057788889999: a number printed for a
+    person to dial in China (a poster, a receipt), not the E.164 form the gateways take."""
+    if not phone:
+        return None
+    if not phone.startswith("+86"):
+        return phone
+    local = phone[3:]
+    if re.fullmatch(r"1\d{10}", local):
+        return f"{local[:3]} {local[3:7]} {local[7:]}"
+    return "0" + local
+
+
 class Phone(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         return normalise_phone(super()._deserialize(value, attr, data, **kwargs))

@@ -10,6 +10,7 @@ import segno
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from ..core.schemas import dial_form
 from ..errors import not_found
 from . import service
 from .models import Shelter
@@ -93,6 +94,7 @@ def poster_html(shelter: Shelter) -> str:
         instructions=instruction_lines(),
         instructions_en=INSTRUCTIONS_EN,
         type_it=TYPE_IT,
+        phone=dial_form(shelter.contact_phone),
     )
 
 
@@ -115,7 +117,7 @@ def _layout(shelter: Shelter) -> dict:
         "address": address_lines,
         "instructions": instructions,
         "url": checkin_url(shelter),
-        "phone": shelter.contact_phone,
+        "phone": dial_form(shelter.contact_phone),
     }
 
 

@@ -163,3 +163,22 @@ def test_shelter_codes_are_random_nine_characters_without_look_alikes(app, auth,
     # A code read off the poster in lower case still opens the shelter's page.
     resp = app.test_client().get(f"/api/v1/public/shelters/{codes[0].lower()}")
     assert resp.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [("13800005009", "138 0000 5009"), ("+86 577 8888 9999", "057788889999")],
+)
+def test_the_poster_prints_the_contact_phone_as_it_is_dialled_in_china(app, auth, ids, typed, printed):
+    shelter_id = ids["shelters"][EMPTY]
+    assert (
+        auth("town1").patch(f"/api/v1/shelters/{shelter_id}", json={"contact_phone": typed}).status_code
+        == 200
+    )
+    page = auth("shelter1").get(POSTER.format(shelter_id)).data.decode()
+    assert f"安置点电话 {printed}" in page and "+86" not in page
+    svg = auth("shelter1").get(POSTER.format(shelter_id) + ".svg").data.decode()
+    assert f"安置点电话 {printed}" in svg
+    pdf = auth("shelter1").get(POSTER.format(shelter_id) + ".pdf").data
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert printed in text and "+86" not in text
