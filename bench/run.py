@@ -4,6 +4,10 @@ sync: ops/s for batches of 500 `report.create` ops sent over HTTP to gunicorn, o
 PostgreSQL (each op: its savepoint, its report, its feed row, its audit row, its ledger row).
 frontend: bytes and first paint of a cold open of the login page on a throttled phone
 (bench/frontend.py).
+shelters: the shelter kiosk's check-ins per second, one `shelter.checkin` op per `/api/v1/sync`
+request from 16 clients with a share of resends, against the same server's `/healthz` rate, and
+whether occupancy came out exact, on a fresh SQLite and a fresh PostgreSQL database
+(bench/shelters.py). A wrong occupancy or a failed request makes the run exit 1.
 """
 
 import json
@@ -146,6 +150,7 @@ def bench_delivery(label: str, url: str) -> None:
 
 def main() -> None:
     import frontend
+    import shelters
 
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = _serve(f"sqlite:///{tmp}/frontend.sqlite3")
@@ -169,6 +174,8 @@ def main() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+    if not shelters.main():
+        raise SystemExit("shelters: a check-in answer or the occupancy was wrong (see above)")
 
 
 if __name__ == "__main__":
