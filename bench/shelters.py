@@ -25,6 +25,10 @@ The rates count answered requests that ended inside the measured window; a reque
 the client dropped is counted apart. "CPU" shows where the machine's two cores went during each
 window: gunicorn's workers, this client (its threads share one GIL: if it nears 1.0 core, the
 client, not the server, set the rate), and the whole machine (other engineers' tests included).
+"gunicorn CPU per answered request" is the workers' CPU time in the window over the requests
+answered in it: the least noisy figure on a shared machine, and the ceiling of the ratio if
+check-ins ran fully in parallel (they do not: each one holds the feed lock on PostgreSQL, and the
+database's write lock from its first statement on SQLite, to its commit).
 
     .venv/bin/python bench/shelters.py                 # SQLite, then PostgreSQL
     .venv/bin/python bench/shelters.py sqlite          # one of them
@@ -440,6 +444,14 @@ def bench_shelters(label: str, url: str) -> bool:
                 f"{tag}   CPU during {name}: gunicorn workers {cpu['server']:.2f} cores, bench client "
                 f"{cpu['client']:.2f}, whole machine {cpu['machine']:.2f} of {cpu['cores']}"
             )
+    if cpu_c and cpu_h and checkins and health:
+        # Less noisy than the rates on a shared machine: CPU time is counted only while it runs.
+        per_checkin = cpu_c["server"] * window / len(checkins) * 1000
+        per_health = cpu_h["server"] * h_window / len(health) * 1000
+        print(
+            f"{tag}   gunicorn CPU per answered request: check-in {per_checkin:.1f} ms, /healthz "
+            f"{per_health:.2f} ms ({per_checkin / per_health:.0f}x; PostgreSQL's own CPU not counted)"
+        )
     lost_note = ", ".join(f"{n} {k.split(':')[1]}" for k, n in sorted(after_lost.items())) or "none"
     print(f"{tag}   answers dropped by the client then resent: {lost} (resends answered: {lost_note})")
     print(f"{tag} occupancy exact: {'yes' if exact else 'NO'}: {how}")
