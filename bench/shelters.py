@@ -40,7 +40,6 @@ import json
 import os
 import random
 import resource
-import signal
 import statistics
 import sys
 import tempfile
@@ -410,8 +409,7 @@ def bench_shelters(label: str, url: str) -> bool:
         health, h_window, cpu_h, _ = _phase(args, "healthz", WARMUP_S, window, proc.pid)
         exact, how = _verify(run._call, base, token, url, ledger)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
+        run.stop(proc)
 
     rate = len(checkins) / window
     new = sum(1 for s in checkins if s[2].startswith("new"))
