@@ -18,9 +18,7 @@ Targets (issue 7): at most 60 KiB transferred, FCP under 1.2 s.
 """
 
 import argparse
-import os
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -129,8 +127,7 @@ def main() -> None:
         try:
             bench_frontend(base, str(args.dist) if args.dist else "")
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(10)
+            run.stop(proc)
 
 
 if __name__ == "__main__":
