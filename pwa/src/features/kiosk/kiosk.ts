@@ -6,7 +6,8 @@ import type { User } from "../../api";
 import { h, whileAttached } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { screenHead, stateBadge } from "../../shared/ui";
-import { refusalView } from "../../shared/refusal";
+import { describeProblem } from "../../i18n/problem";
+import { problemSlug } from "../../data/problem";
 import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { showToast } from "../../shared/toast";
@@ -33,7 +34,8 @@ function actionCard(a: Action): HTMLElement {
     h("div", { class: "card-top" }, h("strong", { class: "card-title" }, `${what}${who}`), stateBadge(a.state)),
     h("p", { class: "card-text" }, size),
     h("p", { class: "card-meta" }, formatDateTime(a.at)),
-    a.state === "refused" ? refusalView(a.error) : null,
+    // The reason in the user's words only: the server's own text is never shown at the kiosk.
+    a.state === "refused" ? h("p", { class: "refusal refused-reason", "data-problem": problemSlug(a.error) || "none" }, describeProblem(a.error).message) : null,
   );
 }
 

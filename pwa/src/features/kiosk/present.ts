@@ -8,7 +8,7 @@ import { screenHead } from "../../shared/ui";
 import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { showToast } from "../../shared/toast";
-import { refusalView } from "../../shared/refusal";
+import { describeProblem } from "../../i18n/problem";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { enqueue, listOps } from "../../data/outbox";
@@ -98,7 +98,7 @@ export function renderPresent(user: User, shelterId: string): HTMLElement {
     } catch (err) {
       status.textContent = "";
       if (err instanceof OfflineError) offline.hidden = false;
-      else problem.replaceChildren(refusalView(err instanceof ApiError ? err.problem : undefined));
+      else problem.replaceChildren(h("p", { class: "notice notice-error", role: "alert" }, describeProblem(err instanceof ApiError ? err.problem : undefined).message));
     }
   }
 
