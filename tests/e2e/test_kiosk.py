@@ -256,7 +256,26 @@ def test_kiosk_checks_in_and_out_online_and_offline_each_exactly_once(phone, ser
     present = desk("GET", f"/api/v1/shelters/{school['id']}/checkins?present=1&limit=200")["items"]
     assert all(p["name"] != "钱小梅" for p in present)
 
+    # The three states side by side: one more household, offline.
+    context.set_offline(True)
+    phone.wait_for_function("navigator.onLine === false")
+    phone.get_by_role("button", name="登记入住").click()
+    _fill_checkin(phone, "吴秀英", 1, needs=["孕妇"])
+    phone.locator("#kiosk-submit").click()
+    expect(phone.locator(".kiosk-action").first).to_contain_text("已存本机，待发送")
+    expect(phone.locator(".kiosk-action").filter(has_text="被退回")).to_have_count(1)
+    expect(phone.locator(".kiosk-action").filter(has_text="已发送")).to_have_count(4)
+    expect(phone.locator("#kiosk-inside")).to_have_text(f"{expected - 1} 人")
+    close_toasts(phone)
+    screens(phone, "kiosk-08b-three-states")
+    context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator(".kiosk-action").first).to_contain_text("已发送", timeout=20000)
+    assert desk("GET", f"/api/v1/shelters/{school['id']}")["occupancy"] == expected - 1
+    assert _ops(server["db"], "shelter.checkin") == 3
+
     # At 320 px wide: the list, the kiosk, the form.
+    close_toasts(phone)
     phone.set_viewport_size({"width": 320, "height": 568})
     no_sideways_scroll(phone)
     screens(phone, "kiosk-10-kiosk-320")

@@ -27,12 +27,13 @@ const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0
 function actionCard(a: Action): HTMLElement {
   const what = a.kind === "checkin" ? t("kiosk.action.checkin") : a.byReceipt ? t("kiosk.action.checkoutReceipt") : t("kiosk.action.checkout");
   const who = a.who ? ` · ${a.who}` : "";
-  const size = a.size === null ? t("kiosk.action.sizeUnknown") : t("kiosk.action.size", { n: a.size });
+  // A refused check-out by receipt never learns its size: say nothing rather than "to be confirmed".
+  const size = a.size !== null ? t("kiosk.action.size", { n: a.size }) : a.state === "refused" ? null : t("kiosk.action.sizeUnknown");
   return h(
     "li",
     { class: `card card-${a.state} kiosk-action`, "data-op": a.op_id, "data-kind": a.kind },
     h("div", { class: "card-top" }, h("strong", { class: "card-title" }, `${what}${who}`), stateBadge(a.state)),
-    h("p", { class: "card-text" }, size),
+    size ? h("p", { class: "card-text" }, size) : null,
     h("p", { class: "card-meta" }, formatDateTime(a.at)),
     // The reason in the user's words only: the server's own text is never shown at the kiosk.
     a.state === "refused" ? h("p", { class: "refusal refused-reason", "data-problem": problemSlug(a.error) || "none" }, describeProblem(a.error).message) : null,

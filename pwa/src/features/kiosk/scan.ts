@@ -72,11 +72,12 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
     const photo = h("input", { id: "kiosk-photo", type: "file", accept: "image/*", capture: "environment", class: "visually-hidden" });
     const photoBtn = h("label", { for: "kiosk-photo", class: "btn btn-secondary btn-block" }, t("kiosk.scan.photo"));
     const cancel = h("button", { type: "button", class: "btn btn-secondary btn-block", "data-scan": "cancel" }, t("confirm.cancel"));
+    const frame = h("div", { class: "scan-frame" }, video);
     const dialog = h(
       "dialog",
       { class: "confirm-dialog scan-dialog", "aria-labelledby": "scan-title" },
       h("h2", { id: "scan-title", class: "confirm-title" }, t("kiosk.scan.title")),
-      h("div", { class: "scan-frame" }, video),
+      frame,
       status,
       problem,
       h("div", { class: "confirm-actions" }, photo, photoBtn, cancel),
@@ -166,7 +167,9 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
     startCamera().catch((err) => {
       if (done) return;
       stopCamera();
-      video.hidden = true;
+      // No picture to show: the photo is the way now, so it becomes the main button.
+      frame.hidden = true;
+      photoBtn.classList.replace("btn-secondary", "btn-primary");
       status.textContent = t(`kiosk.scan.camera.${trouble(err)}`);
     });
   });
