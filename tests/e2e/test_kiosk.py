@@ -153,7 +153,7 @@ def test_kiosk_checks_in_and_out_online_and_offline_each_exactly_once(phone, ser
 
     # No signal. A household of 2 checked in; the draft survives a reload on the way.
     context.set_offline(True)
-    expect(phone.get_by_text("离线").first).to_be_visible()
+    phone.wait_for_function("navigator.onLine === false")
     expect(phone.locator("#kiosk-present")).to_be_disabled()
     expect(phone.locator("#kiosk-present-note")).to_have_text("名单签出需要网络。没有信号时请扫回执签出。")
     phone.get_by_role("button", name="登记入住").click()

@@ -615,6 +615,8 @@ export const en: Record<MessageKey, string> = {
   "kiosk.unsentOut": "Less {n} checked out on this phone, not sent yet",
   "kiosk.unsentReceipts": "{n} more households checked out by receipt wait to be sent; the server will confirm how many people",
   "kiosk.sep": "; ",
+  "kiosk.closedNote": "As this phone knows it, the shelter is closed: check-ins will be refused. Open it first.",
+  "kiosk.fullNote": "As this phone knows it, the shelter is full: check-ins will be refused. Send people to a nearby shelter with room.",
   "kiosk.capacity": "Room for {capacity}, {left} places left",
   "kiosk.scan.button": "Scan to check out",
   "kiosk.checkin.button": "Check in",

@@ -613,6 +613,8 @@ export const zhCN = {
   "kiosk.unsentOut": "已减去本机未发送的签出 {n} 人",
   "kiosk.unsentReceipts": "另有 {n} 户凭回执签出待发送，人数等服务器确认",
   "kiosk.sep": "；",
+  "kiosk.closedNote": "本机所知：这个安置点已关闭，登记入住会被退回。请先开放安置点。",
+  "kiosk.fullNote": "本机所知：这个安置点已满，登记入住会被退回。请引导去附近还有空位的安置点。",
   "kiosk.capacity": "可容纳 {capacity} 人，还能住 {left} 人",
   "kiosk.scan.button": "扫码签出",
   "kiosk.checkin.button": "登记入住",

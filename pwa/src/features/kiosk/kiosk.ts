@@ -11,7 +11,7 @@ import { problemSlug } from "../../data/problem";
 import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { showToast } from "../../shared/toast";
-import { isOnline, onNetworkChange } from "../../shared/network";
+import { onNetworkChange } from "../../shared/network";
 import { formatDateTime, t } from "../../i18n";
 import type { LocalRecord, OutboxOp } from "../../data/db";
 import { enqueue, listOps } from "../../data/outbox";
@@ -19,9 +19,10 @@ import { getRecord } from "../../data/stores";
 import { onDataChanged } from "../../data/events";
 import { requestFlush } from "../../data/flush";
 import { alreadyCheckedOut, countInside, lastActions, receiptToken, tokenCheckinId, type Action } from "./model";
-import { runs, stateTag } from "./shelters";
+import { reachable, runs, shelterState, stateTag } from "./shelters";
 import { scanReceipt } from "./scan";
 
+const online = reachable;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 function actionCard(a: Action): HTMLElement {
@@ -69,6 +70,7 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
   const unsent = h("p", { class: "kiosk-unsent", id: "kiosk-unsent", hidden: true });
   const capacity = h("p", { class: "kiosk-capacity", id: "kiosk-capacity" });
   const missing = h("p", { class: "notice notice-warn", hidden: true });
+  const stateNote = h("p", { class: "notice notice-warn", id: "kiosk-state-note", hidden: true });
   const presentNote = h("p", { class: "hint", id: "kiosk-present-note", hidden: true }, t("kiosk.present.offline"));
   const history = h("ul", { class: "cards", id: "kiosk-actions" });
   const historyEmpty = h("p", { class: "hint" }, t("kiosk.history.empty"));
@@ -80,13 +82,17 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
   function show(ops: OutboxOp[]): void {
     if (!shelter) {
       missing.hidden = false;
-      missing.textContent = isOnline() ? t("kiosk.missing") : t("kiosk.missingOffline");
+      missing.textContent = online() ? t("kiosk.missing") : t("kiosk.missingOffline");
       for (const b of [scan, checkin, present]) b.disabled = true;
       return;
     }
     missing.hidden = true;
     title.textContent = String(shelter.name ?? t("kiosk.title"));
     stateSlot.replaceChildren(stateTag(shelter));
+    // As this phone last heard: the server decides, but the manager should not be surprised.
+    const state = shelterState(shelter);
+    stateNote.hidden = state === "open";
+    stateNote.textContent = state === "closed" ? t("kiosk.closedNote") : state === "full" ? t("kiosk.fullNote") : "";
     const cap = num(shelter.capacity);
     const c = countInside(num(shelter.occupancy), cap, ops, shelter.id);
     inside.textContent = t("kiosk.inside", { n: c.inside });
@@ -98,8 +104,8 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
     unsent.textContent = parts.join(t("kiosk.sep"));
     capacity.textContent = t("kiosk.capacity", { capacity: cap, left: c.placesLeft ?? 0 });
     scan.disabled = checkin.disabled = false;
-    present.disabled = !isOnline();
-    presentNote.hidden = isOnline();
+    present.disabled = !online();
+    presentNote.hidden = online();
     const actions = lastActions(ops, shelter.id);
     history.replaceChildren(...actions.map(actionCard));
     historyEmpty.hidden = actions.length > 0;
@@ -143,6 +149,7 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
         unsent,
         capacity,
       ),
+      stateNote,
       h("div", { class: "kiosk-more" }, present, presentNote),
       h("h2", {}, t("kiosk.history.title")),
       historyEmpty,

@@ -9,13 +9,13 @@ import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { showToast } from "../../shared/toast";
 import { describeProblem } from "../../i18n/problem";
-import { isOnline, onNetworkChange } from "../../shared/network";
+import { onNetworkChange } from "../../shared/network";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { enqueue, listOps } from "../../data/outbox";
 import { getRecord } from "../../data/stores";
 import { requestFlush } from "../../data/flush";
 import { alreadyCheckedOut, maskName } from "./model";
-import { runs } from "./shelters";
+import { reachable, runs } from "./shelters";
 
 interface Person {
   id: string;
@@ -38,7 +38,7 @@ export function renderPresent(user: User, shelterId: string): HTMLElement {
   const status = h("p", { class: "hint", role: "status" }, t("kiosk.present.loading"));
   const problem = h("div", {});
   const more = h("button", { type: "button", class: "btn btn-secondary btn-block", hidden: true }, t("kiosk.present.more"));
-  const offline = h("p", { class: "notice notice-warn", hidden: isOnline() }, t("kiosk.present.offline"));
+  const offline = h("p", { class: "notice notice-warn", hidden: reachable() }, t("kiosk.present.offline"));
 
   async function draw(): Promise<void> {
     const ops = await listOps().catch(() => []);
@@ -82,7 +82,7 @@ export function renderPresent(user: User, shelterId: string): HTMLElement {
 
   async function load(next: string | null): Promise<void> {
     problem.replaceChildren();
-    if (!isOnline()) {
+    if (!reachable()) {
       status.textContent = "";
       return;
     }

@@ -32,6 +32,9 @@ export function stateTag(s: LocalRecord): HTMLElement {
   return h("span", { class: `shelter-state shelter-${state}`, "data-state": state }, t(`kiosk.state.${state}` as MessageKey));
 }
 
+/** navigator.onLine false is a sure "no network"; true is only a maybe, which isOnline() corrects. */
+export const reachable = () => isOnline() && navigator.onLine !== false;
+
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 /** Keeps the server's shelters the phone has not pulled yet (a first login, before the feed). */
@@ -48,7 +51,7 @@ export function renderShelters(user: User): HTMLElement {
   const offline = h("p", { class: "notice notice-warn", hidden: true }, t("kiosk.list.offline"));
 
   async function refresh(): Promise<void> {
-    offline.hidden = isOnline();
+    offline.hidden = reachable();
     try {
       const [all, ops] = await Promise.all([listRecords("shelters"), listOps()]);
       const mine = all.filter((s) => runs(user, s));
@@ -72,7 +75,7 @@ export function renderShelters(user: User): HTMLElement {
         }),
       );
       empty.hidden = mine.length > 0;
-      empty.textContent = isOnline() ? t("kiosk.list.none") : t("kiosk.list.noneOffline");
+      empty.textContent = reachable() ? t("kiosk.list.none") : t("kiosk.list.noneOffline");
     } catch {
       empty.hidden = false;
       empty.textContent = t("report.error.storage");
@@ -85,7 +88,7 @@ export function renderShelters(user: User): HTMLElement {
     h("div", { class: "screen-body" }, screenHead("shelters-title", t("kiosk.list.title")), offline, empty, list),
   );
   void refresh();
-  if (isOnline()) void topUp().then(refresh, () => undefined);
+  if (reachable()) void topUp().then(refresh, () => undefined);
   void requestFlush();
   whileAttached<void>(section, onDataChanged, () => void refresh());
   whileAttached<boolean>(section, onNetworkChange, () => void refresh());
