@@ -311,3 +311,13 @@ def test_the_kiosk_opens_offline_from_the_phones_copy(phone, server, screens):
     expect(page.locator("#kiosk-inside")).to_have_text(re.compile(r"^\d+ 人$"))
     close_toasts(page)
     screens(page, "kiosk-13-gym-offline")
+    # English second: the same screen, every word switched.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_text("Inside now")).to_be_visible()
+    expect(page.locator("#kiosk-present-note")).to_have_text(
+        "The list needs the network. With no signal, scan the receipt to check out."
+    )
+    expect(page.get_by_role("button", name="Scan to check out")).to_be_visible()
+    no_sideways_scroll(page)
+    screens(page, "kiosk-14-gym-offline-en")
+    page.get_by_role("button", name="中文").click()

@@ -155,3 +155,36 @@ describe("last actions", () => {
     expect(alreadyCheckedOut([{ ...ops[0], state: "refused" }], CHECKIN_ID)).toBe(false);
   });
 });
+
+describe("whatever a QR code or a thumb gives", () => {
+  // A small seeded generator: the same cases every run, many shapes of input.
+  let s = 12345;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const ALPHABET = "0123456789+-() .:/?=&#_abcxyzABCXYZ王李张%\n\t";
+  const text = () => Array.from({ length: Math.floor(rnd() * 40) }, () => ALPHABET[Math.floor(rnd() * ALPHABET.length)]).join("");
+
+  it("never throws, and answers only a mobile in E.164, nothing, or invalid", () => {
+    for (let i = 0; i < 3000; i++) {
+      const raw = i % 3 === 0 ? `1${Math.floor(rnd() * 1e10)}`.padEnd(11, "7") : text();
+      const phone = normaliseMobile(raw);
+      expect(phone === null || phone === "invalid" || /^\+861[3-9]\d{9}$/.test(phone), raw).toBe(true);
+      const token = receiptToken(raw);
+      expect(token === null || tokenCheckinId(token) !== null, raw).toBe(true);
+    }
+  });
+
+  it("keeps the count a whole number of people, never below zero", () => {
+    for (let i = 0; i < 500; i++) {
+      const ops = Array.from({ length: Math.floor(rnd() * 8) }, () =>
+        rnd() < 0.5
+          ? op("shelter.checkin", { shelter_id: S, household_size: 1 + Math.floor(rnd() * 10) }, rnd() < 0.7 ? "waiting" : "sent")
+          : op("shelter.checkout", { shelter_id: S, checkin_id: "c" }, "waiting", rnd() < 0.5 ? { kept: { household_size: 1 + Math.floor(rnd() * 10) } } : {}),
+      );
+      const occupancy = Math.floor(rnd() * 30);
+      const c = countInside(occupancy, 20, ops, S);
+      expect(Number.isInteger(c.inside) && c.inside >= 0).toBe(true);
+      expect(c.inside).toBe(Math.max(0, occupancy + c.pendingIn - c.pendingOut));
+      expect(c.placesLeft).toBe(Math.max(20 - c.inside, 0));
+    }
+  });
+});
