@@ -3,8 +3,10 @@ moves the count and the server's occupancy by its size; one checked in offline w
 phone, is counted at once, and reaches the server once; a receipt made at the public door is
 checked out offline from a photo of its QR (headless Chromium has no BarcodeDetector, so this is
 qr-scanner) and reaches the server once; another shelter's receipt is refused in words; a double
-tap on 登记入住 makes one op; the draft survives a reload."""
+tap on 登记入住 makes one op; the draft survives a reload; the live camera (Chromium's fake camera
+showing a receipt) reads a receipt through getUserMedia and qr-scanner's worker."""
 
+import io
 import json
 import re
 import sqlite3
@@ -321,3 +323,80 @@ def test_the_kiosk_opens_offline_from_the_phones_copy(phone, server, screens):
     no_sideways_scroll(page)
     screens(page, "kiosk-14-gym-offline-en")
     page.get_by_role("button", name="中文").click()
+
+
+def _y4m(tmp_path, text):
+    """A camera's picture of the receipt: the QR code as a Y4M clip for Chromium's fake camera."""
+    from PIL import Image
+
+    qr = io.BytesIO()
+    segno.make_qr(text, error="m").save(qr, kind="png", scale=10, border=4)
+    code = Image.open(io.BytesIO(qr.getvalue())).convert("RGB")
+    frame = Image.new("RGB", (640, 480), (235, 235, 230))
+    code.thumbnail((440, 440))
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (320, 240)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    path = tmp_path / "receipt.y4m"
+    with open(path, "wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F5:1 Ip A1:1 C420jpeg\n")
+        for _ in range(5):
+            f.write(b"FRAME\n" + planes)
+    return path
+
+
+def test_the_camera_reads_a_receipt_live(browser, server, tmp_path, screens):
+    """The camera path (getUserMedia and qr-scanner's worker, no BarcodeDetector here), with
+    Chromium's fake camera showing the receipt."""
+    from .conftest import CHROMIUM
+
+    base = server["base"]
+    desk = api(base, "shelter1")
+    school = next(s for s in desk("GET", "/api/v1/shelters?limit=200")["items"] if s["name"] == SCHOOL)
+    receipt = _public_checkin(base, school["code"], "郑春华", 3)
+    before = desk("GET", f"/api/v1/shelters/{school['id']}")["occupancy"]
+    clip = _y4m(tmp_path, receipt["receipt_token"])
+    # A browser of its own, from the suite's Playwright: only it has the fake camera.
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}",
+        ],
+    )
+    try:
+        context = camera.new_context(
+            viewport={"width": 390, "height": 844},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            base_url=base,
+            device_scale_factor=2,
+        )
+        context.grant_permissions(["camera"], origin=base)
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("用户名").fill("shelter1")
+        page.get_by_label("密码").fill("demo12345")
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator(".role-chip")).to_have_text("安置场所管理员")
+        page.goto(f"/shelters/{school['id']}")
+        expect(page.get_by_role("heading", name=SCHOOL)).to_be_visible()
+        assert page.evaluate("'BarcodeDetector' in window") is False
+        page.get_by_role("button", name="扫码签出").click()
+        confirm = page.locator(".confirm-dialog").filter(has_text="签出这一户？")
+        expect(confirm).to_be_visible(timeout=15000)
+        screens(page, "kiosk-15-camera-confirm")
+        confirm.get_by_role("button", name="签出", exact=True).click()
+        first = page.locator(".kiosk-action").first
+        expect(first).to_contain_text("凭回执签出")
+        expect(first).to_contain_text("已发送", timeout=15000)
+        expect(first).to_contain_text("3 人")
+        # The camera is off again once the code was read.
+        assert page.evaluate("document.querySelector('video') === null")
+        assert desk("GET", f"/api/v1/shelters/{school['id']}")["occupancy"] == before - 3
+    finally:
+        camera.close()
