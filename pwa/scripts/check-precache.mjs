@@ -85,6 +85,10 @@ const LAZY = [
   "src/features/outbox/outbox.ts",
   "src/features/settings/settings.ts",
   "src/features/report/report-detail.ts",
+  "src/features/kiosk/shelters.ts",
+  "src/features/kiosk/kiosk.ts",
+  "src/features/kiosk/checkin-form.ts",
+  "src/features/kiosk/present.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {
@@ -97,6 +101,15 @@ else {
     for (const i of chunks[k].imports ?? []) visit(i);
   };
   visit(entryKey);
+  // The QR library and its worker load only when the kiosk's scanner opens: no chunk imports
+  // them statically (the key is a path into node_modules, which differs between checkouts).
+  const qr = Object.keys(chunks).filter((k) => k.includes("node_modules/qr-scanner/"));
+  if (!qr.length) fail("no qr-scanner chunk was emitted (the kiosk's scanner imports it)");
+  for (const k of qr) {
+    if (firstLoad.has(k)) fail(`${k} is in the login page's first load`);
+    for (const [name, c] of Object.entries(chunks)) if ((c.imports ?? []).includes(k)) fail(`${name} imports ${k} statically: it must load with import()`);
+    if (!urls.has(chunks[k].file)) fail(`${chunks[k].file} (${k}) is not precached: the scanner would not open offline`);
+  }
   for (const src of LAZY) {
     if (firstLoad.has(src)) fail(`${src} is in the login page's first load: it must be a lazy import() in main.ts`);
     if (!(chunks[entryKey]?.dynamicImports ?? []).includes(src) && !Object.values(chunks).some((c) => (c.dynamicImports ?? []).includes(src)))

@@ -158,7 +158,22 @@ function route(path: string, focus = true): void {
         if (!MAP_ROLES.has(u.role)) return null;
         return () => renderDeskMap(url.searchParams.get("order") ?? undefined);
       });
+    case "/shelters":
+      return lazy(async () => {
+        const { KIOSK_ROLES, renderShelters } = await import("./features/kiosk/shelters");
+        return KIOSK_ROLES.has(u.role) ? () => renderShelters(u) : null;
+      });
     default: {
+      const kiosk = /^\/shelters\/([\w-]+)(?:\/(checkin|present))?$/.exec(url.pathname);
+      if (kiosk) return lazy(async () => {
+        const { KIOSK_ROLES } = await import("./features/kiosk/shelters");
+        if (!KIOSK_ROLES.has(u.role)) return null;
+        const [, id, part] = kiosk;
+        if (part === "checkin") return (await import("./features/kiosk/checkin-form")).renderKioskCheckin.bind(null, id);
+        if (part === "present") return (await import("./features/kiosk/present")).renderPresent.bind(null, u, id);
+        const { renderKiosk } = await import("./features/kiosk/kiosk");
+        return () => renderKiosk(u, id);
+      });
       const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);
       if (order) return lazy(async () => {
         const { renderOrder } = await import("./features/dispatch/orders");

@@ -172,4 +172,35 @@ def test_every_screen_keeps_targets_48px_text_16px_and_no_sideways_scroll(
     finally:
         ctx.close()
 
+    # The shelter kiosk, as its manager: the list, the kiosk, its form, the present list with its
+    # confirm, and the scanner (no camera in headless Chromium: the photo is offered).
+    shelters = api(server["base"], "shelter1")("GET", "/api/v1/shelters?limit=200")["items"]
+    gym = next(s for s in shelters if s["name"] == "上杭县体育馆")["id"]
+    ctx = browser.new_context(
+        viewport=size, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=server["base"]
+    )
+    page = ctx.new_page()
+    try:
+        _login(page, "shelter1", "安置场所管理员")
+        for path, ready in (
+            ("/shelters", ".shelter-card"),
+            (f"/shelters/{gym}", "#kiosk-inside"),
+            (f"/shelters/{gym}/checkin", "#kiosk-name"),
+            (f"/shelters/{gym}/present", ".present-person"),
+        ):
+            page.goto(path)
+            page.locator(ready).first.wait_for()
+            _check(page, f"{where} {path}", problems, screens)
+        page.locator(".present-person").first.click()
+        dialog = page.get_by_role("dialog", name="签出这一户？")
+        expect(dialog).to_be_visible()
+        _check(page, f"{where} /shelters/<id>/present (confirm)", problems, screens)
+        dialog.get_by_role("button", name="不签出").click()
+        page.goto(f"/shelters/{gym}")
+        page.get_by_role("button", name="扫码签出").click()
+        expect(page.locator("#scan-status")).to_contain_text("照片", timeout=10000)
+        _check(page, f"{where} /shelters/<id> (scanner)", problems, screens)
+    finally:
+        ctx.close()
+
     assert not problems, "\n".join(problems)

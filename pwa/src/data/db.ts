@@ -31,6 +31,11 @@ export interface OutboxOp {
   sent_at?: string;
   /** The refused op this one was re-queued from. */
   replaces?: string;
+  /** What screens show of this op once its data is settled (a masked name, a household size):
+   * personal data leaves `data` when the server has answered (data/personal.ts). */
+  kept?: Record<string, unknown>;
+  /** Personal data was taken out of `data`: the op can no longer be sent again as it was. */
+  scrubbed?: boolean;
 }
 
 /** A photo taken on the phone, kept as bytes until the server has it. */

@@ -3,6 +3,7 @@
 // leave only when the user discards them or long after the server took them.
 import { db, getMeta, isoWithOffset, uuid, type BlobRecord, type LocalRecord, type LocalStoreName, type OpState, type OutboxOp } from "./db";
 import { notifyChanged } from "./events";
+import { receiptFacts, settle } from "./personal";
 import type { Problem } from "./problem";
 
 export interface NewOp {
@@ -14,6 +15,8 @@ export interface NewOp {
   /** The local record this op creates or changes, written in the same transaction as the op. */
   record?: { store: LocalStoreName; value: LocalRecord };
   at?: Date;
+  /** What screens show of the op after its personal data is gone (see data/personal.ts). */
+  kept?: Record<string, unknown>;
 }
 
 /** Sent ops are kept this long as history ("sent" on screen), then pruned. */
@@ -35,6 +38,7 @@ export async function enqueue(input: NewOp): Promise<OutboxOp> {
     created_at: new Date().toISOString(),
     attempts: 0,
     replaces: input.replaces,
+    kept: input.kept,
   };
   const stores = input.record ? (["outbox", input.record.store] as const) : (["outbox"] as const);
   const tx = d.transaction([...stores], "readwrite");
@@ -96,7 +100,7 @@ export function markWaiting(ops: OutboxOp[]): Promise<void> {
 }
 
 export function markRefused(op: OutboxOp, error: Problem): Promise<void> {
-  return update(seqsOf([op]), (o) => ({ ...o, state: "refused", error }));
+  return update(seqsOf([op]), (o) => settle({ ...o, state: "refused", error }));
 }
 
 /** A flush that died half-way (page closed, worker killed) left ops "sending": they were never answered. */
@@ -106,17 +110,41 @@ export async function resetStaleSending(): Promise<void> {
   await markWaiting(stale);
 }
 
+/** The server's answer to one op: the entity it sent back, and whether it applied it just now. */
+export interface SentAnswer {
+  entity?: Record<string, unknown>;
+  applied: boolean;
+}
+
 /**
  * The server has the op (applied, or a duplicate of one it applied): mark it sent, store the record
- * it answered, and drop the photos it carried (they are on the server now).
+ * it answered, and drop the photos it carried (they are on the server now). A shelter op leaves its
+ * personal data behind, keeps the household size its receipt names, and the shelter's occupancy
+ * from that receipt goes into the phone's copy of the shelter in the same transaction, so the
+ * count inside never drops while the pull that follows is on its way.
  */
-export async function markSent(op: OutboxOp, target?: { store: LocalStoreName; entity?: LocalRecord }): Promise<void> {
+export async function markSent(op: OutboxOp, target?: { store: LocalStoreName; entity?: LocalRecord }, answer?: SentAnswer): Promise<void> {
   const d = await db();
-  const names = target ? (["outbox", "blobs", target.store] as const) : (["outbox", "blobs"] as const);
-  const tx = d.transaction([...names], "readwrite");
+  const facts = receiptFacts(op, answer?.entity, answer?.applied ?? false);
+  const names = [...new Set(["outbox", "blobs", ...(target ? [target.store] : []), ...(facts.shelter ? ["shelters"] : [])])] as ("outbox" | "blobs" | LocalStoreName)[];
+  const tx = d.transaction(names, "readwrite");
   const current = await tx.objectStore("outbox").get(op.seq!);
   if (current) {
-    await tx.objectStore("outbox").put({ ...current, state: "sent", sent_at: new Date().toISOString(), error: undefined });
+    const kept = facts.household_size !== undefined ? { ...current.kept, household_size: facts.household_size } : current.kept;
+    await tx.objectStore("outbox").put(settle({ ...current, kept, state: "sent", sent_at: new Date().toISOString(), error: undefined }));
+  }
+  if (facts.shelter) {
+    const shelters = tx.objectStore("shelters");
+    const local = await shelters.get(facts.shelter.id);
+    if (local) {
+      const capacity = typeof local.capacity === "number" ? local.capacity : undefined;
+      await shelters.put({
+        ...local,
+        occupancy: facts.shelter.occupancy,
+        status: facts.shelter.status ?? local.status,
+        places_left: capacity === undefined ? local.places_left : Math.max(capacity - facts.shelter.occupancy, 0),
+      });
+    }
   }
   for (const id of op.media_ids) await tx.objectStore("blobs").delete(id);
   const id = target?.entity?.id ?? op.entity_id;
@@ -169,7 +197,8 @@ export async function discard(opId: string, recordStore?: LocalStoreName): Promi
  */
 export async function requeue(opId: string, data?: Record<string, unknown>, mediaIds?: string[], record?: NewOp["record"]): Promise<OutboxOp | null> {
   const old = await getOp(opId);
-  if (!old || old.state !== "refused") return null;
+  // A scrubbed op lost the name it carried: sending it again would record a masked name.
+  if (!old || old.state !== "refused" || old.scrubbed) return null;
   const next = await enqueue({
     type: old.type,
     data: data ?? old.data,

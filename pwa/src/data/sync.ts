@@ -114,7 +114,7 @@ async function applyResult(op: OutboxOp, r: OpResult | undefined, result: SyncRe
     await markRefused(op, error ?? asProblem({ title: "Refused" }, 422));
     result.refused += 1;
   } else if (r.status === "applied" || r.status === "duplicate") {
-    await markSent(op, entityTarget(op, r.entity));
+    await markSent(op, entityTarget(op, r.entity), { entity: r.entity, applied: r.status === "applied" });
     if (r.status === "applied") result.sent += 1;
     else result.duplicate += 1;
   } else {

@@ -48,6 +48,8 @@ export function fakeServer() {
     /** Answer a batch as a whole with 400 when it contains an op this returns true for. */
     malformed: (_op: SentOp): boolean => false,
     mediaStatus: 201,
+    /** What an applied op answers as its entity (a report by default; a receipt for shelter ops). */
+    entity: (op: SentOp): Record<string, unknown> => ({ ...op.data, id: op.data.id, status: "reported", server: true }),
     changes: [] as { seq: number; entity: string; id: string; op: string; data: Record<string, unknown> }[],
     csrf: 1,
   };
@@ -97,7 +99,7 @@ export function fakeServer() {
         const problem = state.refuse(op);
         const outcome = problem
           ? { status: "rejected", error: problem }
-          : { status: "applied", entity: { ...op.data, id: op.data.id, status: "reported", server: true } };
+          : { status: "applied", entity: state.entity(op) };
         ledger.set(op.op_id, outcome);
         return { op_id: op.op_id, ...outcome };
       });

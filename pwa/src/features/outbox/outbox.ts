@@ -24,6 +24,7 @@ function summary(op: OutboxOp): string {
     const cat = typeof d.category === "string" ? t(`cat.${d.category}` as MessageKey) : "";
     return [cat, String(d.description ?? "")].filter(Boolean).join("：");
   }
+  if (op.type.startsWith("shelter.") && typeof op.kept?.name === "string") return `${op.kept.name} · ${formatDateTime(op.at)}`;
   return formatDateTime(op.at);
 }
 
@@ -38,7 +39,8 @@ export function renderOutbox({ onRelogin }: OutboxOptions): HTMLElement {
 
   function item(op: OutboxOp, me: string | undefined): HTMLElement {
     const actions: HTMLElement[] = [];
-    if (op.state === "refused") {
+    // A refused shelter check-in no longer holds the name it carried: it can only be discarded.
+    if (op.state === "refused" && !op.scrubbed) {
       const fix = () => {
         if (op.type === "report.create") return navigate(`/report?fix=${encodeURIComponent(op.op_id)}`);
         void requeue(op.op_id).then(() => {
