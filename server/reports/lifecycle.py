@@ -288,17 +288,15 @@ def _replayed(actor, kind: str, data: dict) -> Report | None:
 
 def _wrong_state(report: Report, kind: str) -> ApiProblem:
     last = report.steps[-1] if report.steps else None
-    happened = (
-        f" (last: {last.kind} by {last.actor.display_name if last.actor else 'someone'} at {last.at.isoformat()})"
-        if last
-        else ""
-    )
+    happened = ""
+    if last is not None:
+        who = last.actor.display_name if last.actor else "someone"
+        happened = f" (last: {last.kind} by {who} at {last.at.isoformat()})"
     return ApiProblem(
         409,
         "report-state",
         "Not possible in this state",
-        f"This report is {report.status} now{happened}; `{kind}` needs it "
-        f"{' or '.join(ALLOWED_FROM[kind])}.",
+        f"This report is {report.status} now{happened}; `{kind}` needs it {' or '.join(ALLOWED_FROM[kind])}.",
         state=report.status,
         allowed_from=list(ALLOWED_FROM[kind]),
         current=_DETAIL.dump(report),

@@ -149,7 +149,9 @@ class ReopenSchema(StepSchema):
 
 def _op_schema(body: type) -> type:
     """The same step as a sync op: the report it is about rides in the data."""
-    return type(body.__name__.replace("Schema", "OpSchema"), (body,), {"report_id": fields.UUID(required=True)})
+    return type(
+        body.__name__.replace("Schema", "OpSchema"), (body,), {"report_id": fields.UUID(required=True)}
+    )
 
 
 STEP_BODIES = {

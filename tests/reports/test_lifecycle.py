@@ -10,7 +10,7 @@ from server.core.audit import AuditEntry
 from server.extensions import db
 
 from ..dbstate import changed_tables, committed_rows
-from .life import POINT, bring_to, body_for, file_report, now_iso, step, upload_photo
+from .life import POINT, body_for, bring_to, file_report, now_iso, step, upload_photo
 
 PROBLEM = "application/problem+json"
 
@@ -146,7 +146,9 @@ def test_a_rejected_report_reopened_goes_back_to_be_verified(auth, ids):
 def test_a_duplicate_names_the_report_it_repeats(auth, ids):
     officer, desk = auth("officer1"), auth("town1")
     original, again = file_report(officer), file_report(officer)
-    resp = step(desk, again, "reject", {"rejection": "duplicate", "reason": "与前一条重复", "duplicate_of": original})
+    resp = step(
+        desk, again, "reject", {"rejection": "duplicate", "reason": "与前一条重复", "duplicate_of": original}
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["steps"][0]["duplicate_of"] == original
 
@@ -205,14 +207,42 @@ REFUSALS = [
     ("reported", "town1", "reject", {"rejection": "false"}, 422, "validation"),
     ("reported", "town1", "reject", {"rejection": "false", "reason": "   "}, 422, "validation"),
     ("reported", "town1", "reject", {"rejection": "maybe", "reason": "x"}, 422, "validation"),
-    ("reported", "town1", "reject", {"rejection": "false", "reason": "x", "duplicate_of": str(uuid.uuid4())}, 422, "validation"),
-    ("reported", "town1", "reject", {"rejection": "duplicate", "reason": "x", "duplicate_of": str(uuid.uuid4())}, 422, "validation"),
+    (
+        "reported",
+        "town1",
+        "reject",
+        {"rejection": "false", "reason": "x", "duplicate_of": str(uuid.uuid4())},
+        422,
+        "validation",
+    ),
+    (
+        "reported",
+        "town1",
+        "reject",
+        {"rejection": "duplicate", "reason": "x", "duplicate_of": str(uuid.uuid4())},
+        422,
+        "validation",
+    ),
     ("closed", "town1", "reopen", {}, 422, "validation"),
     ("closed", "town1", "reopen", {"reason": ""}, 422, "validation"),
     ("verified", "town1", "assign", {"deadline_at": now_iso(days=1)}, 422, "validation"),
     ("verified", "town1", "assign", {"responsible_unit": "国土所"}, 422, "validation"),
-    ("verified", "town1", "assign", {"responsible_unit": "国土所", "deadline_at": now_iso(days=-1)}, 422, "validation"),
-    ("verified", "town1", "assign", {"responsible_unit": "国土所", "deadline_at": "2026-12-01T08:00:00"}, 422, "validation"),
+    (
+        "verified",
+        "town1",
+        "assign",
+        {"responsible_unit": "国土所", "deadline_at": now_iso(days=-1)},
+        422,
+        "validation",
+    ),
+    (
+        "verified",
+        "town1",
+        "assign",
+        {"responsible_unit": "国土所", "deadline_at": "2026-12-01T08:00:00"},
+        422,
+        "validation",
+    ),
     (
         "verified",
         "town1",
@@ -308,7 +338,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize(("state", "who", "kind", "body", "status", "slug"), REFUSALS)
-def test_a_refused_step_answers_a_problem_and_changes_nothing(app, auth, ids, state, who, kind, body, status, slug):
+def test_a_refused_step_answers_a_problem_and_changes_nothing(
+    app, auth, ids, state, who, kind, body, status, slug
+):
     report_id = bring_to(auth, ids, state)
     client = auth(who)
     payload = body(ids, client) if callable(body) else body
