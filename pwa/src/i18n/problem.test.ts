@@ -29,7 +29,8 @@ describe("describeProblem", () => {
       "bad-json", "bad-request", "batch-too-large", "conflict", "forbidden", "internal", "media-missing", "not-found", "not-on-scene",
       "op-conflict", "op-not-supported", "payload-too-large", "pwa-not-built", "refresh-reuse", "self-lockout", "shelter-occupied",
       "token-invalid", "token-revoked", "token-expired", "csrf", "unauthorized", "unavailable", "unknown-op", "unsupported-media-type",
-      "validation", "rate-limited", "method-not-allowed", "http-error", "already-answered"];
+      "validation", "rate-limited", "method-not-allowed", "http-error", "already-answered",
+      "report-state", "not-assignee", "own-work"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 
