@@ -19,7 +19,7 @@ Who may take a step:
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -242,7 +242,10 @@ def _photos(actor, report, photos: list[dict]) -> list[dict]:
         db.session.scalars(sa.select(ReportStepMedia.media_id).where(ReportStepMedia.media_id.in_(ids)))
     )
     errors: dict[str, list[str]] = {}
-    latest, earliest = utcnow() + CLOCK_SLACK, report.reported_at - BEFORE_REPORT_SLACK
+    latest = utcnow() + CLOCK_SLACK
+    # A report dated at the first instant a phone could send (year 1) has nothing before it.
+    floor = datetime.min.replace(tzinfo=UTC) + BEFORE_REPORT_SLACK
+    earliest = report.reported_at - BEFORE_REPORT_SLACK if report.reported_at > floor else report.reported_at
     for i, photo in enumerate(photos):
         if photo["media_id"] in used:
             errors[f"photos.{i}.media_id"] = ["This photo is already attached to a report or a step."]

@@ -202,3 +202,67 @@ def test_no_step_body_makes_the_server_fail(auth, filed, kind, body, by_sync):
         assert resp.status_code < 500, resp.json
         if resp.status_code >= 400:
             assert resp.mimetype == "application/problem+json"
+
+
+def test_two_desks_closing_at_once_close_it_once(auth, ids):
+    """The county desk over REST and the township's phone through the outbox, at the same
+    instant: one close is written, the other is told the report is closed."""
+    import threading
+
+    report_id = bring_to(auth, ids, "rectified")
+    county, town = auth("duty"), auth("town1")
+    answers, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def by_rest(client):
+        try:
+            fresh = type(client)(client._client.application, client.token)
+            barrier.wait()
+            answers.append(("rest", step(fresh, report_id, "close").status_code))
+        except Exception as exc:  # noqa: BLE001 - report any failure of a thread
+            errors.append(exc)
+
+    def by_sync(client):
+        try:
+            fresh = type(client)(client._client.application, client.token)
+            barrier.wait()
+            (result,) = fresh.post(SYNC, json=batch(_op("close", report_id, 1))).json["results"]
+            answers.append(("sync", result["status"]))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=by_rest, args=(county,)),
+        threading.Thread(target=by_rest, args=(auth("admin"),)),
+        threading.Thread(target=by_sync, args=(town,)),
+        threading.Thread(target=by_sync, args=(auth("town1"),)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    won = [a for a in answers if a[1] in (200, "applied")]
+    assert len(won) == 1, answers
+    assert all(a[1] in (409, "rejected") for a in answers if a not in won), answers
+    detail = county.get(f"/api/v1/reports/{report_id}").json
+    assert [s["kind"] for s in detail["steps"]].count("close") == 1 and detail["step_count"] == 5
+
+
+def test_a_report_dated_at_the_first_instant_still_takes_its_after_photo(auth, ids):
+    # A phone whose clock was reset to year 1 filed it: the photo's "not before the report"
+    # check must not run off the calendar.
+    from ..sync.helpers import report_op
+
+    officer = auth("officer1")
+    op = report_op()
+    op["at"] = "0001-01-01T00:05:00+00:00"
+    (filed,) = _results(officer, op)
+    assert filed["status"] == "applied", filed
+    report_id = op["data"]["id"]
+    desk, worker = auth("town1"), auth("member2")
+    for kind in ("verify", "assign"):
+        assert step(desk, report_id, kind, body_for(kind, ids)).status_code == 200
+    assert step(worker, report_id, "start").status_code == 200
+    resp = step(worker, report_id, "rectify", body_for("rectify", ids, worker))
+    assert resp.status_code == 200, resp.json

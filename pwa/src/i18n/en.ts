@@ -586,6 +586,7 @@ export const en: Record<MessageKey, string> = {
   "tl.reason": "Reason: {text}",
   "tl.photos": "{n} photos",
   "tl.none": "Nobody has acted on it yet.",
+  "tl.offline": "The steps taken are on the server: see them when online.",
   "rd.head": "Report",
   "rd.category": "Category",
   "rd.severity": "Risk level",

@@ -584,6 +584,7 @@ export const zhCN = {
   "tl.reason": "原因：{text}",
   "tl.photos": "照片 {n} 张",
   "tl.none": "还没有人处理。",
+  "tl.offline": "处理经过在服务器上，联网后才能看。",
   "rd.head": "上报详情",
   "rd.category": "类别",
   "rd.severity": "风险等级",

@@ -146,6 +146,7 @@ export function renderReportDetail(id: string): HTMLElement {
     );
     // Only the server knows the steps; until it answered (or offline) the filing is all there is.
     if (lines.length === 1 && server) items.push(h("li", { class: "hint tl-none" }, t("tl.none")));
+    else if (!server && !isOnline()) items.push(h("li", { class: "hint tl-offline" }, t("tl.offline")));
     timeline.replaceChildren(...items);
   }
 
