@@ -199,7 +199,7 @@ REFUSALS = [
     ("reported", "town2", "verify", {"severity": "red"}, 404, "not-found"),
     ("rectified", "town2", "close", {}, 404, "not-found"),
     ("assigned", "officer2", "start", {}, 404, "not-found"),
-    # The rectifier and the assignee do not close their own work.
+    # The assignee who rectified has no right to close at all (the desk who did: own-work, below).
     ("rectified", "member2", "close", {}, 403, "forbidden"),
     # Missing what a step needs.
     ("reported", "town1", "verify", {}, 422, "validation"),
