@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 
+from .reports.life import body_for, bring_to, step
+
 T1, T2 = "临城镇", "古田镇"
 
 # Who sees township 1 / township 2 records (officers sit in a village: they see neither).
@@ -450,8 +452,47 @@ def test_family_lookup_finds_people_only_in_the_shelters_of_ones_region(auth, id
                 assert item["phone_masked"] == "139****1234"
 
 
+# The steps of a report's life: (step, roles whose permission allows it, the state a report
+# must be in for it). start and rectify are open to every role, for the report's assignee
+# only (or the desk on their behalf): anyone else in the region is refused (403).
+REPORT_STEPS = [
+    ("verify", DESK, "reported"),
+    ("reject", DESK, "reported"),
+    ("assign", DESK, "verified"),
+    ("start", ALL, "assigned"),
+    ("rectify", ALL, "rectifying"),
+    ("close", DESK, "rectified"),
+    ("reopen", DESK, "closed"),
+]
+# Each township's report: filed by a member there, its desk, and the member it is assigned to.
+STEP_PEOPLE = {T1: ("member1", "town1", "member2"), T2: ("t2member1", "town2", "t2member2")}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_report_steps_answer_by_role_and_region(auth, ids, username):
+    client = auth(username)
+    role = ROLE_OF[username]
+    for kind, allowed, state in REPORT_STEPS:
+        for town in (T1, T2):
+            reporter, desk, assignee = STEP_PEOPLE[town]
+            report_id = bring_to(auth, ids, state, reporter=reporter, desk=desk, assignee=assignee)
+            resp = step(client, report_id, kind, body_for(kind, ids, client, assignee=assignee))
+            if role not in allowed:
+                expected = 403
+            elif town not in SEES[username]:
+                expected = 404
+            elif kind in ("start", "rectify") and role not in DESK:
+                expected = 403  # in the region, but not the assignee
+            else:
+                expected = 200
+            assert resp.status_code == expected, (username, kind, town, resp.status_code, resp.json)
+            if resp.status_code >= 400:
+                assert resp.mimetype == "application/problem+json"
+
+
 def test_every_api_endpoint_is_in_this_matrix(app):
     covered = {(m, r) for m, r, *_ in ITEM_ENDPOINTS}
+    covered |= {("POST", f"/api/v1/reports/<uuid:report_id>/{kind}") for kind, *_ in REPORT_STEPS}
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}
     covered |= OTHER_ENDPOINTS

@@ -28,6 +28,9 @@ _FIELD = frozenset(
         "sync.pull",
         "reports.read",
         "reports.create",
+        # Starting and rectifying one's assigned hazard: anyone may be its assignee (object
+        # rule in reports/lifecycle.py).
+        "reports.rectify",
         "media.upload",
         "media.read",
         "attendance.read",
@@ -43,7 +46,18 @@ _LEAD = frozenset(
 )
 # The people in a shelter: its managers check them in and out (object rules in shelters/).
 _SHELTER_DESK = frozenset({"shelters.operate", "shelters.checkin", "shelters.people"})
-_DESK = _LEAD | _SHELTER_DESK | {"users.read", "dispatch.create", "shelters.manage", "shelters.lookup"}
+_DESK = (
+    _LEAD
+    | _SHELTER_DESK
+    | {
+        "users.read",
+        "dispatch.create",
+        "shelters.manage",
+        "shelters.lookup",
+        # Verify, reject, assign, close and reopen hazard reports.
+        "reports.manage",
+    }
+)
 _CALLED_OUT = frozenset({"dispatch.respond"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {

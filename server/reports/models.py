@@ -6,13 +6,20 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import User
 from ..core.hazards import CATEGORIES
 from ..core.models import Timestamps, UTCDateTime
 from ..extensions import db
 
 # The four Chinese risk colours: 重大 red, 较大 orange, 一般 yellow, 低 blue.
 SEVERITIES = ("red", "orange", "yellow", "blue")
-STATUSES = ("reported", "verified", "assigned", "rectified", "closed", "rejected")
+# A report's life (lifecycle.py): reported -> verified (or rejected) -> assigned -> rectifying ->
+# rectified -> closed (销号); reopened, a closed one goes back to verified, a rejected one to reported.
+STATUSES = ("reported", "verified", "assigned", "rectifying", "rectified", "closed", "rejected")
+# The steps of that life, each a row of report_steps.
+STEP_KINDS = ("verify", "reject", "assign", "start", "rectify", "close", "reopen")
+# Why a report is refused at verification: a duplicate of another, not true, not ours to handle.
+REJECTIONS = ("duplicate", "false", "not_ours")
 
 
 class Report(Timestamps, db.Model):
@@ -32,10 +39,27 @@ class Report(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="reported", index=True)
     # When the person tapped "report" on the phone; created_at is when the server got it.
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Who answers for it now (the last assignment of the current cycle): a unit, a person, or both.
+    responsible_unit: Mapped[str | None] = mapped_column(sa.String(100))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many steps it has been through: the next step's seq (unique per report: two steps
+    # racing for the same place cannot both be written).
+    step_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     media = relationship(
         "ReportMedia", order_by="ReportMedia.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Read only by the detail (a list never touches it): the timeline, in order.
+    steps = relationship(
+        "ReportStep",
+        foreign_keys="ReportStep.report_id",
+        order_by="ReportStep.seq",
+        cascade="all, delete-orphan",
+        lazy="select",
+    )
+    assignee = relationship(User, foreign_keys=[assignee_id], lazy="select")
 
     __table_args__ = (
         sa.CheckConstraint(f"category IN {CATEGORIES}", name="category"),
@@ -43,6 +67,8 @@ class Report(Timestamps, db.Model):
             "severity IS NULL OR severity IN ('red','orange','yellow','blue')", name="severity"
         ),
         sa.CheckConstraint("people_at_risk IS NULL OR people_at_risk >= 0", name="people_at_risk"),
+        sa.CheckConstraint(f"status IN {STATUSES}", name="status"),
+        sa.CheckConstraint("step_count >= 0", name="step_count"),
         sa.Index("ix_reports_region_created", "region_id", "created_at"),
     )
 
@@ -59,3 +85,67 @@ class ReportMedia(db.Model):
     )
     media_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("media.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+class ReportStep(db.Model):
+    """One step of a report's life, by whom, when (the phone's time) and with what."""
+
+    __tablename__ = "report_steps"
+
+    # Made on the phone (or by the server for a step sent without one): a step sent twice by
+    # two paths (REST after a timeout, then the outbox) is recognised, never written twice.
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False
+    )
+    seq: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    from_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    to_status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    actor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    # When the person acted, by their phone's clock (never later than the server's); created_at
+    # is when the server learnt it.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    rejection: Mapped[str | None] = mapped_column(sa.String(10))
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("reports.id"))
+    severity: Mapped[str | None] = mapped_column(sa.String(10))
+    responsible_unit: Mapped[str | None] = mapped_column(sa.String(100))
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    photos = relationship(
+        "ReportStepMedia", order_by="ReportStepMedia.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    actor = relationship(User, foreign_keys=[actor_id], lazy="selectin")
+    assignee = relationship(User, foreign_keys=[assignee_id], lazy="selectin")
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "seq", name="report_seq"),
+        sa.CheckConstraint(f"kind IN {STEP_KINDS}", name="kind"),
+        sa.CheckConstraint(f"from_status IN {STATUSES}", name="from_status"),
+        sa.CheckConstraint(f"to_status IN {STATUSES}", name="to_status"),
+        sa.CheckConstraint(f"rejection IS NULL OR rejection IN {REJECTIONS}", name="rejection"),
+        sa.CheckConstraint(
+            "severity IS NULL OR severity IN ('red','orange','yellow','blue')", name="severity"
+        ),
+        sa.CheckConstraint("seq >= 1", name="seq"),
+    )
+
+
+class ReportStepMedia(db.Model):
+    """A photo of a step (the after-photo of a rectification), with when and where it was taken."""
+
+    __tablename__ = "report_step_media"
+
+    step_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("report_steps.id", ondelete="CASCADE"), primary_key=True
+    )
+    media_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("media.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    lat: Mapped[float] = mapped_column(sa.Float, nullable=False)
+    lon: Mapped[float] = mapped_column(sa.Float, nullable=False)
+    accuracy_m: Mapped[float | None] = mapped_column(sa.Float)

@@ -8,8 +8,14 @@ from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
 from ..extensions import db
-from . import service
-from .schemas import ReportCreateSchema, ReportQuerySchema, ReportSchema
+from . import lifecycle, service
+from .schemas import (
+    STEP_BODIES,
+    ReportCreateSchema,
+    ReportDetailSchema,
+    ReportQuerySchema,
+    ReportSchema,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 
@@ -29,9 +35,9 @@ def list_reports():
 
 @bp.get("/reports/<uuid:report_id>")
 @requires("reports.read")
-@doc("One hazard report", response=ReportSchema)
+@doc("One hazard report, with its timeline (`steps`, in order)", response=ReportDetailSchema)
 def get_report(report_id):
-    return ReportSchema().dump(service.get_report(g.user, report_id))
+    return ReportDetailSchema().dump(service.get_report_detail(g.user, report_id))
 
 
 @bp.post("/reports")
@@ -48,3 +54,39 @@ def create_report():
     existed = db.session.get(service.Report, data["id"]) is not None
     report = service.create_report(g.user, data, utcnow())
     return ReportSchema().dump(report), (200 if existed else 201)
+
+
+# One route per step of a report's life (lifecycle.py says who may take which, from what state).
+_STEPS = {
+    "verify": ("reports.manage", "Verify a report and set its risk colour (reported -> verified)"),
+    "reject": ("reports.manage", "Reject a report as a duplicate, false or not ours, with a reason"),
+    "assign": ("reports.manage", "Assign a responsible unit and/or person and a deadline"),
+    "start": ("reports.rectify", "The assignee (or the desk for them) starts the work"),
+    "rectify": ("reports.rectify", "Report the work done, with after-photos (time and GPS point each)"),
+    "close": ("reports.manage", "Close a rectified report (销号), by someone other than who did the work"),
+    "reopen": ("reports.manage", "Reopen a closed or rejected report, with a reason"),
+}
+
+
+def _step_view(kind: str, action: str, summary: str):
+    body = STEP_BODIES[kind]()
+    apply = getattr(lifecycle, kind)
+
+    def view(report_id):
+        data = body.load(json_body())
+        data["report_id"] = report_id
+        report = apply(g.user, data, utcnow())
+        return ReportDetailSchema().dump(service.get_report_detail(g.user, report.id))
+
+    view.__name__ = f"{kind}_report"
+    view = doc(
+        f"{summary}. The same step id again changes nothing (200); a step its state does not "
+        "allow is 409 `report-state` with the current record",
+        body=STEP_BODIES[kind],
+        response=ReportDetailSchema,
+    )(view)
+    return bp.post(f"/reports/<uuid:report_id>/{kind}")(requires(action)(view))
+
+
+for _kind, (_action, _summary) in _STEPS.items():
+    _step_view(_kind, _action, _summary)

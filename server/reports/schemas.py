@@ -1,11 +1,11 @@
 """Shapes of hazard reports."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.geo import LocationSchema
 from ..core.pagination import PageQuerySchema
 from ..core.schemas import REGION_ID, BaseSchema, PlainNested, region_id_param
-from .models import CATEGORIES, SEVERITIES, STATUSES
+from .models import CATEGORIES, REJECTIONS, SEVERITIES, STATUSES
 
 
 class ReportCreateSchema(BaseSchema):
@@ -35,6 +35,12 @@ class ReportSchema(BaseSchema):
     reported_at = fields.DateTime()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    # Who answers for it now, by when, and when it was closed (销号); all null until then.
+    responsible_unit = fields.String(allow_none=True)
+    assignee_id = fields.UUID(allow_none=True)
+    deadline_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    step_count = fields.Integer(metadata={"description": "How many steps of its life it has been through"})
 
 
 class ReportQuerySchema(PageQuerySchema):
@@ -44,3 +50,153 @@ class ReportQuerySchema(PageQuerySchema):
     until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received before"})
     region_id = region_id_param("this region and below")
     mine = fields.Boolean(metadata={"description": "true: only the caller's own"})
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Say why, in words.")
+
+
+def _point(m) -> dict:
+    return {"lat": m.lat, "lon": m.lon, "accuracy": m.accuracy_m}
+
+
+class StepPhotoSchema(BaseSchema):
+    """A photo of a step: uploaded first (PUT /api/v1/media/<id>), with when and where it was
+    taken, as the phone's camera and GPS said."""
+
+    media_id = fields.UUID(required=True)
+    taken_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    location = PlainNested(LocationSchema, required=True)
+
+
+def _unique_photos(photos: list) -> None:
+    ids = [p["media_id"] for p in photos]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("The same photo twice.")
+
+
+class StepSchema(BaseSchema):
+    """What every step may carry. `id`: made once on the client, so the same step sent again (a
+    retry, or REST and then the outbox) is recognised and written once."""
+
+    id = fields.UUID(load_default=None, allow_none=True)
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    photos = fields.List(
+        PlainNested(StepPhotoSchema),
+        load_default=list,
+        validate=[validate.Length(max=9), _unique_photos],
+    )
+
+
+class VerifySchema(StepSchema):
+    # The risk colour (重大 red, 较大 orange, 一般 yellow, 低 blue) is the verifier's to set.
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+
+
+class RejectSchema(StepSchema):
+    rejection = fields.String(
+        required=True,
+        validate=validate.OneOf(REJECTIONS),
+        metadata={"description": "duplicate (of another report), false (not true), not_ours"},
+    )
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _not_blank])
+    duplicate_of = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "the report this one repeats"}
+    )
+
+    @validates_schema
+    def _duplicate_only(self, data, **_):
+        if data.get("duplicate_of") and data.get("rejection") != "duplicate":
+            raise ValidationError("Only a duplicate names the report it repeats.", "duplicate_of")
+
+
+class AssignSchema(StepSchema):
+    responsible_unit = fields.String(
+        load_default=None, allow_none=True, validate=[validate.Length(min=1, max=100), _not_blank]
+    )
+    assignee_id = fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "a user who can see the report"}
+    )
+    deadline_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+
+    @validates_schema
+    def _someone(self, data, **_):
+        if not data.get("responsible_unit") and not data.get("assignee_id"):
+            raise ValidationError("Name a responsible unit, a person, or both.", "responsible_unit")
+
+
+class StartSchema(StepSchema):
+    pass
+
+
+class RectifySchema(StepSchema):
+    # The after-photos are the evidence: at least one.
+    photos = fields.List(
+        PlainNested(StepPhotoSchema),
+        required=True,
+        validate=[validate.Length(min=1, max=9), _unique_photos],
+    )
+
+
+class CloseSchema(StepSchema):
+    pass
+
+
+class ReopenSchema(StepSchema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=1000), _not_blank])
+
+
+def _op_schema(body: type) -> type:
+    """The same step as a sync op: the report it is about rides in the data."""
+    return type(
+        body.__name__.replace("Schema", "OpSchema"), (body,), {"report_id": fields.UUID(required=True)}
+    )
+
+
+STEP_BODIES = {
+    "verify": VerifySchema,
+    "reject": RejectSchema,
+    "assign": AssignSchema,
+    "start": StartSchema,
+    "rectify": RectifySchema,
+    "close": CloseSchema,
+    "reopen": ReopenSchema,
+}
+STEP_OPS = {kind: _op_schema(body) for kind, body in STEP_BODIES.items()}
+
+
+class StepPhotoOutSchema(BaseSchema):
+    media_id = fields.UUID()
+    taken_at = fields.DateTime()
+    location = fields.Function(_point)
+
+
+class ReportStepSchema(BaseSchema):
+    id = fields.UUID()
+    seq = fields.Integer()
+    kind = fields.String()
+    from_status = fields.String()
+    to_status = fields.String()
+    actor_id = fields.UUID()
+    actor_name = fields.Function(lambda s: s.actor.display_name if s.actor else None)
+    at = fields.DateTime(metadata={"description": "when the person acted, by their phone"})
+    created_at = fields.DateTime(metadata={"description": "when the server learnt it"})
+    comment = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    rejection = fields.String(allow_none=True)
+    duplicate_of = fields.UUID(allow_none=True)
+    severity = fields.String(allow_none=True)
+    responsible_unit = fields.String(allow_none=True)
+    assignee_id = fields.UUID(allow_none=True)
+    assignee_name = fields.Function(lambda s: s.assignee.display_name if s.assignee else None)
+    deadline_at = fields.DateTime(allow_none=True)
+    photos = fields.List(fields.Nested(StepPhotoOutSchema))
+
+
+class ReportDetailSchema(ReportSchema):
+    """One report with its timeline: every step in order (the filing itself is the report's own
+    reporter_id and reported_at)."""
+
+    assignee_name = fields.Function(lambda r: r.assignee.display_name if r.assignee else None)
+    steps = fields.List(fields.Nested(ReportStepSchema))

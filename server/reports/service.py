@@ -15,19 +15,23 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import get_scoped, require_in_scope, scoped
-from .models import Report, ReportMedia
+from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportSchema
 
 _DUMP = ReportSchema()
 
 
 def media_regions(media_id) -> list[int]:
-    """The regions of the reports a photo is attached to (media asks, to decide who sees it)."""
-    return list(
-        db.session.scalars(
-            sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media_id)
-        )
+    """The regions of the reports a photo is attached to, as the report's own or as a step's
+    (an after-photo): media asks, to decide who sees it."""
+    own = sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media_id)
+    of_steps = (
+        sa.select(Report.region_id)
+        .join(ReportStep, ReportStep.report_id == Report.id)
+        .join(ReportStepMedia, ReportStepMedia.step_id == ReportStep.id)
+        .where(ReportStepMedia.media_id == media_id)
     )
+    return list(db.session.scalars(sa.union_all(own, of_steps)))
 
 
 def _same(report: Report, actor, data: dict) -> bool:
@@ -98,6 +102,11 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
             "reported_at": at,
             "created_at": now,
             "updated_at": now,
+            "responsible_unit": None,
+            "assignee_id": None,
+            "deadline_at": None,
+            "closed_at": None,
+            "step_count": 0,
         }
         media = [
             {"report_id": data["id"], "media_id": m, "position": i} for i, m in enumerate(data["media_ids"])
@@ -137,6 +146,11 @@ def entity_of(report) -> dict:
         "reported_at": report.reported_at.isoformat(),
         "created_at": report.created_at.isoformat(),
         "updated_at": report.updated_at.isoformat(),
+        "responsible_unit": report.responsible_unit,
+        "assignee_id": None if report.assignee_id is None else str(report.assignee_id),
+        "deadline_at": None if report.deadline_at is None else report.deadline_at.isoformat(),
+        "closed_at": None if report.closed_at is None else report.closed_at.isoformat(),
+        "step_count": report.step_count,
     }
 
 
@@ -166,6 +180,14 @@ def _already_there(actor, data: dict) -> Report:
 
 def get_report(actor, report_id) -> Report:
     return get_scoped(Report, report_id, actor, what="report")
+
+
+def get_report_detail(actor, report_id) -> Report:
+    """One report with its timeline loaded: the steps in one query, their photos and people in
+    one more each, however long the life."""
+    report = get_report(actor, report_id)
+    report.steps  # noqa: B018 - loaded here, in the service, not by the schema dumping it
+    return report
 
 
 def list_reports(actor, args):

@@ -10,8 +10,9 @@ from ..attendance import service as attendance
 from ..attendance.schemas import CheckinCreateSchema, CheckinSchema, CheckoutSchema
 from ..dispatch import service as dispatch
 from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
+from ..reports import lifecycle
 from ..reports import service as reports
-from ..reports.schemas import ReportCreateSchema, ReportSchema
+from ..reports.schemas import STEP_OPS, ReportCreateSchema, ReportSchema
 from ..shelters import checkins as shelters
 from ..shelters.schemas import KioskCheckinSchema, KioskCheckoutSchema, ReceiptSchema
 
@@ -47,6 +48,19 @@ HANDLERS: dict[str, OpHandler] = {
         KioskCheckoutSchema(), "shelters.checkin", shelters.kiosk_checkout, ReceiptSchema()
     ),
 }
+# A hazard report's life, step by step (reports/lifecycle.py): report.verify, report.reject,
+# report.assign, report.start, report.rectify, report.close, report.reopen.
+HANDLERS.update(
+    {
+        f"report.{kind}": OpHandler(
+            schema(),
+            "reports.rectify" if kind in ("start", "rectify") else "reports.manage",
+            getattr(lifecycle, kind),
+            ReportSchema(),
+        )
+        for kind, schema in STEP_OPS.items()
+    }
+)
 
 # In the contract, arriving with their issues. Answered "rejected" but not recorded, so a
 # phone that queued one can send it again once the server learns it.

@@ -29,6 +29,11 @@ _reports = st.builds(
     reported_at=_times,
     created_at=_times,
     updated_at=_times,
+    responsible_unit=st.none() | st.text(min_size=1, max_size=100),
+    assignee_id=st.none() | st.uuids(),
+    deadline_at=st.none() | _times,
+    closed_at=st.none() | _times,
+    step_count=st.integers(0, 1000),
 )
 
 
@@ -55,5 +60,10 @@ def test_a_new_field_on_the_schema_must_reach_the_hand_built_entity_too():
         reported_at=datetime.now(UTC),
         created_at=datetime.now(UTC),
         updated_at=datetime.now(UTC),
+        responsible_unit=None,
+        assignee_id=None,
+        deadline_at=None,
+        closed_at=None,
+        step_count=0,
     )
     assert list(entity_of(report)) == list(ReportSchema().dump(report))

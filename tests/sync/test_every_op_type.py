@@ -13,6 +13,7 @@ from server.sync.handlers import HANDLERS
 from server.sync.models import SyncOp
 
 from ..dbstate import changed_tables, commit_fails, committed_rows
+from ..reports.life import body_for, bring_to
 from .helpers import batch, report_op
 
 SYNC = "/api/v1/sync"
@@ -76,8 +77,26 @@ def _shelter_checkout(auth, ids, member):
     return _op("shelter.checkout", 5, checkin_id=checkin["entity"]["id"])
 
 
-# Who sends each op type, where member1 may not (a shelter's kiosk is its manager's phone).
-SENDERS = {"shelter.checkin": "shelter1", "shelter.checkout": "shelter1"}
+def _report_step(kind: str, state: str):
+    """A report brought to `state` over REST (town1's desk, member2 the assignee), and the op
+    of `kind` that takes it on, sent by the op type's sender."""
+
+    def example(auth, ids, member):
+        report_id = bring_to(auth, ids, state)
+        return _op(f"report.{kind}", 2, report_id=report_id, **body_for(kind, ids, member))
+
+    return example
+
+
+# Who sends each op type, where member1 may not (a shelter's kiosk is its manager's phone; a
+# report's steps are the desk's, or its assignee's).
+SENDERS = {
+    "shelter.checkin": "shelter1",
+    "shelter.checkout": "shelter1",
+    **{f"report.{k}": "town1" for k in ("verify", "reject", "assign", "close", "reopen")},
+    "report.start": "member2",
+    "report.rectify": "member2",
+}
 
 # op type -> (auth, ids, member) -> a valid op for its sender, after any setup it needs (committed).
 EXAMPLES = {
@@ -95,6 +114,13 @@ EXAMPLES = {
         "dispatch.status", 5, dispatch_id=_order(auth, ids), status="en_route"
     ),
     "dispatch.ping": _ping,
+    "report.verify": _report_step("verify", "reported"),
+    "report.reject": _report_step("reject", "reported"),
+    "report.assign": _report_step("assign", "verified"),
+    "report.start": _report_step("start", "assigned"),
+    "report.rectify": _report_step("rectify", "rectifying"),
+    "report.close": _report_step("close", "rectified"),
+    "report.reopen": _report_step("reopen", "closed"),
 }
 
 

@@ -30,7 +30,8 @@ describe("describeProblem", () => {
       "op-conflict", "op-not-supported", "payload-too-large", "pwa-not-built", "refresh-reuse", "self-lockout", "shelter-occupied",
       "token-invalid", "token-revoked", "token-expired", "csrf", "unauthorized", "unavailable", "unknown-op", "unsupported-media-type",
       "validation", "rate-limited", "method-not-allowed", "http-error", "already-answered",
-      "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt"];
+      "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt",
+      "report-state", "not-assignee", "own-work"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 

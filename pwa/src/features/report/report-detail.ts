@@ -12,6 +12,7 @@ import { type LocalRecord, type OpState, type OutboxOp } from "../../data/db";
 import { getBlob, listOps } from "../../data/outbox";
 import { getRecord } from "../../data/stores";
 import { onDataChanged } from "../../data/events";
+import { timelineLines } from "./timeline";
 
 const MEDIA_PATH = "/api/v1/media/";
 
@@ -44,7 +45,19 @@ export function renderReportDetail(id: string): HTMLElement {
   const states = h("div", { class: "state-box rd-states" });
   const details = h("dl", { class: "order-details rd-details" });
   const photos = h("ul", { class: "rd-photos", id: "rd-photos" });
-  const body = h("div", { class: "screen-body" }, screenHead("rd-head", t("rd.head")), title, states, details, h("h2", {}, t("rd.photos")), photos);
+  const timeline = h("ol", { class: "rd-timeline", id: "rd-timeline", "aria-labelledby": "rd-tl-head" });
+  const body = h(
+    "div",
+    { class: "screen-body" },
+    screenHead("rd-head", t("rd.head")),
+    title,
+    states,
+    details,
+    h("h2", {}, t("rd.photos")),
+    photos,
+    h("h2", { id: "rd-tl-head" }, t("tl.head")),
+    timeline,
+  );
   const section = h("section", { class: "screen", "aria-labelledby": "rd-head" }, body);
   let server: LocalRecord | null = null;
   let gone = false;
@@ -92,6 +105,7 @@ export function renderReportDetail(id: string): HTMLElement {
       ...row("rd.people", typeof rec.people_at_risk === "number" ? String(rec.people_at_risk) : ""),
       ...row("rd.when", when ? formatDateTime(String(when)) : ""),
     );
+    drawTimeline(rec);
     const ids = Array.isArray(rec.media_ids) ? rec.media_ids.filter((m): m is string => typeof m === "string") : [];
     // Redraw the photos only when the list (or where they can come from) changed: no flicker on each change.
     const key = `${ids.join(",")}|${isOnline()}`;
@@ -115,6 +129,25 @@ export function renderReportDetail(id: string): HTMLElement {
     } catch (err) {
       if (!had && isNotFound(err)) showGone("notFound.report");
     }
+  }
+
+  /** Each step: what, who, when (China time), the comment or reason, how many photos. */
+  function drawTimeline(rec: LocalRecord): void {
+    const lines = timelineLines(rec as Record<string, unknown>);
+    const items = lines.map((line) =>
+      h(
+        "li",
+        { class: `tl-step tl-${line.kind}`, "data-kind": line.kind },
+        h("p", { class: "tl-what" }, line.what),
+        h("p", { class: "tl-meta" }, [line.who, line.when].filter(Boolean).join(" · ")),
+        line.note ? h("p", { class: "tl-note" }, line.note) : null,
+        line.photos ? h("p", { class: "tl-photos" }, t("tl.photos", { n: line.photos })) : null,
+      ),
+    );
+    // Only the server knows the steps; until it answered (or offline) the filing is all there is.
+    if (lines.length === 1 && server) items.push(h("li", { class: "hint tl-none" }, t("tl.none")));
+    else if (!server && !isOnline()) items.push(h("li", { class: "hint tl-offline" }, t("tl.offline")));
+    timeline.replaceChildren(...items);
   }
 
   function showGone(message: MessageKey): void {
