@@ -17,7 +17,7 @@ from .schemas import LAYERS
 
 LIMIT = 500
 LEADING = ("captain", "vice_captain")
-_OPEN_HAZARD = ("reported", "verified", "assigned", "rectified")
+_OPEN_HAZARD = ("reported", "verified", "assigned", "rectifying", "rectified")
 
 
 def _point(lat, lon):

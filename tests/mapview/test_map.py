@@ -149,3 +149,25 @@ def test_a_layer_over_its_limit_is_cut_and_says_so(auth, monkeypatch):
     monkeypatch.setattr(service, "LIMIT", 3)
     answer = auth("duty").get(MAP + "?layers=shelters").json
     assert len(answer["shelters"]) == 3 and answer["truncated"] == ["shelters"]
+
+
+def test_a_hazard_stays_on_the_map_in_every_state_of_its_life_until_closed_or_rejected(app, auth):
+    """Walks the model's own list of states, so a state added later must be placed here."""
+    from server.reports.models import STATUSES, Report
+
+    rid = str(uuid.uuid4())
+    body = {
+        "id": rid,
+        "category": "flood",
+        "description": "河堤渗水",
+        "location": {"lat": 25.1, "lon": 116.5},
+    }
+    assert auth("officer1").post("/api/v1/reports", json=body).status_code == 201
+    seen = {}
+    for status in STATUSES:
+        with app.app_context():
+            db.session.execute(sa.update(Report).where(Report.id == uuid.UUID(rid)).values(status=status))
+            db.session.commit()
+            db.session.remove()
+        seen[status] = rid in _by_id(auth("town1").get(MAP + "?layers=hazards").json["hazards"])
+    assert seen == {s: s not in ("closed", "rejected") for s in STATUSES}

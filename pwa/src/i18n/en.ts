@@ -387,6 +387,7 @@ export const en: Record<MessageKey, string> = {
   "deskmap.hs.reported": "Reported",
   "deskmap.hs.verified": "Verified",
   "deskmap.hs.assigned": "Being handled",
+  "deskmap.hs.rectifying": "Being fixed",
   "deskmap.hs.rectified": "Fixed, to be checked",
   "deskmap.kind.hazmat_transport": "Hazardous chemicals road transport accident",
   "deskmap.kind.tunnel": "Highway tunnel accident",

@@ -385,6 +385,7 @@ export const zhCN = {
   "deskmap.hs.reported": "已上报",
   "deskmap.hs.verified": "已核实",
   "deskmap.hs.assigned": "已派人处置",
+  "deskmap.hs.rectifying": "整改中",
   "deskmap.hs.rectified": "已整改待复核",
   "deskmap.kind.hazmat_transport": "危化品道路运输事故",
   "deskmap.kind.tunnel": "公路隧道事故",
