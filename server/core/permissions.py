@@ -43,7 +43,18 @@ _LEAD = frozenset(
 )
 # The people in a shelter: its managers check them in and out (object rules in shelters/).
 _SHELTER_DESK = frozenset({"shelters.operate", "shelters.checkin", "shelters.people"})
-_DESK = _LEAD | _SHELTER_DESK | {"users.read", "dispatch.create", "shelters.manage", "shelters.lookup"}
+# shelters.summary: the desk's front page block (open, people, places left, full, nearly full).
+_DESK = (
+    _LEAD
+    | _SHELTER_DESK
+    | {
+        "users.read",
+        "dispatch.create",
+        "shelters.manage",
+        "shelters.lookup",
+        "shelters.summary",
+    }
+)
 _CALLED_OUT = frozenset({"dispatch.respond"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {

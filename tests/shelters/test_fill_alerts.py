@@ -185,9 +185,9 @@ def test_the_alert_reaches_the_desk_by_push_and_by_sms_in_chinese(
     app,
     auth,
     ids,
-    push_service,
-    browser_keys,
-    gateway,  # noqa: F811 - fixtures
+    push_service,  # noqa: F811 - the loopback fixtures of tests/delivery
+    browser_keys,  # noqa: F811
+    gateway,  # noqa: F811
 ):
     sub = {
         "endpoint": push_service.url + "/push/town1",
