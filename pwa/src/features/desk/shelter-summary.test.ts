@@ -1,6 +1,6 @@
 // The desk's shelter block: the server's figures read defensively, each said with its word.
 import { describe, expect, it } from "vitest";
-import { figureItems, figuresLine, readSummary } from "./shelter-summary";
+import { figureItems, figuresLine, readSummary, regionRows } from "./shelter-summary";
 
 const SERVER = {
   generated_at: "2026-12-02T00:00:00+00:00",
@@ -42,5 +42,17 @@ describe("shelter summary", () => {
     expect(s.regions[0].open).toBe(0);
     expect(s.region).toBeNull();
     expect(() => readSummary("nope")).toThrow(TypeError);
+  });
+
+  it("lists the regions with shelters in use, the desk's own level apart, and only counts the rest", () => {
+    const s = readSummary({
+      ...SERVER,
+      total: { open: 4, people: 16, places_left: 2100, full: 1, near_full: 2 },
+    });
+    const { rows, quiet } = regionRows(s);
+    expect(rows.map((r) => r.name)).toEqual(["上杭县本级", "临城镇"]);
+    expect(rows[0]).toMatchObject({ open: 1, people: 6, places_left: 90, full: 0, near_full: 0 });
+    expect(quiet).toBe(1);
+    expect(regionRows(readSummary(SERVER)).rows.map((r) => r.name)).toEqual(["临城镇"]);
   });
 });

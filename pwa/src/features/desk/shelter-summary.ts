@@ -67,6 +67,17 @@ export function figureItems(f: Figures): { figure: Figure; n: number; text: stri
 /** "开放 3 处 · 安置 10 人 · 余位 2010 · 已满 0 · 将满(≥90%) 0": a region's line, for reading out. */
 export const figuresLine = (f: Figures): string => figureItems(f).map((i) => i.text).join(" · ");
 
+const anything = (f: Figures): boolean => FIGURES.some((k) => f[k] > 0);
+
+/** The rows under the total: each region below with shelters in use, and the desk's own level
+ * (shelters of the county itself, not of a township) when it has any; the rest only counted. */
+export function regionRows(s: ShelterSummary): { rows: (Figures & { id: string; name: string })[]; quiet: number } {
+  const own = Object.fromEntries(FIGURES.map((k) => [k, Math.max(0, s.total[k] - s.regions.reduce((n, r) => n + r[k], 0))])) as Figures;
+  const rows: (Figures & { id: string; name: string })[] = s.regions.filter(anything).map((r) => ({ ...r, id: String(r.id) }));
+  if (anything(own) && s.region) rows.unshift({ ...own, id: "own", name: t("front.sh.ownLevel", { name: s.region.name }) });
+  return { rows, quiet: s.regions.filter((r) => !anything(r)).length };
+}
+
 // ---- Kept on this phone, for this account. ----
 
 const KEPT_KEY = "desk_shelter_summary";
@@ -108,18 +119,25 @@ export function renderShelterSummary(): HTMLElement {
 
   function paint(s: ShelterSummary): void {
     total.replaceChildren(figureList(s.total, "shelter-summary"));
+    const { rows, quiet } = regionRows(s);
+    if (!rows.some((r) => r.id !== "own")) {
+      // Nothing in use below the desk's own level: the total says it all.
+      below.replaceChildren(...(quiet ? [h("p", { class: "hint sum-quiet" }, t("front.sh.quietAll", { n: quiet }))] : []));
+      return;
+    }
     below.replaceChildren(
-      ...(s.regions.length
+      ...(rows.length || quiet
         ? [
             h(
               "details",
               { class: "sum-regions", open: window.matchMedia?.("(min-width: 900px)").matches || undefined },
-              h("summary", {}, t("front.sh.byRegion", { n: s.regions.length })),
+              h("summary", {}, t("front.sh.byRegion", { n: rows.length })),
               h(
                 "ul",
                 { class: "sum-region-list" },
-                ...s.regions.map((r) => h("li", { class: "sum-region", "data-region": String(r.id) }, h("span", { class: "sum-region-name" }, r.name), figureList(r))),
+                ...rows.map((r) => h("li", { class: "sum-region", "data-region": r.id }, h("span", { class: "sum-region-name" }, r.name), figureList(r))),
               ),
+              quiet ? h("p", { class: "hint sum-quiet" }, t("front.sh.quiet", { n: quiet })) : null,
             ),
           ]
         : []),
