@@ -217,3 +217,12 @@ def test_the_alert_reaches_the_desk_by_push_and_by_sms_in_chinese(
     text = json.loads(sms["body"])
     assert text["to"] == duty_phone
     assert text["text"] == f"【应急通】安置点将满：{EMPTY}已住9/10人，余位1"
+
+
+def test_one_household_filling_it_from_below_90_is_told_as_full_only(app, auth, ids):
+    shelter = ids["shelters"][EMPTY]
+    set_capacity(app, shelter, 10)
+    rest_in(auth, shelter, 2)
+    rest_in(auth, shelter, 8)  # 20 % to 100 % at once: one alert, that it is full
+    assert told(app) == [("duty", "fill100"), ("town1", "fill100")]
+    assert shelter_row(app, shelter).fill_alerted == 100
