@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .shelters import checkins as shelter_checkins
     from .shelters.poster_routes import bp as shelter_poster_bp
     from .shelters.routes import bp as shelters_bp
+    from .shelters.summary_routes import bp as shelter_summary_bp
     from .sync.routes import bp as sync_bp
     from .teams import service as teams
     from .teams.routes import bp as teams_bp
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         teams_bp,
         shelters_bp,
         shelter_poster_bp,
+        shelter_summary_bp,
         reports_bp,
         attendance_bp,
         dispatch_bp,

@@ -59,3 +59,22 @@ def test_the_team_list_counts_its_members_in_one_go(app, auth):
     one = _queries(app, admin, "/api/v1/teams?limit=1")
     all_ = _queries(app, admin, "/api/v1/teams?limit=200")
     assert all_ == one
+
+
+def test_the_shelter_summary_reads_in_the_same_queries_however_many_shelters(app, auth, ids):
+    desk = auth("duty")
+    few = _queries(app, desk, "/api/v1/shelters/summary")
+    admin = auth("admin")
+    for n in range(8):
+        body = {
+            "name": f"安置点 {uuid.uuid4().hex[:4]}",
+            "kind": "village",
+            "region_id": ids["regions"]["古田镇" if n % 2 else "临城镇"],
+            "location": {"lat": 25.1, "lon": 116.5},
+            "capacity": 50,
+            "status": "open",
+        }
+        assert admin.post("/api/v1/shelters", json=body).status_code == 201
+    many = _queries(app, desk, "/api/v1/shelters/summary")
+    assert desk.get("/api/v1/shelters/summary").json["total"]["open"] == 3 + 8
+    assert many == few

@@ -275,6 +275,8 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/public/shelters/<code>/checkins"),
     # Needs a query: its own test below.
     ("GET", "/api/v1/shelters/people"),
+    # Figures, not records: its own test below.
+    ("GET", "/api/v1/shelters/summary"),
 }
 
 USERS = sorted(ROLE_OF)
@@ -488,6 +490,28 @@ def test_report_steps_answer_by_role_and_region(auth, ids, username):
             assert resp.status_code == expected, (username, kind, town, resp.status_code, resp.json)
             if resp.status_code >= 400:
                 assert resp.mimetype == "application/problem+json"
+
+
+# The desk's shelter summary: the desk's roles, counting the shelters of their region only.
+SUMMARY_SEES = {"admin": {T1, T2}, "duty": {T1, T2}, "town1": {T1}, "town2": {T2}}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_the_shelter_summary_counts_only_the_shelters_of_ones_region(auth, ids, records, username):
+    resp = auth(username).get("/api/v1/shelters/summary")
+    if username not in SUMMARY_SEES:
+        assert resp.status_code == 403 and resp.mimetype == "application/problem+json", username
+        return
+    assert resp.status_code == 200, (username, resp.json)
+    # The records fixture opened one shelter in each township with a family of 3 in it.
+    in_town = {T1: 3 + 10, T2: 3}  # township 1's gym held the demo's 10 people already
+    assert resp.json["total"]["people"] == sum(in_town[t] for t in SUMMARY_SEES[username]), username
+    if SUMMARY_SEES[username] == {T1, T2}:
+        below = {c["name"]: c["people"] for c in resp.json["regions"]}
+        assert (below[T1], below[T2]) == (in_town[T1], in_town[T2])
+    else:
+        (town,) = SUMMARY_SEES[username]
+        assert resp.json["region"]["name"] == town
 
 
 def test_every_api_endpoint_is_in_this_matrix(app):

@@ -56,6 +56,8 @@ _DESK = (
         "shelters.lookup",
         # Verify, reject, assign, close and reopen hazard reports.
         "reports.manage",
+        # The desk's front page block of shelters (open, people, places left, full, nearly full).
+        "shelters.summary",
     }
 )
 _CALLED_OUT = frozenset({"dispatch.respond"})

@@ -17,7 +17,7 @@ from ..core.pagination import paginate
 from ..errors import ApiProblem, not_found
 from ..extensions import db
 from ..regions.service import scoped
-from . import service
+from . import fill, service
 from .models import Shelter, ShelterCheckin
 
 _SALT = "shelter-receipt"
@@ -56,9 +56,10 @@ def _refused(shelter_id, size: int) -> ApiProblem:
     )
 
 
-def _admit(shelter_id, size: int) -> None:
+def _admit(shelter_id, size: int, checkin_id) -> None:
     """Occupancy up by `size` if the shelter is open and has the room, in one statement: two
-    check-ins at once can never both take the last places."""
+    check-ins at once can never both take the last places. Crossing 90 % or full tells the desk,
+    once per crossing (fill.py)."""
     result = db.session.execute(
         sa.update(Shelter)
         .where(
@@ -69,11 +70,13 @@ def _admit(shelter_id, size: int) -> None:
         .values(
             occupancy=Shelter.occupancy + size,
             status=sa.case((Shelter.occupancy + size >= Shelter.capacity, "full"), else_="open"),
+            fill_alerted=fill.rearmed(Shelter.occupancy + size),
         )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise _refused(shelter_id, size)
+    fill.tell_if_crossed(shelter_id, checkin_id)
 
 
 def _release(shelter_id, size: int) -> None:
@@ -83,6 +86,8 @@ def _release(shelter_id, size: int) -> None:
         .values(
             occupancy=Shelter.occupancy - size,
             status=sa.case((Shelter.status == "full", "open"), else_=Shelter.status),
+            # Back below 90 % (or below full): the next crossing is told again.
+            fill_alerted=fill.rearmed(Shelter.occupancy - size),
         )
         .execution_options(synchronize_session=False)
     )
@@ -120,7 +125,7 @@ def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple
         with db.session.begin_nested():
             db.session.add(item)
             db.session.flush()
-            _admit(shelter.id, item.household_size)
+            _admit(shelter.id, item.household_size, item.id)
     except IntegrityError:
         # The same id, sent at the same moment by another connection, got there first.
         existing = db.session.get(ShelterCheckin, data["id"], populate_existing=True)

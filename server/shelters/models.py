@@ -44,6 +44,9 @@ class Shelter(UUIDPk, Timestamps, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="closed")
     # People checked in and not out; moved only by one UPDATE in the check-in's transaction.
     occupancy: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    # The fill the desk was last told of (0: not told, 90: nearly full, 100: full), moved with
+    # occupancy by shelters/fill.py: each crossing of 90 % or of full is told once.
+    fill_alerted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     # When it last closed: personal data is purged SHELTER_RETENTION_DAYS after this.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     supply_water: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
@@ -58,6 +61,7 @@ class Shelter(UUIDPk, Timestamps, db.Model):
         sa.CheckConstraint("occupancy >= 0", name="occupancy"),
         sa.CheckConstraint("occupancy <= capacity", name="occupancy_capacity"),
         sa.CheckConstraint("status IN ('open','closed','full')", name="status"),
+        sa.CheckConstraint("fill_alerted IN (0,90,100)", name="fill_alerted"),
     )
 
     @property

@@ -208,7 +208,7 @@ def test_the_desk_sees_the_one_map_online_and_offline(browser, server, phone, sc
     expect(members).to_contain_text(f"队员 {len(answer['members'])}")
     expect(members).to_contain_text("已隐藏")
     page.get_by_text("图例说明").click()
-    expect(page.locator("#dm-key")).to_contain_text("将满或已满（90% 以上）")
+    expect(page.locator("#dm-key")).to_contain_text("将满（90% 及以上）")
     screens(page, "desk-map-02b-members-hidden-key-phone")
     page.get_by_text("图例说明").click()
     members.click()

@@ -1,7 +1,8 @@
 // The desk's front page (/desk): the open incidents, newest first, each with its orders and how
 // each order is answered (coming / declined / silent against the headcount wanted). Two requests,
 // whatever the number of incidents: the open incidents and the open orders (which carry their
-// board's counts), grouped here by incident_id.
+// board's counts), grouped here by incident_id. Above them, the shelters of the desk's area
+// (shelter-summary.ts): one more request, kept on the phone for offline.
 import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { screenHead } from "../../shared/ui";
@@ -10,6 +11,7 @@ import { api, ApiError } from "../../api";
 import { problemSentence } from "../../i18n/problem";
 import type { Order } from "./desk";
 import { kindName } from "./form-incidents";
+import { renderShelterSummary } from "./shelter-summary";
 
 const ORDERS_LIMIT = 200;
 
@@ -131,6 +133,7 @@ export function renderFront(): HTMLElement {
         h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "desk-new", onclick: () => navigate("/desk/new") }, t("desk.new")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
       ),
+      renderShelterSummary(),
       h("h2", {}, t("front.incidents")),
       status,
       list,

@@ -50,6 +50,10 @@ export interface DeskMap {
 
 // The drawn marker is 32 px; its touch target is 48 px around it (UX.md's floor).
 const TARGET = 48;
+// The popup's side margin from the map's edge, and its own margins around the content
+// (styles.css: .leaflet-popup-content 14 px + 40 px beside the close button, and the borders).
+const POPUP_PAD = 12;
+const POPUP_CHROME = 56;
 // What lies on top when markers overlap: incidents, orders, members, hazards, shelters.
 const Z: Record<LayerName, number> = { incidents: 400, orders: 300, members: 200, hazards: 100, shelters: 0 };
 
@@ -100,6 +104,15 @@ export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMa
 
   const entries = new Map<string, Entry>();
   let current: MapAnswer | null = null;
+
+  /** A popup as wide as 300 px where there is room, and never wider than the map less its
+   * margins: at 320 px a 300 px popup (plus its 54 px of margins) ran off the screen's edge, where
+   * no pan can bring it back. */
+  function popupWidths(): { maxWidth: number; minWidth: number } {
+    const room = map.getSize().x - 2 * POPUP_PAD - POPUP_CHROME;
+    const maxWidth = Math.max(120, Math.min(300, room));
+    return { maxWidth, minWidth: Math.min(200, maxWidth) };
+  }
 
   function popupContent(layer: LayerName, entry: Entry): HTMLElement {
     const p = popupModel(layer, entry.item, new Date(), opts.canOpenBoard);
@@ -173,11 +186,17 @@ export function createDeskMap(canvas: HTMLElement, opts: DeskMapOptions): DeskMa
         });
         const entry: Entry = { marker, drawn, item };
         marker.bindPopup(() => popupContent(layer, entry), {
-          maxWidth: 300,
-          minWidth: 200,
+          ...popupWidths(),
           // Clear of "显示全部" at the top and the zoom buttons at the bottom.
-          autoPanPaddingTopLeft: [12, 64],
-          autoPanPaddingBottomRight: [12, 24],
+          autoPanPaddingTopLeft: [POPUP_PAD, 64],
+          autoPanPaddingBottomRight: [POPUP_PAD, 24],
+        });
+        // Sized to the map as it is when it opens (a phone turned, a window narrowed).
+        marker.on("popupopen", (e: L.PopupEvent) => {
+          const want = popupWidths();
+          if (want.maxWidth === e.popup.options.maxWidth) return;
+          Object.assign(e.popup.options, want);
+          e.popup.update();
         });
         entries.set(key, entry);
         marker.addTo(groups[layer]);

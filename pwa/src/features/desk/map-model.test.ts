@@ -12,12 +12,13 @@ import {
   markerStyle,
   markerSvg,
   occupancyPercent,
-  occupancyTone,
   placedPoints,
   popupModel,
   readAnswer,
   rowNote,
   severityColour,
+  shelterFill,
+  shelterFillWord,
   styleKey,
   toggleText,
   visibleFromKept,
@@ -71,29 +72,59 @@ const SERVER = {
 const answer = (): MapAnswer => readAnswer(structuredClone(SERVER));
 const ALL = new Set<LayerName>(LAYERS);
 
-describe("shelter occupancy colour", () => {
-  it("is green under 70%, amber under 90%, red from 90%", () => {
-    expect(occupancyTone(0, 100)).toBe("ok");
-    expect(occupancyTone(69, 100)).toBe("ok");
-    expect(occupancyTone(70, 100)).toBe("warn");
-    expect(occupancyTone(89, 100)).toBe("warn");
-    expect(occupancyTone(90, 100)).toBe("bad");
-    expect(occupancyTone(100, 100)).toBe("bad");
-    expect(occupancyTone(130, 100)).toBe("bad");
+describe("shelter fill: a colour with a word, on the lines the desk is told at (90 %, full)", () => {
+  const at = (occupancy: number, status: string | null = "open", capacity = 100): MapShelter => ({ id: "s", name: "x", kind: "village", status, location: null, capacity, occupancy });
+
+  it("is 空余 to 89 %, 将满 from 90 % to 99 %, 已满 at 100 %, 关闭 when closed", () => {
+    const cases: [MapShelter, string, string, string][] = [
+      [at(0), "room", "空余", COLOUR.green],
+      [at(89), "room", "空余", COLOUR.green],
+      [at(90), "near", "将满", COLOUR.amber],
+      [at(99), "near", "将满", COLOUR.amber],
+      [at(100, "full"), "full", "已满", COLOUR.red],
+      [at(0, "closed"), "closed", "关闭", COLOUR.grey],
+      [at(95, "closed"), "closed", "关闭", COLOUR.grey],
+    ];
+    for (const [s, fill, word, colour] of cases) {
+      expect(shelterFill(s), `${s.occupancy} ${s.status}`).toBe(fill);
+      expect(shelterFillWord(shelterFill(s))).toBe(word);
+      expect(markerStyle("shelters", s).fill).toBe(colour);
+      expect(popupModel("shelters", s).state?.text).toBe(word);
+    }
+  });
+
+  it("counts in whole numbers as the server does: 359 of 400 is not yet 将满, 360 is", () => {
+    expect(shelterFill(at(359, "open", 400))).toBe("room");
+    expect(occupancyPercent(359, 400)).toBe(89);
+    expect(shelterFill(at(360, "open", 400))).toBe("near");
+    expect(shelterFill(at(399, "open", 400))).toBe("near");
+    expect(occupancyPercent(399, 400)).toBe(99);
+  });
+
+  it("believes the server's full, and full is at capacity even before the server said so", () => {
+    expect(shelterFill(at(40, "full"))).toBe("full");
+    expect(shelterFill(at(100, "open"))).toBe("full");
+    expect(shelterFill(at(100, null))).toBe("full");
   });
 
   it("calls a shelter with no capacity full, and never divides by zero in the popup", () => {
-    expect(occupancyTone(0, 0)).toBe("bad");
+    expect(shelterFill(at(0, "open", 0))).toBe("full");
     expect(occupancyPercent(0, 0)).toBeNull();
     expect(occupancyPercent(150, 200)).toBe(75);
   });
 
-  it("draws the shelter in that colour", () => {
-    const s = (occupancy: number): MapShelter => ({ id: "s", name: "x", kind: "village", status: "open", location: null, capacity: 10, occupancy });
-    expect(markerStyle("shelters", s(5)).fill).toBe(COLOUR.green);
-    expect(markerStyle("shelters", s(8)).fill).toBe(COLOUR.amber);
-    expect(markerStyle("shelters", s(9)).fill).toBe(COLOUR.red);
-    expect(markerStyle("shelters", s(8)).ink).toBe(COLOUR.ink); // dark glyph on amber
+  it("a full shelter's popup says 已满 once, never 将满 beside it", () => {
+    const full = popupModel("shelters", at(100, "full"));
+    const said = [full.state?.text, ...full.lines].join(" ");
+    expect(said).toContain("已满");
+    expect(said).not.toContain("将满");
+    expect(said.split("已满").length - 1).toBe(1);
+    expect(full.lines).toContain("余位 0");
+    expect(full.state?.tone).toBe("bad");
+  });
+
+  it("dark glyph on amber", () => {
+    expect(markerStyle("shelters", at(95)).ink).toBe(COLOUR.ink);
   });
 });
 
@@ -189,7 +220,8 @@ describe("the legend", () => {
     const by = Object.fromEntries(rows.map((r) => [r.layer, r]));
     expect(by.members.key.map((k) => k.text)).toEqual(["在岗", "在路上", "在现场", "超时未报平安"]);
     expect(by.hazards.key.map((k) => k.text)).toEqual(["重大", "较大", "一般", "低", "不清楚"]);
-    expect(by.shelters.key.map((k) => k.style.fill)).toEqual([COLOUR.green, COLOUR.amber, COLOUR.red]);
+    expect(by.shelters.key.map((k) => k.style.fill)).toEqual([COLOUR.green, COLOUR.amber, COLOUR.red, COLOUR.grey]);
+    expect(by.shelters.key.map((k) => k.text)).toEqual(["空余（不到 90%）", "将满（90% 及以上）", "已满（100%）", "关闭"]);
   });
 
   it("with no answer yet shows zero counts, not stale ones", () => {
@@ -255,12 +287,14 @@ describe("popups", () => {
     expect(hz.state?.text).toBe("重大 · 已核实");
     expect(hz.lines).toContain("受威胁 30 人");
     const sh = popupModel("shelters", a.shelters[0], NOW);
-    expect(sh.state).toEqual({ text: "较满", tone: "warn" });
-    expect(sh.lines[0]).toBe("已安置 150 / 可容纳 200 人（75%）");
-    expect(sh.lines[1]).toBe("乡镇级避难所 · 开放中");
+    expect(sh.state).toEqual({ text: "空余", tone: "ok" });
+    expect(sh.lines).toEqual(["已安置 150 / 可容纳 200 人（75%）", "余位 50", "乡镇级避难所"]);
     // The server stores "full" once a shelter reaches capacity: said in words, not its code.
     const full = popupModel("shelters", { ...a.shelters[0], status: "full", occupancy: 200 }, NOW);
-    expect(full.lines[1]).toBe("乡镇级避难所 · 已满");
+    expect(full.state).toEqual({ text: "已满", tone: "bad" });
+    expect(full.lines).toEqual(["已安置 200 / 可容纳 200 人（100%）", "余位 0", "乡镇级避难所"]);
+    const closed = popupModel("shelters", a.shelters[1], NOW);
+    expect(closed.state).toEqual({ text: "关闭", tone: "none" });
     expect(popupModel("incidents", a.incidents[1], NOW).state?.text).toBe("公路隧道事故");
     expect(popupModel("incidents", { ...a.incidents[0], kind: "meteor" }, NOW).state?.text).toBe("meteor · 较大");
   });
@@ -270,6 +304,6 @@ describe("popups", () => {
     expect(markerLabel("orders", a.orders[0])).toBe("调度任务：后山滑坡排查");
     expect(markerLabel("members", a.members[0])).toBe("队员：张三（超时未报平安）");
     expect(markerLabel("hazards", a.hazards[0])).toBe("隐患：洪涝（重大）");
-    expect(markerLabel("shelters", a.shelters[0])).toBe("避难所：临城镇中心小学（较满）");
+    expect(markerLabel("shelters", a.shelters[0])).toBe("避难所：临城镇中心小学（空余）");
   });
 });

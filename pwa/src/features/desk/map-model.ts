@@ -213,21 +213,35 @@ export const COLOUR = {
 
 export type Tone = "ok" | "warn" | "bad";
 
-/** Occupancy over capacity: under 70% green, under 90% amber, else red (no capacity: red). */
-export function occupancyTone(occupancy: number, capacity: number): Tone {
-  if (!(capacity > 0)) return "bad";
-  const ratio = Math.max(0, occupancy) / capacity;
-  if (ratio < 0.7) return "ok";
-  if (ratio < 0.9) return "warn";
-  return "bad";
+/**
+ * A shelter's fill, the word said beside its colour: 空余, 将满 (90 % or more), 已满 (at capacity,
+ * or the server says full), 关闭 (closed). 90 % and 100 % are the lines the desk is told at
+ * (server/shelters/fill.py) and the front page's summary counts by, so the map, its legend, the
+ * summary and the alert say the same thing. (The colours were 70/90 with the legend drawn at
+ * 80/95, so a full shelter's popup read "将满" beside "已满".) Whole numbers, as the server counts:
+ * 359 of 400 is 89.75 %, still 空余.
+ */
+export type ShelterFill = "room" | "near" | "full" | "closed";
+export const NEAR_FULL_PCT = 90;
+
+export function shelterFill(s: Pick<MapShelter, "status" | "occupancy" | "capacity">): ShelterFill {
+  if (s.status === "closed") return "closed";
+  const occupancy = Math.max(0, s.occupancy);
+  if (s.status === "full" || !(s.capacity > 0) || occupancy >= s.capacity) return "full";
+  if (occupancy * 100 >= s.capacity * NEAR_FULL_PCT) return "near";
+  return "room";
 }
 
-/** Whole per cent, for the popup ("86%"); null when the shelter has no capacity. */
+export const FILL_TONE: Record<ShelterFill, Tone | "none"> = { room: "ok", near: "warn", full: "bad", closed: "none" };
+const FILL_COLOUR: Record<ShelterFill, string> = { room: COLOUR.green, near: COLOUR.amber, full: COLOUR.red, closed: COLOUR.grey };
+export const SHELTER_FILLS: readonly ShelterFill[] = ["room", "near", "full", "closed"];
+
+/** Whole per cent, for the popup ("86%"), rounded down as the lines are drawn (359 of 400 is 89 %,
+ * beside 空余, never "90%"); null when the shelter has no capacity. */
 export function occupancyPercent(occupancy: number, capacity: number): number | null {
-  return capacity > 0 ? Math.round((Math.max(0, occupancy) / capacity) * 100) : null;
+  return capacity > 0 ? Math.floor((Math.max(0, occupancy) / capacity) * 100) : null;
 }
 
-const TONE_COLOUR: Record<Tone, string> = { ok: COLOUR.green, warn: COLOUR.amber, bad: COLOUR.red };
 const SEVERITY_COLOUR: Record<string, string> = { red: COLOUR.red, orange: COLOUR.orange, yellow: COLOUR.yellow, blue: COLOUR.blue };
 
 export const SEVERITIES = ["red", "orange", "yellow", "blue"] as const;
@@ -279,7 +293,7 @@ export function markerStyle(layer: LayerName, item: MapItem): MarkerStyle {
       return style("triangle", "bang", severityColour((item as MapHazard).severity));
     case "shelters": {
       const s = item as MapShelter;
-      return style("house", "door", TONE_COLOUR[occupancyTone(s.occupancy, s.capacity)]);
+      return style("house", "door", FILL_COLOUR[shelterFill(s)]);
     }
   }
 }
@@ -302,7 +316,7 @@ export const categoryWord = (cat: string): string => word(`cat.${cat}`, cat);
 export const incidentKindWord = (kind: string): string => (hasKey(`cat.${kind}`) ? t(`cat.${kind}` as MessageKey) : word(`deskmap.kind.${kind}`, kind));
 export const hazardStatusWord = (status: string): string => word(`deskmap.hs.${status}`, status);
 export const memberStateWord = (state: MemberState): string => t(`deskmap.m.${state}`);
-export const occupancyWord = (tone: Tone): string => t(`deskmap.sh.${tone}`);
+export const shelterFillWord = (fill: ShelterFill): string => t(`deskmap.sh.${fill}`);
 export const shelterKindWord = (kind: string): string => word(`deskmap.sk.${kind}`, kind);
 
 /** The name a marker is read out by ("调度任务：后山滑坡排查"), also its hover title. */
@@ -314,7 +328,7 @@ export function markerLabel(layer: LayerName, item: MapItem): string {
       : layer === "hazards"
         ? `（${severityWord((item as MapHazard).severity)}）`
         : layer === "shelters"
-          ? `（${occupancyWord(occupancyTone((item as MapShelter).occupancy, (item as MapShelter).capacity))}）`
+          ? `（${shelterFillWord(shelterFill(item as MapShelter))}）`
           : "";
   return t("deskmap.label", { layer: layerLabel(layer), name: name + extra });
 }
@@ -397,7 +411,9 @@ const noOrder: MapOrder = {
 };
 const aMember = (state: MemberState, overdue = false): MapMember => ({ id: "", display_name: "", team_name: null, location: null, at: "", state, dispatch_id: null, overdue });
 const aHazard = (severity: string | null): MapHazard => ({ id: "", category: "", severity, status: "", description: "", location: null, reported_at: "", people_at_risk: null });
-const aShelter = (occupancy: number): MapShelter => ({ id: "", name: "", kind: "", status: null, location: null, capacity: 100, occupancy });
+// A sample shelter of each fill, for the legend: drawn by the same rule as the map's markers.
+const FILL_SAMPLE: Record<ShelterFill, [string, number]> = { room: ["open", 0], near: ["open", 90], full: ["full", 100], closed: ["closed", 0] };
+const aShelter = (fill: ShelterFill): MapShelter => ({ id: "", name: "", kind: "", status: FILL_SAMPLE[fill][0], location: null, capacity: 100, occupancy: FILL_SAMPLE[fill][1] });
 
 /** The colour key of each layer: the same drawing as on the map, with the words for it. */
 export function layerKey(layer: LayerName): KeyEntry[] {
@@ -414,7 +430,7 @@ export function layerKey(layer: LayerName): KeyEntry[] {
     case "hazards":
       return [...SEVERITIES, null].map((s) => ({ style: markerStyle("hazards", aHazard(s)), text: severityWord(s) }));
     case "shelters":
-      return ([["ok", 0], ["warn", 80], ["bad", 95]] as const).map(([tone, occ]) => ({ style: markerStyle("shelters", aShelter(occ)), text: t(`deskmap.shk.${tone}`) }));
+      return SHELTER_FILLS.map((fill) => ({ style: markerStyle("shelters", aShelter(fill)), text: t(`deskmap.shk.${fill}`) }));
   }
 }
 
@@ -541,14 +557,16 @@ export function popupModel(layer: LayerName, item: MapItem, now: Date = new Date
     }
     case "shelters": {
       const s = item as MapShelter;
-      const tone = occupancyTone(s.occupancy, s.capacity);
+      const fill = shelterFill(s);
       const pct = occupancyPercent(s.occupancy, s.capacity);
       return {
         title: s.name,
-        state: { text: occupancyWord(tone), tone },
+        // The fill says open / nearly full / full / closed: no second state word beside it.
+        state: { text: shelterFillWord(fill), tone: FILL_TONE[fill] },
         lines: nonEmpty([
           t("deskmap.p.occupancy", { occupancy: s.occupancy, capacity: s.capacity, pct: pct ?? "—" }),
-          [shelterKindWord(s.kind), s.status ? word(`deskmap.ss.${s.status}`, s.status) : ""].filter(Boolean).join(" · "),
+          fill !== "closed" && t("deskmap.p.placesLeft", { n: Math.max(0, s.capacity - Math.max(0, s.occupancy)) }),
+          shelterKindWord(s.kind),
         ]),
       };
     }
