@@ -127,7 +127,7 @@ def _too_large(_exc):
 
 
 def _fresh_form() -> dict:
-    return {"id": str(uuid.uuid4()), "name": "", "phone": "", "household_size": "1", "needs": []}
+    return {"id": "", "name": "", "phone": "", "household_size": "1", "needs": []}
 
 
 ECHO_MAX = 200  # longer than any field may be; a 2 MB name is refused, not sent back whole
@@ -183,7 +183,7 @@ def _errors_of(messages: dict) -> dict:
     return out
 
 
-def _form_page(shelter, typed: dict, status: int = 200, errors=None, refusal=None, cache="no-store"):
+def _form_page(shelter, typed: dict, status: int = 200, errors=None, refusal=None):
     turned_away = refusal in ("shelter-full", "shelter-closed") or shelter.status != "open"
     alternatives = service.nearest_with_room(shelter) if turned_away else []
     return _page(
@@ -194,16 +194,43 @@ def _form_page(shelter, typed: dict, status: int = 200, errors=None, refusal=Non
         errors=errors or {},
         refusal=refusal,
         alternatives=alternatives,
-        cache=cache,
     )
+
+
+def _form_id_arg():
+    try:
+        return uuid.UUID(request.args.get("f", ""))
+    except ValueError:
+        return None
 
 
 @bp.get("/s/<code>")
 def form(code):
     shelter = service.by_code(code)
-    # private, no-cache rather than no-store: a back button then shows this same form, with the
-    # same id, so sending it again counts once (no-store would fetch a new form with a new id).
-    return _form_page(shelter, _fresh_form(), cache="private, no-cache")
+    form_id = _form_id_arg()
+    if form_id is None:
+        # Each form's id lives in its address, so a back button (which reloads the page and puts
+        # back what was typed, but never a hidden field) brings the same id back with the name.
+        return _headers(redirect(url_for(".form", code=shelter.code, f=str(uuid.uuid4())), 303))
+    used = db.session.get(ShelterCheckin, form_id)
+    if used is not None and used.shelter_id == shelter.id:
+        # Back on a form already sent: its receipt, or a new form for another household.
+        token = checkins.receipt_token(used.id)
+        return _page(
+            "shelters/public_sent.html",
+            shelter=shelter,
+            receipt_url=url_for(".receipt", code=shelter.code, token=token),
+        )
+    return _form_page(shelter, {**_fresh_form(), "id": str(form_id)})
+
+
+def _reused(data: dict) -> bool:
+    """The id of a form sent before, now carrying another household (the form kept by the
+    browser and filled again): not a resend, and not to be answered with their receipt."""
+    existing = db.session.get(ShelterCheckin, data["id"])
+    if existing is None:
+        return False
+    return (existing.name, existing.household_size) != (data["name"].strip(), data["household_size"])
 
 
 def _stepping() -> bool:
@@ -229,6 +256,8 @@ def submit(code):
             # Not an id this page minted: a new one, so the corrected form can go through.
             typed = {**typed, "id": str(uuid.uuid4())}
         return _form_page(shelter, typed, 422, errors)
+    if _reused(loaded):
+        return _form_page(shelter, {**typed, "id": str(uuid.uuid4())}, 409, refusal="reused")
     try:
         item, _made = checkins.public_checkin(code, loaded)
     except ApiProblem as exc:

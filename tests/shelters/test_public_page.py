@@ -23,7 +23,7 @@ PHONE = "13812345678"
 
 def _page(client, app, ids, where=EMPTY):
     code = code_of(app, ids["shelters"][where])
-    resp = client.get(f"/s/{code}")
+    resp = client.get(f"/s/{code}", follow_redirects=True)
     return code, resp, resp.get_data(as_text=True)
 
 
@@ -77,8 +77,44 @@ def test_the_page_of_an_open_shelter_shows_its_name_address_state_and_places_lef
     assert "default-src 'none'" in csp and "form-action 'self'" in csp and "img-src 'self'" in csp
     assert "script-src" not in csp
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    # Each rendering mints its own id.
+    # Each visit mints its own id, into the form's address (a back button brings it back).
     assert _form_id(_page(client, app, ids)[2]) != _form_id(page)
+    first = client.get(f"/s/{_code}")
+    assert first.status_code == 303 and first.headers["Cache-Control"] == "no-store"
+    form_id = re.fullmatch(rf"/s/{_code}\?f=([0-9a-f-]{{36}})", first.headers["Location"]).group(1)
+    assert _form_id(_html(client.get(first.headers["Location"]))) == form_id
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_back_on_a_form_already_sent_shows_its_receipt_link_and_a_new_form_link_not_the_form(
+    app, client, ids
+):
+    code, resp, page = _page(client, app, ids)
+    form_id = _form_id(page)
+    receipt = client.post(f"/s/{code}?f={form_id}", data=_form(form_id)).headers["Location"]
+    back = client.get(f"/s/{code}?f={form_id}")
+    text = _html(back)
+    assert back.status_code == 200 and "这张表已经提交过了" in text
+    assert f'href="{receipt}"' in text and f'href="/s/{code}"' in text
+    assert 'name="name"' not in text
+
+
+def test_a_sent_form_filled_again_for_another_household_is_refused_409_with_a_new_id(app, client, ids):
+    shelter = ids["shelters"][EMPTY]
+    code, _resp, page = _page(client, app, ids)
+    form_id = _form_id(page)
+    assert client.post(f"/s/{code}", data=_form(form_id)).status_code == 303
+    before = committed_rows(app)
+    other = client.post(f"/s/{code}", data=_form(form_id, name="张伟", household_size="2"))
+    text = _html(other)
+    assert other.status_code == 409 and "这张表已经登记过另一户" in text
+    assert _form_id(text) != form_id and _value(text, "name") == "张伟"
+    assert changed_tables(before, committed_rows(app)) == set()
+    assert (
+        client.post(f"/s/{code}", data=_form(_form_id(text), name="张伟", household_size="2")).status_code
+        == 303
+    )
+    assert shelter_row(app, shelter).occupancy == 5 == people_in(app, shelter)
 
 
 def test_a_full_shelter_says_so_and_points_to_the_nearest_open_ones_with_distance_and_places(
@@ -89,6 +125,7 @@ def test_a_full_shelter_says_so_and_points_to_the_nearest_open_ones_with_distanc
     _code, resp, page = _page(client, app, ids, GYM)
     assert resp.status_code == 200
     assert "已满" in page and "Full" in page and "附近还有空位的安置场所" in page
+    assert "这里已经住满了" in page and "This shelter is full" in page
     assert re.search(r"距离 \d+(\.\d)? 公里 · 剩余 \d+ 个床位", page)
     assert re.search(r"\d+(\.\d)? km away · \d+ places left", page)
     assert f'href="/s/{code_of(app, ids["shelters"][EMPTY])}"' in page
