@@ -298,3 +298,36 @@ def test_with_the_apps_service_worker_in_charge_the_poster_link_still_opens_the_
     assert page.locator("#app").count() == 0  # not the app's shell
     _shot(page, "public-with-sw")
     ctx.close()
+
+
+def test_a_form_sent_while_offline_checks_nobody_in_and_sent_again_online_counts_once(browser, server):
+    shelter = _shelter(server, EMPTY)
+    before = _occupancy(server, shelter)
+    ctx = _context(browser, server, js=False)
+    page = ctx.new_page()
+    page.goto(f"/s/{shelter['code']}")
+    form_id = _form_id(page)
+    page.get_by_label("姓名").fill("郑海")
+    page.locator("#household_size").fill("4")
+    ctx.set_offline(True)
+    try:
+        page.locator("button.btn").click()
+    except Exception:  # noqa: BLE001 - Chromium's own "no internet" page is the expected end
+        pass
+    _shot(page, "public-nojs-offline")
+    ctx.set_offline(False)
+    assert _occupancy(server, shelter) == before
+    # Reload on the browser's "no internet" page, signal back: the same post (the same id) goes
+    # again, nothing typed was lost, and it lands on the receipt.
+    page.reload()
+    expect(page).to_have_url(re.compile(rf"/s/{shelter['code']}/r/[^/]+$"))
+    expect(page.locator("h1")).to_contain_text("已登记入住")
+    assert "4 人" in page.locator("main").inner_text()
+    resend = ctx.request.post(
+        f"/s/{shelter['code']}?f={form_id}",
+        form={"id": form_id, "name": "郑海", "household_size": "4"},
+        max_redirects=0,
+    )
+    assert resend.status == 303 and page.url.endswith(resend.headers["location"])
+    assert _occupancy(server, shelter) == before + 4
+    ctx.close()
