@@ -107,8 +107,14 @@ def _not_found():
 def _rate_limited(_exc):
     # The form again with everything typed in it, so pressing the button later is all it takes.
     # flask-limiter puts the limit's own reset time into Retry-After (RATELIMIT_HEADERS_ENABLED).
-    shelter = service.by_code((request.view_args or {}).get("code", ""))
-    resp = _form_page(shelter, _typed(), 429, refusal="rate-limited")
+    try:
+        shelter = service.by_code((request.view_args or {}).get("code", ""))
+    except ApiProblem:
+        resp = _message(
+            429, "请求太多，请等一分钟再试。", "Too many requests; wait a minute and try again.", back=True
+        )
+    else:
+        resp = _form_page(shelter, _typed(), 429, refusal="rate-limited")
     resp.headers["Retry-After"] = "60"
     return resp
 
@@ -176,7 +182,7 @@ def _errors_of(messages: dict) -> dict:
     """{field: (zh, en)}: our Chinese line and the schema's English message."""
     out = {}
     for field, msgs in messages.items():
-        key = field if field in FIELD_ZH else "name" if field == "_schema" else field
+        key = "name" if field == "_schema" else field
         english = msgs if isinstance(msgs, list) else [str(m) for m in dict(msgs).values()]
         flat = [m if isinstance(m, str) else " ".join(map(str, m)) for m in english]
         out[key] = (FIELD_ZH.get(key, "请检查这一项。"), " ".join(flat))

@@ -290,14 +290,38 @@ def test_a_malformed_id_is_refused_and_the_form_comes_back_with_a_fresh_one(app,
     assert client.post(f"/s/{code}", data=_form(_form_id(page))).status_code == 303
 
 
-def test_a_two_megabyte_name_is_refused_as_a_page_and_changes_nothing(app, client, ids):
+def _multipart(fields: dict) -> tuple[bytes, str]:
+    """The body built here as bytes (the test client would spool a big one to a file it never closes)."""
+    boundary = "b0undary" + uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("multipart", [False, True], ids=["urlencoded", "multipart"])
+def test_a_two_megabyte_name_is_refused_as_a_page_and_changes_nothing(app, client, ids, multipart):
     code, _resp, page = _page(client, app, ids)
     before = committed_rows(app)
-    resp = client.post(f"/s/{code}", data=_form(_form_id(page), name="王" * 2_000_000))
+    form = _form(_form_id(page), name="王" * 2_000_000)
+    if multipart:
+        body, content_type = _multipart(form)
+        resp = client.post(f"/s/{code}", data=body, content_type=content_type)
+    else:
+        resp = client.post(f"/s/{code}", data=form)
     assert resp.status_code in (413, 422)
     page = _html(resp)
     assert len(page) < 100_000  # not echoed back whole
+    assert "没有登记" in page or "请填写姓名" in page
     assert changed_tables(before, committed_rows(app)) == set()
+
+
+def test_a_rate_limited_post_to_an_unknown_code_is_a_429_page_too(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SHELTER_CHECKIN_ADDRESS_RATE_LIMIT", "1/minute")
+    assert client.post("/s/NOSUCHONE", data=_form(str(uuid.uuid4()))).status_code == 404
+    resp = client.post("/s/NOSUCHONE", data=_form(str(uuid.uuid4())))
+    assert resp.status_code == 429 and "请求太多" in _html(resp) and resp.headers["Retry-After"]
 
 
 def test_a_household_too_big_for_the_places_left_is_refused_409_with_the_form_kept_and_alternatives(
