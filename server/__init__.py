@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.routes import bp as reports_bp
     from .shelters import checkins as shelter_checkins
     from .shelters.poster_routes import bp as shelter_poster_bp
+    from .shelters.public_page import bp as shelter_page_bp
     from .shelters.routes import bp as shelters_bp
     from .shelters.summary_routes import bp as shelter_summary_bp
     from .sync.routes import bp as sync_bp
@@ -104,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,
+        # /s/<code>, the poster's page: before the app shell's catch-all.
+        shelter_page_bp,
         reports_bp,
         attendance_bp,
         dispatch_bp,

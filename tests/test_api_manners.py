@@ -65,10 +65,13 @@ def test_health_is_503_when_the_database_does_not_answer(pwa_dist, make_app):
 
 
 def test_unknown_non_api_paths_serve_the_app_shell(client):
-    for path in ("/", "/s/ABCD2345", "/dispatch/123"):
+    for path in ("/", "/desk/map", "/dispatch/123"):
         resp = client.get(path)
         assert resp.status_code == 200
         assert "应急通" in resp.get_data(as_text=True)
+    # A shelter's page is the server's own (tests/shelters/test_public_page.py), never the shell.
+    resp = client.get("/s/ABCD2345")
+    assert resp.status_code == 404 and "应急通" not in resp.get_data(as_text=True)
     with client.get("/manifest.webmanifest") as resp:
         assert resp.status_code == 200
     assert client.get("/../../etc/passwd").status_code in (200, 404)

@@ -6,12 +6,12 @@ import { renderTopbar } from "./shared/topbar";
 import { mountToasts } from "./shared/toast";
 import { isOnline } from "./shared/network";
 import { currentPath, onRoute } from "./shared/router";
+import { isServerPage } from "./shared/server-pages";
 import { applyDocumentLang, onLangChange, t, type MessageKey } from "./i18n";
 import { api, ApiError, readCookie, type User } from "./api";
 import { adoptUser, cachedMe, fetchMe, forgetMe } from "./features/auth/session";
 import { renderLogin } from "./features/auth/login";
 import { renderHome } from "./features/home/home";
-import { renderPublicCheckin, shelterCodeFromPath } from "./features/shelter/public-checkin";
 import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
 import { startServiceWorker } from "./sw-bridge/prompt";
 import { prefetchMapSettings } from "./shared/picker";
@@ -116,7 +116,7 @@ function showHome(focus: boolean): void {
   show(() => renderHome({ user: u, cachedAt, onLoggedOut: () => loggedOut() }), focus);
 }
 
-/** The screen for a path; every screen but the shelter poster's needs a signed-in user. */
+/** The screen for a path; every screen needs a signed-in user. */
 function route(path: string, focus = true): void {
   routing += 1;
   if (!user) return showLogin();
@@ -244,26 +244,22 @@ function boot(): void {
     if (r.stopped === "auth") sessionOver();
   });
 
-  const shelterCode = shelterCodeFromPath(location.pathname);
-  if (shelterCode) {
-    show(() => renderPublicCheckin(shelterCode));
+  const cached = cachedMe();
+  // Show something useful at once: waiting on /me over a weak signal could take many seconds.
+  if (cached) {
+    void adoptUser(cached.user).then(() => startOutbox());
+    signedIn(cached.user, cached.saved_at);
   } else {
-    const cached = cachedMe();
-    // Show something useful at once: waiting on /me over a weak signal could take many seconds.
-    if (cached) {
-      void adoptUser(cached.user).then(() => startOutbox());
-      signedIn(cached.user, cached.saved_at);
-    } else {
-      startOutbox();
-      showLogin();
-    }
-    // Valid cookies but no cached user (storage cleared) still lands on home once the server says so.
-    // With neither a cached user nor the refresh token's CSRF cookie (readable, set and cleared with
-    // the session's cookies) there is no session to confirm: asking would only log two 401s.
-    if (isOnline() && (cached || readCookie("csrf_refresh_token"))) void confirmSession(Boolean(cached));
+    startOutbox();
+    showLogin();
   }
-
-  startServiceWorker();
+  // Valid cookies but no cached user (storage cleared) still lands on home once the server says so.
+  // With neither a cached user nor the refresh token's CSRF cookie (readable, set and cleared with
+  // the session's cookies) there is no session to confirm: asking would only log two 401s.
+  if (isOnline() && (cached || readCookie("csrf_refresh_token"))) void confirmSession(Boolean(cached));
+  // Only a worker from before /s/ was the server's answers a shelter's page with this shell: take
+  // the new worker at once (nothing is being typed here yet) so the reload gets the server's page.
+  startServiceWorker({ applyAtOnce: isServerPage(location.pathname) });
   listenToWorker();
 }
 

@@ -1,13 +1,13 @@
 """The shelter registry, the people in shelters, and the public check-in door."""
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g, request
 
 from ..core.http import json_body, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
-from ..extensions import limiter
 from . import checkins, service
+from .limits import checkin_limits
 from .schemas import (
     PeopleListQuerySchema,
     PeopleQuerySchema,
@@ -169,18 +169,6 @@ def lookup_people():
 # --- the public door ------------------------------------------------------------------------
 
 
-def _address_limit():
-    return current_app.config["SHELTER_CHECKIN_ADDRESS_RATE_LIMIT"]
-
-
-def _shelter_limit():
-    return current_app.config["SHELTER_CHECKIN_SHELTER_RATE_LIMIT"]
-
-
-def _shelter_key() -> str:
-    return "shelter-checkin:" + (request.view_args or {}).get("code", "-")[:16].upper()
-
-
 @bp.get("/public/shelters/<code>")
 @doc("A shelter as a poster's QR opens it: state, places left, and where else has room", public=True)
 def public_shelter(code):
@@ -188,8 +176,7 @@ def public_shelter(code):
 
 
 @bp.post("/public/shelters/<code>/checkins")
-@limiter.limit(_address_limit)
-@limiter.limit(_shelter_limit, key_func=_shelter_key)
+@checkin_limits()
 @doc(
     "Check in without an account (the same id twice counts once: 201, then 200)",
     body=PublicCheckinSchema,

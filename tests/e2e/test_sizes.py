@@ -204,3 +204,42 @@ def test_every_screen_keeps_targets_48px_text_16px_and_no_sideways_scroll(
         ctx.close()
 
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_shelters_public_pages_keep_targets_48px_text_16px_and_no_sideways_scroll(
+    browser, server, size, screens
+):
+    """/s/<code>, the server's own pages (tests/e2e/test_public_checkin.py): the form, its
+    refusal, the receipt, a sent form's page and a closed shelter's page with alternatives."""
+    problems: list[str] = []
+    where = f"{size['width']}"
+    listed = api(server["base"], "duty")("GET", "/api/v1/shelters?limit=200")["items"]
+    open_one = next(s for s in listed if s["name"] == "临城镇中心小学避灾安置点")
+    closed = next(s for s in listed if s["status"] == "closed")
+    ctx = browser.new_context(
+        viewport=size, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=server["base"]
+    )
+    page = ctx.new_page()
+    try:
+        page.goto(f"/s/{open_one['code']}")
+        _check(page, f"{where} /s/ form", problems, screens)
+        page.locator("#household_size").fill("0")
+        page.locator("button.btn").click()
+        page.locator("#name-error").wait_for()
+        _check(page, f"{where} /s/ refused", problems, screens)
+        page.get_by_label("姓名").fill("尺寸")
+        page.locator("#household_size").fill("1")
+        form_id = page.locator('input[name="id"]').input_value()
+        page.locator("button.btn").click()
+        page.locator("img.qr").wait_for()
+        _check(page, f"{where} /s/ receipt", problems, screens)
+        page.goto(f"/s/{open_one['code']}?f={form_id}")
+        page.locator("a.btn").first.wait_for()
+        _check(page, f"{where} /s/ sent", problems, screens)
+        page.goto(f"/s/{closed['code']}")
+        page.locator("a.alt").first.wait_for()
+        _check(page, f"{where} /s/ closed", problems, screens)
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)

@@ -57,10 +57,6 @@ export const en: Record<MessageKey, string> = {
   "role.info_officer": "Disaster information officer",
   "role.shelter_manager": "Shelter manager",
 
-  "shelterPublic.title": "Shelter check-in",
-  "shelterPublic.code": "Shelter code: {code}",
-  "shelterPublic.comingSoon": "Check-in by QR code is coming soon. Please register with the staff on site.",
-
   "common.back": "Back",
   "common.cancel": "Cancel",
 

@@ -55,10 +55,6 @@ export const zhCN = {
   "role.info_officer": "灾害信息员",
   "role.shelter_manager": "安置场所管理员",
 
-  "shelterPublic.title": "避难所登记",
-  "shelterPublic.code": "场所编号：{code}",
-  "shelterPublic.comingSoon": "扫码登记即将推出。请先向现场工作人员登记。",
-
   "common.back": "返回",
   "common.cancel": "取消",
 

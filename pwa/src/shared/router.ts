@@ -1,5 +1,7 @@
 // In-app paths (/report, /checkin, ...) on the History API, so the phone's back button works.
 // The server and the worker answer any such path with the shell, so a reload lands in place.
+import { isServerPage } from "./server-pages";
+
 type Listener = (path: string) => void;
 
 const listeners = new Set<Listener>();
@@ -9,6 +11,12 @@ export function currentPath(): string {
 }
 
 export function navigate(path: string, replace = false): void {
+  // A shelter's public page is the server's: leave the app for it.
+  if (isServerPage(path)) {
+    if (replace) location.replace(path);
+    else location.assign(path);
+    return;
+  }
   if (path === currentPath()) {
     for (const fn of listeners) fn(path);
     return;

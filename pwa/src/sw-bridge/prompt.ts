@@ -3,9 +3,10 @@ import { registerServiceWorker } from "./register";
 import { showToast } from "../shared/toast";
 import { t } from "../i18n";
 
-export function startServiceWorker(): void {
+export function startServiceWorker(opts: { applyAtOnce?: boolean } = {}): void {
   registerServiceWorker({
     onUpdateReady(apply) {
+      if (opts.applyAtOnce) return apply();
       showToast(t("update.ready"), { action: { label: t("update.reload"), run: apply }, persistent: true });
     },
     onOfflineReady() {

@@ -1,10 +1,11 @@
 // The service worker: serves the precached shell so the app opens with no network, and
-// answers every in-app navigation (including /s/<code> from a shelter poster) with index.html.
+// answers every in-app navigation with index.html (never /s/<code>: that page is the server's).
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { installSync } from "./sync";
 import { installTileCache } from "./tiles";
 import { installPush } from "./push";
+import { NAVIGATION_DENYLIST } from "../shared/server-pages";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -12,9 +13,9 @@ declare let self: ServiceWorkerGlobalScope;
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-// Never answer the API or the health check with the app shell: a client expecting JSON or a
-// monitor expecting 200/503 must see the real server (or a real network error) instead.
-const NAVIGATION_DENYLIST = [/^\/api(?:\/|$)/, /^\/healthz(?:[/?]|$)/];
+// Never answer the API, the health check or a shelter's public page with the app shell: a client
+// expecting JSON, a monitor expecting 200/503 and an evacuee with a poster's link must see the real
+// server (or a real network error) instead.
 registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: NAVIGATION_DENYLIST }));
 
 // Map tiles for the point picker, kept so a place seen once still has a background offline.
