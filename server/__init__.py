@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import service as reports
     from .reports.routes import bp as reports_bp
     from .shelters import checkins as shelter_checkins
+    from .shelters import fill as shelter_fill
     from .shelters.poster_routes import bp as shelter_poster_bp
     from .shelters.public_page import bp as shelter_page_bp
     from .shelters.routes import bp as shelters_bp
@@ -123,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_sweeper(dispatch.sweep)
     # Evacuees' names and phones are erased SHELTER_RETENTION_DAYS after their shelter closes.
     delivery.register_sweeper(shelter_checkins.sweep)
+    # A shelter at 90 % or full is told to the desk by push, then SMS, and never by a call.
+    delivery.register_quiet(shelter_fill.KIND)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

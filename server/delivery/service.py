@@ -26,6 +26,12 @@ LEASE = timedelta(seconds=60)
 RESPONDERS: dict = {}
 
 
+# Kinds that tell and ask nothing back: push, then SMS, and no call. A call asks the person to
+# press 1 or 2, which means nothing for a notice, and would wake a duty officer at 3 a.m. for a
+# shelter at 90 % that the SMS has already said.
+QUIET: set = set()
+
+
 # Functions(now) the worker calls each round, so domains can ask for reminders and escalations.
 SWEEPERS: list = []
 
@@ -41,6 +47,10 @@ DIRECTORY = SimpleNamespace(phones_of=None, user_by_phone=None)
 
 def register_responder(kind: str, fn) -> None:
     RESPONDERS[kind] = fn
+
+
+def register_quiet(kind: str) -> None:
+    QUIET.add(kind)
 
 
 def register_directory(phones_of, user_by_phone) -> None:
@@ -173,6 +183,8 @@ def claim(now, limit: int = 100) -> list[uuid.UUID]:
         sa.select(Notification.id)
         .where(
             Notification.state.in_(("queued", "pushed", "sms_sent")),
+            # After its SMS, a quiet kind has nothing left to send.
+            sa.or_(Notification.state != "sms_sent", Notification.kind.not_in(list(QUIET))),
             Notification.next_at <= now,
             sa.or_(Notification.lease_until.is_(None), Notification.lease_until < now),
         )
@@ -277,7 +289,8 @@ def _send(job, now, cfg) -> SimpleNamespace:
         # No working subscription, push refused, or pushed and not answered in time: SMS.
         ok = bool(job.phone) and channels.send_sms(str(job.id), job.phone, job.template, job.params)
         attempts.append(attempt("sms", "sent" if ok else "failed"))
-        state = "sms_sent"
+        # A quiet kind's cascade ends here (claim() never takes it again once sms_sent).
+        state = "sms_sent" if ok or job.kind not in QUIET else "failed"
         next_at = now + timedelta(seconds=cfg["DELIVERY_VOICE_AFTER_S"]) if ok else now
     elif job.state == "sms_sent":
         ok = bool(job.phone) and channels.call_voice(f"{job.id}-v", job.phone, job.template, job.params)
@@ -451,7 +464,13 @@ def answer_from(sender_phone: str, text: str) -> str | None:
         return None
     note = db.session.scalar(
         sa.select(Notification)
-        .where(Notification.user_id == user.id, Notification.state != "answered")
+        .where(
+            Notification.user_id == user.id,
+            Notification.state != "answered",
+            # Only what takes an answer: a notice that came after an order must not swallow
+            # the "1" meant for the order.
+            Notification.kind.in_(list(RESPONDERS)),
+        )
         .order_by(Notification.created_at.desc())
         .limit(1)
     )

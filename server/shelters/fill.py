@@ -21,6 +21,9 @@ from .models import Shelter
 
 NEAR = 90  # per cent: 将满, the desk is told
 FULL = 100  # 已满: told again, and check-ins are refused
+# The notifications' kind: a notice (push, then SMS; no call, no answer: registered quiet in
+# create_app); the phone opens the desk's front page, where the shelter block is.
+KIND = "shelter"
 
 
 def level_of(occupancy, capacity):
@@ -59,7 +62,7 @@ def tell_if_crossed(shelter_id, checkin_id) -> int:
     for user_id in desk_of(row.region_id):
         delivery.notify_once(
             user_id,
-            "alert",
+            KIND,
             # The check-in that crossed names the crossing: one alert per person and crossing.
             f"{checkin_id}:fill{row.fill_alerted}",
             *message(row.name, row.occupancy, row.capacity, row.fill_alerted),

@@ -4,6 +4,7 @@ push (VAPID-signed, aes128gcm) to a push service on loopback."""
 import base64
 import json
 import threading
+import uuid
 from datetime import timedelta
 
 import http_ece
@@ -326,3 +327,19 @@ def test_a_push_service_asking_to_wait_longer_than_the_sms_wait_loses_to_sms(
     assert _run(app, utcnow()) == 1
     assert len(push_service.requests) == 1
     assert [r["path"] for r in gateway.requests] == ["/sms"]
+
+
+def test_an_sms_reply_answers_the_order_even_when_a_notice_came_after_it(app, auth, ids, gateway):
+    """A notice (a shelter's fill, here) takes no answer: the "1" is for the open order."""
+    order = _dispatch(auth, ids, "member5")
+    with app.app_context():
+        delivery.notify(
+            uuid.UUID(ids["users"]["member5"]), "shelter", "x:fill90", "安置点将满", "已住9/10人", "alert", {}
+        )
+        db.session.commit()
+        db.session.remove()
+    phone = _phone(auth, ids, "member5")
+    raw, headers = signed(app, {"id": "in-5", "from": phone, "text": "1"})
+    resp = app.test_client().post("/api/v1/delivery/sms/inbound", data=raw, headers=headers)
+    assert resp.status_code == 200 and resp.json["answer"] == "accept"
+    assert _line(auth, order, "member5", ids)["response"] == "accepted"

@@ -3,6 +3,7 @@ are: once per crossing, exactly, from every door, under concurrency; again after
 
 import json
 import uuid
+from datetime import timedelta
 
 import http_ece
 import sqlalchemy as sa
@@ -28,7 +29,7 @@ def alerts(app) -> list[tuple[str, str, str, str]]:
         rows = db.session.execute(
             sa.select(User.username, Notification.ref_id, Notification.title, Notification.body)
             .join(User, User.id == Notification.user_id)
-            .where(Notification.kind == "alert", Notification.ref_id.contains(":fill"))
+            .where(Notification.kind == "shelter", Notification.ref_id.contains(":fill"))
             .order_by(Notification.created_at, User.username)
         ).all()
         db.session.remove()
@@ -210,7 +211,7 @@ def test_the_alert_reaches_the_desk_by_push_and_by_sms_in_chinese(
         version="aes128gcm",
     )
     payload = json.loads(plain)
-    assert payload["type"] == "alert" and payload["title"] == f"安置点将满：{EMPTY}"
+    assert payload["type"] == "shelter" and payload["title"] == f"安置点将满：{EMPTY}"
     assert payload["body"] == "已住9/10人（90%），余位1。"
     # The county desk has no subscription: an SMS at once, from the approved alert template.
     (sms,) = gateway.requests
@@ -226,3 +227,19 @@ def test_one_household_filling_it_from_below_90_is_told_as_full_only(app, auth, 
     rest_in(auth, shelter, 8)  # 20 % to 100 % at once: one alert, that it is full
     assert told(app) == [("duty", "fill100"), ("town1", "fill100")]
     assert shelter_row(app, shelter).fill_alerted == 100
+
+
+def test_the_notice_goes_by_push_then_sms_and_never_by_a_call(app, auth, ids, gateway):  # noqa: F811
+    """A call asks to press 1 or 2: for a shelter at 90 % it would wake the desk for nothing."""
+    shelter = ids["shelters"][EMPTY]
+    set_capacity(app, shelter, 10)
+    rest_in(auth, shelter, 9)
+    now = utcnow()
+    with app.app_context():
+        assert delivery.run_once(now) == 2  # no subscriptions: SMS at once to both desks
+        for later in (now + timedelta(seconds=181), now + timedelta(hours=2)):
+            delivery.run_once(later)
+        states = set(db.session.scalars(sa.select(Notification.state).where(Notification.kind == "shelter")))
+        db.session.remove()
+    assert sorted(r["path"] for r in gateway.requests) == ["/sms", "/sms"]
+    assert states == {"sms_sent"}

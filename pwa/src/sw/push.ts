@@ -1,6 +1,7 @@
 // Web push: every push shows a notification (iOS revokes a subscription whose pushes show
 // nothing); an order's "接受" / "拒绝" actions go straight into the outbox from here, so the answer
 // is kept and sent even with the page closed; a plain tap opens (or focuses) the order.
+import { notificationPath } from "../shared/push-paths";
 import { getMeta } from "../data/db";
 import { enqueue } from "../data/outbox";
 import { act, getOrder, listOrders, waitingForAnswer } from "../data/dispatch";
@@ -115,7 +116,7 @@ export function installPush(): void {
       );
       return;
     }
-    event.waitUntil(open(id ? `/orders/${id}` : "/"));
+    event.waitUntil(open(notificationPath(p)));
   });
 
   self.addEventListener("pushsubscriptionchange", (event) => {

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { notificationPath } from "./push-paths";
+
+describe("notificationPath", () => {
+  it("opens an order on its own screen", () => {
+    expect(notificationPath({ type: "dispatch", id: "5b0c1c1e-0000-4000-8000-000000000001" })).toBe("/orders/5b0c1c1e-0000-4000-8000-000000000001");
+  });
+
+  it("opens the desk for a shelter's fill notice", () => {
+    expect(notificationPath({ type: "shelter", id: "x:fill90" })).toBe("/desk");
+  });
+
+  it("opens home for anything else, and never a path made of a payload's odd id", () => {
+    expect(notificationPath({ type: "alert", id: "a:silent" })).toBe("/");
+    expect(notificationPath({ type: "dispatch", id: "../settings" })).toBe("/");
+    expect(notificationPath({ type: "dispatch", id: 7 })).toBe("/");
+    expect(notificationPath({})).toBe("/");
+  });
+});

@@ -1,0 +1,13 @@
+// Where a tap on a notification opens the app, by the push's `type` (server/delivery: the
+// notification's kind). An order opens itself; a shelter at 90 % or full opens the desk's front
+// page, where the shelter block is; anything else opens home.
+export interface PushTarget {
+  type?: string;
+  id?: unknown;
+}
+
+export function notificationPath(p: PushTarget): string {
+  if (p.type === "dispatch" && typeof p.id === "string" && /^[\w-]+$/.test(p.id)) return `/orders/${p.id}`;
+  if (p.type === "shelter") return "/desk";
+  return "/";
+}
