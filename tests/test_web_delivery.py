@@ -89,7 +89,8 @@ def test_a_file_without_copies_is_sent_plain_even_to_br(client, dist):
     assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-@pytest.mark.parametrize("path", ["/", "/desk/map", "/orders/abc", "/s/ABCD1234"])
+# (/s/<code> is the server's own page, never the shell: tests/shelters/test_public_page.py.)
+@pytest.mark.parametrize("path", ["/", "/desk/map", "/orders/abc", "/shelters/abc"])
 def test_the_shell_is_compressed_and_revalidated_on_every_app_path(client, dist, path):
     resp = client.get(path, headers={"Accept-Encoding": "br"})
     assert resp.status_code == 200
