@@ -6,16 +6,27 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 
 from ..extensions import db
-from .deferred import defer_insert
+from .deferred import before_writing, defer_insert
 from .models import UTCDateTime, utcnow
 
 # One key for every transaction that writes to the feed: on PostgreSQL a sequence value is
-# taken before commit, so without it a reader could see seq 11 committed while 10 is still in
-# flight, and skip 10 forever. Holding this lock from the first change to commit makes the
-# order of sequence numbers the order of commits. (SQLite's BEGIN IMMEDIATE already does.)
+# taken when a change row is inserted, before commit, so without it a reader could see seq 11
+# committed while 10 is still in flight, and skip 10 for ever. Holding this lock from the first
+# change row written to commit makes the order of sequence numbers the order of commits. (SQLite's
+# BEGIN IMMEDIATE already does.)
+#
+# The lock is taken as late as that allows: change rows are kept with the session and written at
+# commit (core/deferred.py), and the lock is taken there, after the ORM's last flush and just
+# before the first change row goes in. So the work of an op (its reads, its row locks, its
+# inserts) runs in parallel with other transactions; only the last inserts and the commit wait
+# their turn. The lock order that keeps this free of deadlocks: rows first, the feed lock last.
+# A transaction holding the feed lock only inserts rows nobody else can hold (change rows with
+# fresh sequence values, audit rows with fresh ids, ledger rows, which are themselves written
+# only under this lock) and commits: it never waits for a row lock, so whoever holds rows and
+# waits for the feed lock is never waited for in turn.
 FEED_LOCK_KEY = 7_270_001
 _LOCKED = "feed_locked_tx"
 
@@ -42,9 +53,18 @@ class Change(db.Model):
 
 
 def lock_feed() -> None:
+    """Declare that this transaction writes to the feed. The lock itself is taken when the first
+    change row is written (take_feed_lock, from core/deferred.py at commit), not now: taking it
+    here would make every later statement of the transaction wait for every other feed writer.
+    Kept so callers may still say where their feed write begins; it costs nothing."""
+
+
+def take_feed_lock(session: Session) -> None:
     """Serialise feed writers until this transaction ends (PostgreSQL; a no-op on SQLite).
-    Taken once per transaction: the lock is held to its end anyway."""
-    session = db.session()
+    Taken once per transaction: the lock is held to its end anyway. Called just before the first
+    change row is inserted; nothing may wait for a row lock after it (see FEED_LOCK_KEY)."""
+    if isinstance(session, scoped_session):
+        session = session()
     root = session.get_transaction()
     # The transaction itself, not its id(): a later transaction may be given a freed one's id,
     # and would then skip the lock.
@@ -52,10 +72,13 @@ def lock_feed() -> None:
         return
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.connection()  # begin the transaction the lock belongs to
+    connection = session.connection()  # begin the transaction the lock belongs to
     root = session.get_transaction()
-    session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+    connection.exec_driver_sql(_LOCK_SQL)
     session.info[_LOCKED] = root
+
+
+_LOCK_SQL = f"SELECT pg_advisory_xact_lock({FEED_LOCK_KEY})"
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -66,8 +89,7 @@ def _unlocked(session, transaction):
 
 def emit(entity: str, entity_id, data: dict | None, *, user_id=None, region_id=None, op="upsert"):
     """Add a change row to the current transaction. `data` is the record as a phone sees it;
-    a tombstone (op='delete') carries none."""
-    lock_feed()
+    a tombstone (op='delete') carries none. The row, and the feed lock, go in at commit."""
     defer_insert(
         db.session,
         Change.__table__,
@@ -81,3 +103,7 @@ def emit(entity: str, entity_id, data: dict | None, *, user_id=None, region_id=N
             "created_at": utcnow(),
         },
     )
+
+
+# Every change row goes in under the feed lock, taken just before the kept rows are written.
+before_writing(Change.__table__, take_feed_lock)

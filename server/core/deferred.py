@@ -6,6 +6,8 @@ so they share the fate of the change they describe.
 On PostgreSQL they go in with COPY: a 500-op sync batch writes 1,500 such rows, and COPY costs
 half the client CPU of a pipelined executemany (bench: `make bench`)."""
 
+from collections.abc import Callable
+
 import orjson
 import psycopg
 import sqlalchemy as sa
@@ -14,6 +16,14 @@ from sqlalchemy.orm import Session, scoped_session
 
 _ROWS = "deferred_rows"
 _MARKS = "deferred_marks"
+# What must happen before a table's kept rows are written: the change feed's lock (changes.py).
+_BEFORE: dict[sa.Table, Callable[[Session], None]] = {}
+
+
+def before_writing(table: sa.Table, hook: Callable[[Session], None]) -> None:
+    """Call `hook(session)` before the kept rows of `table` are written, after the ORM's last
+    flush: a lock taken there is held only for these inserts and the commit."""
+    _BEFORE[table] = hook
 
 
 def defer_insert(session: Session, table: sa.Table, row: dict) -> None:
@@ -35,6 +45,11 @@ def flush_deferred(session: Session) -> None:
     by_table: dict[sa.Table, list[dict]] = {}
     for table, row in rows:
         by_table.setdefault(table, []).append(row)
+    # The ORM's pending rows first: ours may refer to them, and a lock a table asks for below
+    # must not be held while they wait for row locks.
+    session.flush()
+    for hook in dict.fromkeys(_BEFORE[t] for t in by_table if t in _BEFORE):
+        hook(session)
     for table, table_rows in by_table.items():
         insert_rows(session, table, table_rows)
 

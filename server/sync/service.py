@@ -11,8 +11,8 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..core.changes import Change, lock_feed
-from ..core.deferred import defer_insert, flush_deferred
+from ..core.changes import Change, take_feed_lock
+from ..core.deferred import before_writing, defer_insert, flush_deferred
 from ..core.models import utcnow
 from ..core.permissions import can
 from ..core.schemas import UNSTORABLE, unstorable_text
@@ -26,6 +26,13 @@ from .schemas import SyncBatchSchema
 
 log = logging.getLogger(__name__)
 PULL_LIMIT = 500
+# How many times a batch is applied again after another connection wrote the ledger row of one
+# of its ops first (see apply_batch). Each rerun needs a new op of the batch to have lost a race.
+RERUNS = 3
+
+# Ledger rows go in under the feed lock too, so the lock's holder never waits for one: a ledger
+# row in flight is always the lock holder's own (core/changes.py, the lock order).
+before_writing(SyncOp.__table__, take_feed_lock)
 
 
 def content_hash(op: dict) -> str:
@@ -135,6 +142,7 @@ class _Batch:
         self.actor = actor
         self.device_id = device_id
         ids = list({op["_op_id"] for op in ops})
+        self.written: set[uuid.UUID] = set()
         # One read for the whole batch; the ledger's primary key stays the guard.
         self.seen: dict[uuid.UUID, tuple[str, dict]] = {
             row.op_id: (row.content_hash, row.result)
@@ -160,6 +168,19 @@ class _Batch:
             },
         )
         self.seen[op["_op_id"]] = (digest, result)
+        self.written.add(op["_op_id"])
+
+    def raced(self) -> bool:
+        """After the batch was rolled back: did another connection commit the ledger row of one
+        of the ops this batch meant to record?"""
+        if not self.written:
+            return False
+        return (
+            db.session.scalar(
+                sa.select(sa.literal(True)).where(SyncOp.op_id.in_(list(self.written))).limit(1)
+            )
+            is not None
+        )
 
     def apply(self, op) -> dict:
         op_id = op["_op_id"]
@@ -300,10 +321,28 @@ def _answer_again(op_id, digest, first_hash, first_result) -> dict:
 
 def apply_batch(actor, device_id, ops: list[dict]) -> dict:
     """Apply `ops` in order, each in its own savepoint, all in one transaction: a crash at any
-    instant leaves every op with both its effect and its ledger row, or neither."""
-    lock_feed()
-    results = _Batch(actor, device_id, ops).run(ops)
-    flush_deferred(db.session)
+    instant leaves every op with both its effect and its ledger row, or neither.
+
+    Nothing is locked up front: the ops of different batches run side by side, and the feed lock
+    is taken only for the last inserts and the commit (core/changes.py). So the ledger read at the
+    start can miss an op that another connection is applying at that moment (a phone that resent
+    before the first answer came). The ledger's primary key still refuses the second row: the
+    whole batch is rolled back and applied again, and this time the ledger answers `duplicate`
+    with the first connection's result, as it would have had the two come one after the other.
+    A check-in's own id makes the second connection wait for the first one's commit, so the
+    occupancy counts the family once either way."""
+    for attempt in range(RERUNS + 1):
+        batch = _Batch(actor, device_id, ops)
+        try:
+            results = batch.run(ops)
+            flush_deferred(db.session)  # the ledger rows: a lost race fails here
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == RERUNS or not batch.raced():
+                raise
+            log.info("sync batch applied again: another connection recorded one of its ops first")
+            continue
+        break
     position = _max_seq()
     # The batch's one commit point: every op's effect and its ledger row become true together.
     commit_point(db.session)

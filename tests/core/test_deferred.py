@@ -62,13 +62,20 @@ def _another_writer_is_held_back(app) -> bool:
 
 
 def test_every_transaction_that_writes_the_feed_holds_other_feed_writers_back(app, ctx):
-    """Sequence numbers are taken before commit: unless feed writers go one at a time, a reader
-    could see seq 11 committed while 10 is in flight and skip 10 for ever. The same session's
-    next transactions must take the lock again, not believe they still hold it."""
+    """Sequence numbers are taken before commit: unless feed writers go one at a time from the
+    first change row written to commit, a reader could see seq 11 committed while 10 is in
+    flight and skip 10 for ever. The same session's next transactions must take the lock again,
+    not believe they still hold it. On PostgreSQL the lock waits for the change row itself: until
+    then the transaction's own work runs beside the other writers'."""
     from server.core.changes import emit
+    from server.core.deferred import flush_deferred
 
+    postgresql = db.engines[None].dialect.name == "postgresql"
     for round_ in range(20):
         emit("probe", round_, {"n": round_}, region_id=1)
+        if postgresql:
+            assert not _another_writer_is_held_back(app), round_
+        flush_deferred(db.session)  # the change row goes in: its seq is taken now
         assert _another_writer_is_held_back(app), round_
         db.session.commit()
         assert not _another_writer_is_held_back(app), round_

@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 
 from server.extensions import db
 from server.reports.models import Report
+from server.shelters.models import ShelterCheckin
 from server.sync.models import SyncOp
 
+from ..conftest import ApiClient
+from ..shelters.helpers import EMPTY, kiosk_checkin, people_in, set_capacity, shelter_row
 from .helpers import batch, report_op
 
 SYNC = "/api/v1/sync"
@@ -62,6 +65,59 @@ def test_parallel_resends_from_many_connections_apply_each_op_once(app, auth):
         entities = {json.dumps(a[index]["entity"], sort_keys=True) for a in answers}
         assert len(entities) == 1
     assert _count_reports(app, [o["data"]["id"] for o in ops]) == 40
+
+
+def test_the_same_check_in_op_from_several_connections_at_once_counts_the_family_once(app, tokens, ids):
+    """No lock is taken before an op's work: two connections may apply the same op_id side by
+    side. The ledger's key makes the later batch run again, answering `duplicate` with the first
+    result, and the other op of that batch is applied once, not twice or never."""
+    shelter = ids["shelters"][EMPTY]
+    set_capacity(app, shelter, 10_000)
+    token = tokens("shelter1")["access_token"]
+    connections = 4
+    shared_ops, own_ops = [], []
+    for round_ in range(12):
+        shared = kiosk_checkin(shelter, household_size=1 + round_ % 5)
+        own = [kiosk_checkin(shelter, household_size=2) for _ in range(connections)]
+        start = threading.Barrier(connections)
+        answers, errors = [None] * connections, []
+
+        def send(n, shared=shared, own=own, start=start, answers=answers, errors=errors):
+            try:
+                client = ApiClient(app, token)
+                start.wait(10)
+                resp = client.post(SYNC, json=batch(shared, own[n]))
+                answers[n] = resp.json["results"] if resp.status_code == 200 else resp.status_code
+            except Exception as exc:  # noqa: BLE001 - report any failure of a thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(connections)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert all(isinstance(a, list) for a in answers), answers
+        firsts = [a[0] for a in answers]
+        assert sorted(r["status"] for r in firsts) == ["applied"] + ["duplicate"] * (connections - 1), firsts
+        assert len({json.dumps(r["entity"], sort_keys=True) for r in firsts}) == 1, firsts
+        assert [a[1]["status"] for a in answers] == ["applied"] * connections, answers
+        shared_ops.append(shared)
+        own_ops += own
+    every = shared_ops + own_ops
+    stored = shelter_row(app, shelter)
+    assert stored.occupancy == people_in(app, shelter) == sum(o["data"]["household_size"] for o in every)
+    with app.app_context():
+        ledger = db.session.scalar(
+            sa.select(sa.func.count()).where(SyncOp.op_id.in_([uuid.UUID(o["op_id"]) for o in every]))
+        )
+        rows = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                ShelterCheckin.id.in_([uuid.UUID(o["data"]["id"]) for o in every])
+            )
+        )
+        db.session.remove()
+    assert ledger == rows == len(every)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
