@@ -52,13 +52,6 @@ class Change(db.Model):
     )
 
 
-def lock_feed() -> None:
-    """Declare that this transaction writes to the feed. The lock itself is taken when the first
-    change row is written (take_feed_lock, from core/deferred.py at commit), not now: taking it
-    here would make every later statement of the transaction wait for every other feed writer.
-    Kept so callers may still say where their feed write begins; it costs nothing."""
-
-
 def take_feed_lock(session: Session) -> None:
     """Serialise feed writers until this transaction ends (PostgreSQL; a no-op on SQLite).
     Taken once per transaction: the lock is held to its end anyway. Called just before the first

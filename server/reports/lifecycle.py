@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..core.audit import record
-from ..core.changes import emit, lock_feed
+from ..core.changes import emit
 from ..core.models import utcnow
 from ..core.permissions import can
 from ..errors import ApiProblem, forbidden, not_found, validation_problem
@@ -270,9 +270,7 @@ def _photos(actor, report, photos: list[dict]) -> list[dict]:
 def _locked(actor, report_id) -> Report:
     """The report, its row locked to the end of the transaction (PostgreSQL; SQLite's
     BEGIN IMMEDIATE already serialises writers), read fresh: two desks on one report act in turn.
-    The feed's lock first: a sync batch takes it before any row, and a step taking them the
-    other way round could deadlock against one."""
-    lock_feed()
+    Rows first, the feed's lock last (taken at commit: core/changes.py), as every writer does."""
     report = db.session.get(Report, report_id, with_for_update=True, populate_existing=True)
     if report is None or not in_scope(actor, report.region_id):
         raise not_found("report")

@@ -11,7 +11,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from ..core.audit import record
-from ..core.changes import lock_feed
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..errors import ApiProblem, not_found
@@ -104,12 +103,11 @@ def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple
     existing = db.session.get(ShelterCheckin, data["id"])
     if existing is not None:
         return _same(existing, shelter), False
-    # The feed lock before the shelter's row, as every writer takes them: no deadlock.
-    lock_feed()
     now = utcnow()
     item = ShelterCheckin(
         id=data["id"],
-        shelter_id=shelter.id,
+        # The object, not only its id: the receipt reads the shelter without loading it again.
+        shelter=shelter,
         region_id=shelter.region_id,
         name=data["name"].strip(),
         phone=data.get("phone"),
@@ -132,7 +130,8 @@ def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple
         if existing is None:
             raise
         return _same(existing, shelter), False
-    db.session.refresh(shelter)
+    # Only what the UPDATEs moved (the managers and the rest are as loaded).
+    db.session.refresh(shelter, ["occupancy", "status", "fill_alerted"])
     record(
         actor,
         "shelter.checkin",
@@ -147,7 +146,6 @@ def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple
 
 def check_out(actor, item: ShelterCheckin, at=None) -> tuple[ShelterCheckin, bool]:
     """-> (the check-in, checked out now?). A second check-out changes nothing."""
-    lock_feed()
     now = utcnow()
     done = db.session.execute(
         sa.update(ShelterCheckin)
@@ -159,8 +157,8 @@ def check_out(actor, item: ShelterCheckin, at=None) -> tuple[ShelterCheckin, boo
         db.session.refresh(item)
         return item, False
     _release(item.shelter_id, item.household_size)
-    db.session.refresh(item)
-    db.session.refresh(item.shelter)
+    db.session.refresh(item, ["checked_out_at", "checked_out_by"])
+    db.session.refresh(item.shelter, ["occupancy", "status", "fill_alerted"])
     record(actor, "shelter.checkout", "shelter_checkin", item.id, item.region_id)
     service.publish(item.shelter)
     return item, True

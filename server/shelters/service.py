@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..core.audit import record
-from ..core.changes import emit, lock_feed
+from ..core.changes import emit
 from ..core.models import utcnow
 from ..core.pagination import paginate
 from ..core.permissions import can
@@ -105,7 +105,6 @@ def _restate(shelter: Shelter) -> None:
 
 def create_shelter(actor, data: dict) -> Shelter:
     require_in_scope(actor, data["region_id"])
-    lock_feed()
     status = data.pop("status", "closed")
     shelter = Shelter(code=new_shelter_code(), status="closed")
     logged = dict(data)
@@ -121,7 +120,6 @@ def create_shelter(actor, data: dict) -> Shelter:
 
 def update_shelter(actor, shelter_id, data: dict) -> Shelter:
     shelter = get_shelter(actor, shelter_id)
-    lock_feed()
     logged = dict(data)
     status = data.pop("status", None)
     _apply(actor, shelter, data)
@@ -156,7 +154,6 @@ def _set_open(actor, shelter: Shelter, opening: bool) -> None:
 def open_or_close(actor, shelter_id, opening: bool) -> Shelter:
     """Open or close a shelter one runs; asking for the state it is in already changes nothing."""
     shelter = get_managed(actor, shelter_id)
-    lock_feed()
     if opening != (shelter.status != "closed"):
         _set_open(actor, shelter, opening)
         publish(shelter)
@@ -165,7 +162,6 @@ def open_or_close(actor, shelter_id, opening: bool) -> Shelter:
 
 def update_supplies(actor, shelter_id, supplies: dict) -> Shelter:
     shelter = get_managed(actor, shelter_id)
-    lock_feed()
     _set_supplies(shelter, supplies)
     record(actor, "shelter.supplies", "shelter", shelter.id, shelter.region_id, supplies)
     db.session.flush()
