@@ -284,3 +284,41 @@ def test_a_member_cannot_open_the_lookup(browser, server):
         expect(page.get_by_label("找谁")).to_have_count(0)
     finally:
         ctx.close()
+
+
+def test_more_than_a_page_of_families_comes_in_pages_with_more(phone, server, families, screens):
+    """Twenty a page; 更多 brings the rest once per tap, and the count says how many of how many."""
+    base = server["base"]
+    desk = api(base, "town1")
+    school = next(s for s in desk("GET", "/api/v1/shelters?limit=200")["items"] if s["name"] == SCHOOL)
+    surname = f"公孙{families['marks']}"
+    for i in range(22):
+        desk(
+            "POST",
+            f"/api/v1/shelters/{school['id']}/checkins",
+            {
+                "id": str(uuid.uuid4()),
+                "name": f"{surname}{DIGITS[i % 10]}{DIGITS[i // 10]}",
+                "household_size": 1,
+            },
+        )
+    page = phone
+    pages = []
+    page.on("request", lambda r: pages.append(r.url) if "/api/v1/shelters/people" in r.url else None)
+    _login(page, "town1", "值班员")
+    _open_lookup(page)
+    _search(page, surname)
+    expect(page.locator(".lookup-person")).to_have_count(20)
+    expect(page.locator("#lookup-status")).to_have_text("找到 22 户，已显示 20 户。")
+    more = page.get_by_role("button", name="更多")
+    expect(more).to_be_visible()
+    expect(page.locator(".lookup-person").first).to_contain_text("没有留手机号")
+    more.dblclick()
+    expect(page.locator(".lookup-person")).to_have_count(22)
+    expect(page.locator("#lookup-status")).to_have_text("找到 22 户。")
+    expect(more).to_be_hidden()
+    assert len(pages) == 2 and "cursor=" in pages[1], pages
+    names = page.locator(".lookup-name").all_inner_texts()
+    assert len(set(names)) == 22, names
+    no_sideways_scroll(page)
+    screens(page, "lookup-paged-390")
