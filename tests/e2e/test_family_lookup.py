@@ -320,5 +320,6 @@ def test_more_than_a_page_of_families_comes_in_pages_with_more(phone, server, fa
     assert len(pages) == 2 and "cursor=" in pages[1], pages
     names = page.locator(".lookup-name").all_inner_texts()
     assert len(set(names)) == 22, names
+    close_toasts(page)
     no_sideways_scroll(page)
     screens(page, "lookup-paged-390")
