@@ -80,6 +80,7 @@ const manifestFile = join(dist, ".vite", "manifest.json");
 const LAZY = [
   "src/features/desk/desk.ts",
   "src/features/desk/map.ts",
+  "src/features/desk/people.ts",
   "src/features/dispatch/orders.ts",
   "src/features/report/report.ts",
   "src/features/report/my-reports.ts",

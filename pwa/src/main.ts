@@ -152,6 +152,11 @@ function route(path: string, focus = true): void {
         if (!desk.DESK_ROLES.has(u.role)) return null;
         return url.pathname === "/desk" ? desk.renderDesk : desk.renderNewOrder;
       });
+    case "/desk/people":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderPeople }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/people")]);
+        return DESK_ROLES.has(u.role) ? renderPeople : null;
+      });
     case "/desk/map":
       return lazy(async () => {
         const { MAP_ROLES, renderDeskMap } = await import("./features/desk/map");

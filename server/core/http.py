@@ -1,6 +1,8 @@
-"""Small helpers routes share: the JSON body, list answers."""
+"""Small helpers routes share: the JSON body, list answers, answers no cache may keep."""
 
-from flask import request
+from functools import wraps
+
+from flask import make_response, request
 
 from ..errors import ApiProblem
 from .schemas import reject_unstorable
@@ -24,3 +26,16 @@ def page_answer(page: dict, schema) -> dict:
         "total": page["total"],
         "next_cursor": page["next_cursor"],
     }
+
+
+def no_store(view):
+    """For answers with people's names and phones in them: neither the phone's browser cache
+    (on disk, after the screen is gone) nor a proxy on the way may keep a copy."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        resp = make_response(view(*args, **kwargs))
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    return wrapper

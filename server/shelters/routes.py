@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, request
 
-from ..core.http import json_body, page_answer
+from ..core.http import json_body, no_store, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
@@ -141,6 +141,7 @@ def desk_checkout(shelter_id, checkin_id):
     many=True,
     query=PeopleListQuerySchema,
 )
+@no_store
 def list_people(shelter_id):
     args = load_query(PeopleListQuerySchema(), request.args)
     return page_answer(checkins.list_people(g.user, shelter_id, args), PersonListSchema())
@@ -149,6 +150,7 @@ def list_people(shelter_id):
 @bp.get("/shelters/<uuid:shelter_id>/checkins/<uuid:checkin_id>")
 @requires("shelters.people")
 @doc("One person's record, phone in full (the read is audited)", response=PersonSchema)
+@no_store
 def get_person(shelter_id, checkin_id):
     return PersonSchema().dump(checkins.get_person(g.user, shelter_id, checkin_id))
 
@@ -161,6 +163,7 @@ def get_person(shelter_id, checkin_id):
     many=True,
     query=PeopleQuerySchema,
 )
+@no_store
 def lookup_people():
     args = load_query(PeopleQuerySchema(), request.args)
     return page_answer(checkins.lookup(g.user, args), PersonListSchema())

@@ -2,6 +2,8 @@
 taps (buttons, links, inputs, selects, [role=button], label-wrapped controls, Leaflet markers) is
 at least 48x48 px, no visible text is under 16 px, and nothing scrolls sideways (UX.md)."""
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -169,6 +171,35 @@ def test_every_screen_keeps_targets_48px_text_16px_and_no_sideways_scroll(
             if path == "/desk/map":
                 page.locator(".leaflet-marker-icon").first.wait_for()
             _check(page, f"{where} {path}", problems, screens)
+        # 寻亲查询: empty, then two households found (one inside, one left, with needs and phone).
+        desk = api(server["base"], "town1")
+        school = next(
+            s
+            for s in desk("GET", "/api/v1/shelters?limit=200")["items"]
+            if s["name"] == "临城镇中心小学避灾安置点"
+        )
+        for i, out in enumerate((False, True)):
+            body = {
+                "id": str(uuid.uuid4()),
+                "name": f"尺寸寻亲{where}{i}",
+                "phone": "13800005678",
+                "household_size": 4,
+                "needs": ["elderly", "children", "medical"],
+            }
+            checkin = desk("POST", f"/api/v1/shelters/{school['id']}/checkins", body)
+            if out:
+                desk("POST", f"/api/v1/shelters/{school['id']}/checkins/{checkin['id']}/checkout")
+        page.goto("/desk/people")
+        page.locator("#lookup-q").wait_for()
+        _check(page, f"{where} /desk/people", problems, screens)
+        page.locator("#lookup-q").fill(f"尺寸寻亲{where}")
+        page.locator("#lookup-q").press("Enter")
+        expect(page.locator(".lookup-person")).to_have_count(2)
+        _check(page, f"{where} /desk/people (found)", problems, screens)
+        page.locator("#lookup-q").fill("123")
+        page.locator("#lookup-q").press("Enter")
+        page.locator("#err-lookup-q:not(:empty)").wait_for()
+        _check(page, f"{where} /desk/people (refused)", problems, screens)
     finally:
         ctx.close()
 

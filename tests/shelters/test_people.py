@@ -170,3 +170,21 @@ def test_the_purge_runs_from_the_command_line_and_in_the_delivery_workers_sweep(
         delivery.run_once()
         db.session.remove()
     assert _record(app, second).name is None
+
+
+def test_answers_with_peoples_names_and_phones_are_never_kept_in_a_cache(auth, ids):
+    """The desk's browser keeps GET answers on disk unless told not to: a family lookup read at
+    3 a.m. must not stay on the duty officer's phone after the screen is gone."""
+    shelter = ids["shelters"][EMPTY]
+    cid = _checked_in(auth, shelter, name="司马青", phone="13812349876")
+    for path in (
+        "/api/v1/shelters/people?q=司马",
+        "/api/v1/shelters/people?q=9876",
+        f"/api/v1/shelters/{shelter}/checkins",
+        f"/api/v1/shelters/{shelter}/checkins/{cid}",
+    ):
+        resp = auth("town1").get(path)
+        assert resp.status_code == 200 and resp.json, path
+        assert resp.headers["Cache-Control"] == "no-store", path
+    # The shelter registry itself carries no personal data and is not marked.
+    assert "no-store" not in auth("town1").get(f"/api/v1/shelters/{shelter}").headers.get("Cache-Control", "")
