@@ -733,6 +733,7 @@ export const en: Record<MessageKey, string> = {
   "manage.events.close": "Closed",
   "manage.events.someone": "(account removed)",
   "manage.events.none": "Not opened or closed yet.",
+  "manage.events.kept": "No network: the record as this phone got it at {time}.",
   "manage.events.offline": "No network: the record needs the server.",
   "manage.poster.title": "QR poster",
   "manage.poster.print": "Print the QR poster",

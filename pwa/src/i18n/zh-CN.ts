@@ -731,6 +731,7 @@ export const zhCN = {
   "manage.events.close": "关闭",
   "manage.events.someone": "（账号已不存在）",
   "manage.events.none": "还没有开放或关闭的记录。",
+  "manage.events.kept": "没有网络：这是本机 {time} 联网时得到的记录。",
   "manage.events.offline": "没有网络：记录要连上服务器才能查看。",
   "manage.poster.title": "二维码海报",
   "manage.poster.print": "打印二维码海报",

@@ -158,10 +158,10 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
       ),
       stateNote,
       h("div", { class: "kiosk-more" }, present, presentNote),
+      manage.el,
       h("h2", {}, t("kiosk.history.title")),
       historyEmpty,
       history,
-      manage.el,
     ),
     h("div", { class: "screen-actions kiosk-actions-bar" }, scan, checkin),
   );

@@ -12,9 +12,20 @@ import { showToast } from "../../shared/toast";
 import { describeProblem } from "../../i18n/problem";
 import { problemSlug } from "../../data/problem";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
-import type { LocalRecord } from "../../data/db";
+import { getMeta, setMeta, type LocalRecord } from "../../data/db";
 import { putRecord } from "../../data/stores";
-import { canRegister, eventRows, MAX_SUPPLY, parseCount, stepCount, SUPPLY_KEYS, SUPPLY_STEP, suppliesOf, type SupplyKey } from "./manage-model";
+import {
+  canRegister,
+  eventRows,
+  MAX_SUPPLY,
+  parseCount,
+  stepCount,
+  SUPPLY_KEYS,
+  SUPPLY_STEP,
+  suppliesOf,
+  type ShelterEventRow,
+  type SupplyKey,
+} from "./manage-model";
 import { reachable, shelterState } from "./shelters";
 
 export interface ManagePanel {
@@ -27,6 +38,7 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
   let shelter: LocalRecord | null = null;
   let dirty = false;
   let eventsLoaded = false;
+  let wasNet: boolean | null = null;
   const base = `/api/v1/shelters/${encodeURIComponent(shelterId)}`;
 
   const offline = h("p", { class: "notice notice-warn", id: "manage-offline", hidden: true }, t("manage.offline"));
@@ -181,15 +193,9 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
   // The record of openings and closings ---------------------------------------------------------
   const events = h("ul", { class: "event-list", id: "shelter-events" });
   const eventsNote = h("p", { class: "hint", id: "shelter-events-note" }, t("desk.loading"));
-  async function loadEvents(): Promise<void> {
-    if (!reachable()) {
-      if (!eventsLoaded) eventsNote.textContent = t("manage.events.offline");
-      return;
-    }
-    try {
-      const rows = eventRows(await api.get<unknown>(`${base}/events`));
-      eventsLoaded = true;
-      events.replaceChildren(
+  const eventsKey = `shelter_events:${shelterId}`;
+  function showEvents(rows: ShelterEventRow[]): void {
+    events.replaceChildren(
         ...rows.map((r) =>
           h(
             "li",
@@ -199,12 +205,29 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
             h("span", { class: "card-meta" }, formatDateTime(r.at)),
           ),
         ),
-      );
-      eventsNote.textContent = rows.length ? "" : t("manage.events.none");
+    );
+  }
+  /** The record from the server; offline (or unanswered), the last one this phone was given. */
+  async function loadEvents(): Promise<void> {
+    try {
+      if (!reachable()) throw new OfflineError();
+      const rows = eventRows(await api.get<unknown>(`${base}/events`));
+      eventsLoaded = true;
+      showEvents(rows);
       eventsNote.hidden = rows.length > 0;
+      eventsNote.textContent = rows.length ? "" : t("manage.events.none");
+      await setMeta(eventsKey, { rows, at: new Date().toISOString() }).catch(() => undefined);
     } catch (err) {
       eventsNote.hidden = false;
-      eventsNote.textContent = err instanceof ApiError ? describeProblem(err.problem).message : t("manage.events.offline");
+      if (err instanceof ApiError) {
+        eventsNote.textContent = describeProblem(err.problem).message;
+        return;
+      }
+      const kept = await getMeta<{ rows: unknown; at: string }>(eventsKey).catch(() => undefined);
+      if (kept && !eventsLoaded) {
+        showEvents(eventRows({ items: kept.rows }));
+        eventsNote.textContent = t("manage.events.kept", { time: formatDateTime(kept.at) });
+      } else if (!eventsLoaded) eventsNote.textContent = t("manage.events.offline");
     }
   }
 
@@ -265,8 +288,8 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
       }
     }
     fillSupplies();
-    if (net && !eventsLoaded) void loadEvents();
-    else if (!net && !eventsLoaded) eventsNote.textContent = t("manage.events.offline");
+    if (!eventsLoaded && net !== wasNet) void loadEvents();
+    wasNet = net;
   }
 
   return { el, update };
