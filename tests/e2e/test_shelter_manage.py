@@ -300,3 +300,51 @@ def test_the_desk_registers_a_shelter_with_the_map_picker_and_edits_one(phone, s
     finally:
         if made_id:
             _delete_shelter(base, made_id)
+
+
+def test_a_create_whose_answer_was_lost_is_not_made_twice(phone, server, screens):
+    """The server made the shelter but the phone never heard (the answer lost on the way): the
+    draft stays, and the next tap finds the shelter made instead of registering a second one."""
+    base = server["base"]
+    name = f"回答丢失测试点{uuid.uuid4().hex[:4]}"
+    made_ids = []
+    _login(phone, "town1", "值班员")
+    try:
+        phone.goto("/shelters/new")
+        phone.get_by_label("名称").fill(name)
+        phone.get_by_label("可容纳人数").fill("50")
+        phone.get_by_label("所属区域").select_option(label="临城镇")
+        phone.get_by_role("button", name="在地图上选点").click()
+        dialog = phone.get_by_role("dialog", name="在地图上选点")
+        dialog.get_by_role("button", name="使用这个位置").click()
+        expect(dialog).to_be_hidden()
+
+        posts = []
+
+        def lose_the_answer(route):
+            posts.append(route.request)
+            resp = route.fetch()  # it reaches the server, which makes the shelter...
+            made_ids.append(resp.json()["id"])
+            route.abort("connectionreset")  # ...and the phone never hears
+
+        phone.route(
+            "**/api/v1/shelters",
+            lambda route: lose_the_answer(route) if route.request.method == "POST" else route.continue_(),
+        )
+        phone.get_by_role("button", name="登记避难所").click()
+        expect(phone.locator("#shelterf-error")).to_contain_text("不会重复登记")
+        expect(phone.get_by_label("名称")).to_have_value(name)
+        screens(phone, "manage-13-answer-lost-390")
+        assert len(made_ids) == 1
+
+        phone.unroute("**/api/v1/shelters")
+        phone.get_by_role("button", name="登记避难所").click()
+        expect(phone.locator("main h1")).to_have_text(name)
+        assert len(posts) == 1  # the second tap looked, and did not post again
+        listed = [
+            s for s in api(base, "town1")("GET", "/api/v1/shelters?limit=200")["items"] if s["name"] == name
+        ]
+        assert [s["id"] for s in listed] == made_ids
+    finally:
+        for shelter_id in made_ids:
+            _delete_shelter(base, shelter_id)

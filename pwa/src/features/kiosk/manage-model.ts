@@ -16,6 +16,9 @@ export const SHELTER_KINDS = ["county", "township", "village"] as const;
 export const MAX_CAPACITY = 100_000;
 export const MAX_AREA = 10_000_000;
 
+/** navigator.onLine false is a sure "no network" (true is only a maybe: a request may still fail). */
+export const surelyOffline = (): boolean => typeof navigator !== "undefined" && navigator.onLine === false;
+
 /** Desk roles: they run every shelter of their region (core/permissions.py shelters.manage). */
 export const DESK_ROLES = new Set(["duty_officer", "admin"]);
 

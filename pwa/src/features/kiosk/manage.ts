@@ -23,10 +23,11 @@ import {
   SUPPLY_KEYS,
   SUPPLY_STEP,
   suppliesOf,
+  surelyOffline,
   type ShelterEventRow,
   type SupplyKey,
 } from "./manage-model";
-import { reachable, shelterState } from "./shelters";
+import { shelterState } from "./shelters";
 
 export interface ManagePanel {
   el: HTMLElement;
@@ -210,7 +211,7 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
   /** The record from the server; offline (or unanswered), the last one this phone was given. */
   async function loadEvents(): Promise<void> {
     try {
-      if (!reachable()) throw new OfflineError();
+      if (surelyOffline()) throw new OfflineError();
       const rows = eventRows(await api.get<unknown>(`${base}/events`));
       eventsLoaded = true;
       showEvents(rows);
@@ -267,7 +268,9 @@ export function renderManagePanel(user: User, shelterId: string): ManagePanel {
 
   function update(next: LocalRecord): void {
     shelter = next;
-    const net = reachable();
+    // Disabled only when there is surely no network: after one request went unanswered (two bars
+    // of signal) a tap may still try, and says so if no answer comes.
+    const net = !surelyOffline();
     offline.hidden = net;
     const state = shelterState(next);
     openBtn.hidden = state !== "closed";

@@ -13,7 +13,7 @@ import { fixText } from "../../shared/geo";
 import { pickOnMap } from "../../shared/picker";
 import { once } from "../../shared/guard";
 import { showToast } from "../../shared/toast";
-import { isOnline, onNetworkChange } from "../../shared/network";
+import { onNetworkChange } from "../../shared/network";
 import { describeProblem } from "../../i18n/problem";
 import { getLang, t, type MessageKey } from "../../i18n";
 import { getMeta, setMeta, type LocalRecord } from "../../data/db";
@@ -31,6 +31,7 @@ import {
   shelterBody,
   shelterDraftHasContent,
   shelterDraftKey,
+  surelyOffline,
   type ShelterDraft,
   type ShelterField,
 } from "./manage-model";
@@ -266,7 +267,7 @@ export function renderShelterForm(user: User, shelterId: string | null): HTMLEle
       showFieldErrors(localFields.map((f) => [f, local[f] === "required" ? t("shelterf.required", { field: label(f) }) : t(`shelterf.err.${f}` as MessageKey)]));
       return;
     }
-    if (!reachable()) {
+    if (surelyOffline()) {
       netLine.hidden = false;
       return;
     }
@@ -374,7 +375,7 @@ export function renderShelterForm(user: User, shelterId: string | null): HTMLEle
     fill();
     await loadLists();
   }
-  const net = () => (netLine.hidden = isOnline());
+  const net = () => (netLine.hidden = !surelyOffline());
   net();
   void start();
   whileAttached<boolean>(section, onNetworkChange, () => {
