@@ -92,6 +92,7 @@ const LAZY = [
   "src/features/kiosk/kiosk.ts",
   "src/features/kiosk/checkin-form.ts",
   "src/features/kiosk/present.ts",
+  "src/features/kiosk/shelter-form.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

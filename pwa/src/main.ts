@@ -168,7 +168,17 @@ function route(path: string, focus = true): void {
         const { KIOSK_ROLES, renderShelters } = await import("./features/kiosk/shelters");
         return KIOSK_ROLES.has(u.role) ? () => renderShelters(u) : null;
       });
+    case "/shelters/new":
+      return lazy(async () => {
+        const { renderShelterForm, canRegister } = await import("./features/kiosk/shelter-form");
+        return canRegister(u) ? () => renderShelterForm(u, null) : null;
+      });
     default: {
+      const shelterEdit = /^\/shelters\/([\w-]+)\/edit$/.exec(url.pathname);
+      if (shelterEdit) return lazy(async () => {
+        const { renderShelterForm, canRegister } = await import("./features/kiosk/shelter-form");
+        return canRegister(u) ? () => renderShelterForm(u, shelterEdit[1]) : null;
+      });
       const kiosk = /^\/shelters\/([\w-]+)(?:\/(checkin|present))?$/.exec(url.pathname);
       if (kiosk) return lazy(async () => {
         const { KIOSK_ROLES } = await import("./features/kiosk/shelters");

@@ -169,12 +169,14 @@ def update_supplies(actor, shelter_id, supplies: dict) -> Shelter:
     return shelter
 
 
-def events(actor, shelter_id) -> list[ShelterEvent]:
+def events(actor, shelter_id) -> list[tuple[ShelterEvent, str | None]]:
+    """Each opening and closing with the display name of who did it, newest first."""
     shelter = get_shelter(actor, shelter_id)
-    return db.session.scalars(
-        sa.select(ShelterEvent)
+    return db.session.execute(
+        sa.select(ShelterEvent, User.display_name)
+        .outerjoin(User, User.id == ShelterEvent.actor_id)
         .where(ShelterEvent.shelter_id == shelter.id)
-        .order_by(ShelterEvent.at.desc())
+        .order_by(ShelterEvent.at.desc(), ShelterEvent.id.desc())
         .limit(200)
     ).all()
 

@@ -274,3 +274,41 @@ def test_the_shelters_public_pages_keep_targets_48px_text_16px_and_no_sideways_s
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_the_desks_shelter_screens_keep_targets_48px_text_16px_and_no_sideways_scroll(
+    browser, server, size, screens
+):
+    """The desk running and registering shelters: /shelters with 新增避难所, a shelter's screen
+    with its open/close, supplies, record and poster, the close confirmation (answered no), the
+    register form and the edit form."""
+    problems: list[str] = []
+    where = f"{size['width']}"
+    shelters = api(server["base"], "town1")("GET", "/api/v1/shelters?limit=200")["items"]
+    school = next(s for s in shelters if s["name"] == "临城镇中心小学避灾安置点")["id"]
+    ctx = browser.new_context(
+        viewport=size, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=server["base"]
+    )
+    page = ctx.new_page()
+    try:
+        _login(page, "town1", "值班员")
+        for path, ready in (
+            ("/shelters", "#shelter-new"),
+            (f"/shelters/{school}", "#shelter-events .event-row"),
+            ("/shelters/new", "#shelterf-name"),
+            (f"/shelters/{school}/edit", "#shelterf-managers .chip"),
+        ):
+            page.goto(path)
+            page.locator(ready).first.wait_for()
+            _check(page, f"{where} {path} (desk)", problems, screens)
+        page.goto(f"/shelters/{school}")
+        page.locator("#manage-close").click()
+        dialog = page.get_by_role("dialog", name="关闭临城镇中心小学避灾安置点？")
+        expect(dialog).to_be_visible()
+        _check(page, f"{where} /shelters/<id> (close confirm)", problems, screens)
+        dialog.get_by_role("button", name="不关闭").click()
+        expect(dialog).to_be_hidden()
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)

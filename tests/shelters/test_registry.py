@@ -75,6 +75,11 @@ def test_a_manager_opens_and_closes_their_shelter_and_each_step_is_recorded_with
     events = auth("town1").get(f"/api/v1/shelters/{made['id']}/events").json["items"]
     assert [e["kind"] for e in events] == ["close", "open"]
     assert {e["actor_id"] for e in events} == {ids["users"]["shelter1"]} and all(e["at"] for e in events)
+    # The manager reads the same list, with who by name (they may not read the users list).
+    own = manager.get(f"/api/v1/shelters/{made['id']}/events").json["items"]
+    assert own == events
+    name = auth("town1").get(f"/api/v1/users/{ids['users']['shelter1']}").json["display_name"]
+    assert name and {e["actor_name"] for e in events} == {name}
     with app.app_context():
         actions = db.session.scalars(
             sa.select(AuditEntry.action).where(

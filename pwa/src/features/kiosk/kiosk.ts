@@ -21,6 +21,8 @@ import { requestFlush } from "../../data/flush";
 import { alreadyCheckedOut, countInside, lastActions, receiptToken, tokenCheckinId, type Action } from "./model";
 import { reachable, runs, shelterState, stateTag } from "./shelters";
 import { scanReceipt } from "./scan";
+import { renderManagePanel } from "./manage";
+import { canOperate } from "./manage-model";
 
 const online = reachable;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
@@ -78,6 +80,9 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
   const scan = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "kiosk-scan" }, t("kiosk.scan.button"));
   const checkin = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "kiosk-checkin" }, t("kiosk.checkin.button"));
   const present = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "kiosk-present" }, t("kiosk.present.button"));
+  // Opening, closing, supplies, the record and the poster: for those who run it (service.manages).
+  const manage = renderManagePanel(user, shelterId);
+  manage.el.hidden = true;
 
   function show(ops: OutboxOp[]): void {
     if (!shelter) {
@@ -109,6 +114,8 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
     const actions = lastActions(ops, shelter.id);
     history.replaceChildren(...actions.map(actionCard));
     historyEmpty.hidden = actions.length > 0;
+    manage.el.hidden = !canOperate(user, shelter);
+    if (!manage.el.hidden) manage.update(shelter);
   }
 
   async function refresh(): Promise<void> {
@@ -151,6 +158,7 @@ export function renderKiosk(user: User, shelterId: string): HTMLElement {
       ),
       stateNote,
       h("div", { class: "kiosk-more" }, present, presentNote),
+      manage.el,
       h("h2", {}, t("kiosk.history.title")),
       historyEmpty,
       history,

@@ -13,6 +13,7 @@ import { getRecord, listRecords, putRecord } from "../../data/stores";
 import { onDataChanged } from "../../data/events";
 import { requestFlush } from "../../data/flush";
 import { countInside } from "./model";
+import { canRegister } from "./manage-model";
 
 /** Roles that check people in and out of shelters (core/permissions.py: shelters.checkin). */
 export const KIOSK_ROLES = new Set(["shelter_manager", "duty_officer", "admin"]);
@@ -85,7 +86,15 @@ export function renderShelters(user: User): HTMLElement {
   const section = h(
     "section",
     { class: "screen screen-shelters", "aria-labelledby": "shelters-title" },
-    h("div", { class: "screen-body" }, screenHead("shelters-title", t("kiosk.list.title")), offline, empty, list),
+    h(
+      "div",
+      { class: "screen-body" },
+      screenHead("shelters-title", t("kiosk.list.title")),
+      canRegister(user) ? h("button", { type: "button", class: "btn btn-secondary btn-block", id: "shelter-new", onclick: () => navigate("/shelters/new") }, t("shelterf.newButton")) : null,
+      offline,
+      empty,
+      list,
+    ),
   );
   void refresh();
   if (reachable()) void topUp().then(refresh, () => undefined);
