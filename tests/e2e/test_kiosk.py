@@ -330,10 +330,13 @@ def _y4m(tmp_path, text):
     from PIL import Image
 
     qr = io.BytesIO()
-    segno.make_qr(text, error="m").save(qr, kind="png", scale=10, border=4)
+    symbol = segno.make_qr(text, error="m")
+    # Whole pixels per module (a resampled code is blurred at its edges), about 400 px across:
+    # the receipt held up to fill most of the picture's height.
+    scale = max(1, 400 // symbol.symbol_size(scale=1, border=4)[0])
+    symbol.save(qr, kind="png", scale=scale, border=4)
     code = Image.open(io.BytesIO(qr.getvalue())).convert("RGB")
     frame = Image.new("RGB", (640, 480), (235, 235, 230))
-    code.thumbnail((440, 440))
     frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
     y, cb, cr = frame.convert("YCbCr").split()
     half = (320, 240)

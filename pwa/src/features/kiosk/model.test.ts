@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OutboxOp, OpState } from "../../data/db";
 import {
+  scanRegion,
   alreadyCheckedOut,
   checkinData,
   countInside,
@@ -186,5 +187,12 @@ describe("whatever a QR code or a thumb gives", () => {
       expect(c.inside).toBe(Math.max(0, occupancy + c.pendingIn - c.pendingOut));
       expect(c.placesLeft).toBe(Math.max(20 - c.inside, 0));
     }
+  });
+});
+
+describe("scanRegion", () => {
+  it("is the whole centre square of the picture, so a code filling the view is read", () => {
+    expect(scanRegion(640, 480)).toEqual({ x: 80, y: 0, width: 480, height: 480, downScaledWidth: 480, downScaledHeight: 480 });
+    expect(scanRegion(1080, 1920)).toEqual({ x: 0, y: 420, width: 1080, height: 1080, downScaledWidth: 640, downScaledHeight: 640 });
   });
 });

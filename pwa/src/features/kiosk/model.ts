@@ -213,3 +213,12 @@ export function alreadyCheckedOut(ops: OutboxOp[], checkinId: string): boolean {
       (op.data.checkin_id === checkinId || op.kept?.checkin_id === checkinId),
   );
 }
+
+/** Where in the camera's picture qr-scanner looks: the centre square of the whole picture, not
+ * its default two thirds of it. A receipt held close fills the view, and a code whose finder
+ * corners fall outside the region is never read. Decoded at no more than 640 px a side. */
+export function scanRegion(width: number, height: number): { x: number; y: number; width: number; height: number; downScaledWidth: number; downScaledHeight: number } {
+  const side = Math.max(0, Math.min(width, height));
+  const scaled = Math.min(side, 640);
+  return { x: Math.round((width - side) / 2), y: Math.round((height - side) / 2), width: side, height: side, downScaledWidth: scaled, downScaledHeight: scaled };
+}

@@ -3,6 +3,7 @@
 // a photo of the code as the last resort, decoded the same way. Nothing is sent from here.
 import { h } from "../../shared/dom";
 import { t } from "../../i18n";
+import { scanRegion } from "./model";
 
 interface Detected {
   rawValue: string;
@@ -149,6 +150,7 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
           returnDetailedScanResult: true,
           preferredCamera: "environment",
           maxScansPerSecond: 4,
+          calculateScanRegion: (v) => scanRegion(v.videoWidth, v.videoHeight),
         });
         stopCamera = () => {
           scanner.stop();
