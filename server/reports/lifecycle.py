@@ -34,7 +34,7 @@ from ..media.service import owned_media
 from ..regions.service import in_scope, scope_ids
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportDetailSchema
-from .service import entity_of
+from .service import entity_of, media_missing
 
 # kind -> the states it may start from.
 ALLOWED_FROM = {
@@ -229,14 +229,7 @@ def _photos(actor, report, photos: list[dict]) -> list[dict]:
     ids = [p["media_id"] for p in photos]
     missing = owned_media(actor, ids)
     if missing:
-        raise ApiProblem(
-            409,
-            "media-missing",
-            "Photos not uploaded yet",
-            "Upload the step's photos first, then send the step again.",
-            retryable=True,
-            media_ids=[str(m) for m in missing],
-        )
+        raise media_missing(missing, "step")
     used = set(db.session.scalars(sa.select(ReportMedia.media_id).where(ReportMedia.media_id.in_(ids))))
     used |= set(
         db.session.scalars(sa.select(ReportStepMedia.media_id).where(ReportStepMedia.media_id.in_(ids)))

@@ -84,7 +84,7 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
             continue
         missing = [m for m in data.get("media_ids") or [] if m in missing_media]
         if missing:
-            outcomes.append(_media_missing(missing))
+            outcomes.append(media_missing(missing))
             continue
         loc = data["location"]
         row = {
@@ -154,12 +154,13 @@ def entity_of(report) -> dict:
     }
 
 
-def _media_missing(missing) -> ApiProblem:
+def media_missing(missing, what: str = "report") -> ApiProblem:
+    """Refused for now, passes once the photos are uploaded (retryable)."""
     return ApiProblem(
         409,
         "media-missing",
         "Photos not uploaded yet",
-        "Upload the report's photos first, then send the report again.",
+        f"Upload the {what}'s photos first, then send the {what} again.",
         retryable=True,
         media_ids=[str(m) for m in missing],
     )
