@@ -1,0 +1,189 @@
+// A report's life on the phone: the steps the signed-in person may take now (steps.ts), each
+// opening its short form (step-forms.ts) and going through the outbox as its `report.<kind>` op
+// with a step id made here, so a double tap or a resend is one step. The steps this phone holds
+// show in the timeline at once: saved here, sent, or refused with the reason in words.
+import { h } from "../../shared/dom";
+import { refusalView } from "../../shared/refusal";
+import { showToast } from "../../shared/toast";
+import { stateBadge } from "../../shared/ui";
+import { t, type Lang, type MessageKey } from "../../i18n";
+import type { LocalRecord, OutboxOp } from "../../data/db";
+import { discard, enqueue, requeue } from "../../data/outbox";
+import { problemSlug, type Problem } from "../../data/problem";
+import { requestFlush } from "../../data/flush";
+import { cachedMe } from "../auth/session";
+import { allowedSteps, isStepKind, predict, type QueuedStep, type StepKind } from "./steps";
+import { newStepId, renderStepForm, type StepSubmission } from "./step-forms";
+import { stepLine, type TimelineLine } from "./timeline";
+
+export interface StepOp {
+  op: OutboxOp;
+  kind: StepKind;
+  stepId: string;
+}
+
+/** This report's step ops on the phone, in the order they were made. */
+export function stepOpsFor(ops: OutboxOp[], reportId: string): StepOp[] {
+  const out: StepOp[] = [];
+  for (const op of ops) {
+    const kind = op.type.startsWith("report.") ? op.type.slice("report.".length) : "";
+    if (!isStepKind(kind) || op.entity_id !== reportId) continue;
+    out.push({ op, kind, stepId: String(op.data.id ?? "") });
+  }
+  return out;
+}
+
+function serverStepIds(rec: LocalRecord | Record<string, unknown> | undefined): Set<string> {
+  const steps = Array.isArray(rec?.steps) ? (rec.steps as { id?: unknown }[]) : [];
+  return new Set(steps.map((s) => (s && typeof s.id === "string" ? s.id : "")).filter(Boolean));
+}
+
+/** The phone's steps the record does not show yet: waiting, sending, sent (not yet read back) or refused. */
+export function notYetShown(rec: LocalRecord | undefined, steps: StepOp[]): StepOp[] {
+  const known = serverStepIds(rec);
+  return steps.filter((s) => !known.has(s.stepId));
+}
+
+/** The steps that will count before the server has them (refused ones never will). */
+export function queuedOf(rec: LocalRecord | undefined, steps: StepOp[]): QueuedStep[] {
+  return notYetShown(rec, steps)
+    .filter((s) => s.op.state !== "refused")
+    .map((s) => ({ kind: s.kind, actor_id: s.op.user_id, assignee_id: typeof s.op.data.assignee_id === "string" ? s.op.data.assignee_id : null }));
+}
+
+function word(key: string, fallback = ""): string {
+  const text = t(key as MessageKey);
+  return text === key ? fallback : text;
+}
+
+/**
+ * "Someone else already … — the report is now …": a report-state refusal in words, from the record
+ * the problem carried (its last step, by whom, when). Null for any other problem.
+ */
+export function stateRefusalText(problem: Problem | undefined, lang?: Lang): string | null {
+  if (problemSlug(problem) !== "report-state") return null;
+  const current = problem?.current;
+  const status = problem?.state ?? (typeof current?.status === "string" ? current.status : "");
+  const state = word(`report.status.${status}`, status) || "?";
+  const steps = Array.isArray(current?.steps) ? (current!.steps as Record<string, unknown>[]) : [];
+  const last = steps.length ? stepLine(steps[steps.length - 1], lang) : null;
+  if (!last) return t("life.refused.stateOnly", { state }, lang);
+  const what = [last.what, last.who, last.when].filter(Boolean).join(" · ");
+  return t("life.refused.state", { what, state }, lang);
+}
+
+// A refusal that sending again cannot mend (the report moved on, the person may not) is only cleared.
+const FINAL = new Set(["report-state", "not-assignee", "own-work", "forbidden", "not-found", "validation", "conflict"]);
+
+/** One line of the timeline for a step still on this phone (or refused): what, who, its state. */
+export function pendingItem(s: StepOp): HTMLLIElement {
+  const { op } = s;
+  const kept = op.kept ?? {};
+  const line: TimelineLine = stepLine({ ...op.data, kind: s.kind, actor_name: kept.actor_name ?? "", assignee_name: kept.assignee_name, at: op.at });
+  const stateText = stateRefusalText(op.error);
+  const slug = problemSlug(op.error);
+  const actions: HTMLElement[] = [];
+  if (op.state === "refused") {
+    if (!FINAL.has(slug) && !op.scrubbed)
+      actions.push(h("button", { type: "button", class: "btn btn-secondary", onclick: () => void requeue(op.op_id).then(() => requestFlush()) }, t("outbox.retry")));
+    actions.push(h("button", { type: "button", class: "btn btn-secondary", "data-action": "dismiss", onclick: () => void discard(op.op_id) }, t("life.dismiss")));
+  }
+  return h(
+    "li",
+    { class: `tl-step tl-phone tl-${s.kind} tl-${op.state}`, "data-kind": s.kind, "data-op-state": op.state, "data-step": s.stepId },
+    h("p", { class: "tl-what" }, line.what, " ", stateBadge(op.state)),
+    h("p", { class: "tl-meta" }, [line.who, line.when].filter(Boolean).join(" · ")),
+    line.note ? h("p", { class: "tl-note" }, line.note) : null,
+    line.photos ? h("p", { class: "tl-photos" }, t("tl.photos", { n: line.photos })) : null,
+    op.state === "refused"
+      ? stateText
+        ? h(
+            "div",
+            { class: "refusal refused-reason", "data-problem": slug },
+            h("p", { class: "refusal-message" }, stateText),
+            h("p", { class: "hint" }, t("life.refused.refreshed")),
+          )
+        : refusalView(op.error)
+      : null,
+    actions.length ? h("div", { class: "card-actions" }, ...actions) : null,
+  );
+}
+
+export interface LifePanel {
+  el: HTMLElement;
+  update(rec: LocalRecord | undefined, ops: OutboxOp[]): void;
+}
+
+/** The buttons of the steps the person may take now, and the form of the one they opened. */
+export function renderLife(reportId: string): LifePanel {
+  const head = h("h2", { id: "life-head" }, t("life.head"));
+  const buttons = h("div", { class: "life-buttons", id: "life-buttons" });
+  const el = h("section", { class: "life", "aria-labelledby": "life-head", hidden: true }, head, buttons);
+  let open: { kind: StepKind; form: HTMLElement } | null = null;
+  let drawn = "";
+
+  function close(): void {
+    open?.form.remove();
+    open = null;
+    buttons.hidden = false;
+    drawn = "";
+  }
+
+  function start(kind: StepKind): void {
+    if (open) return;
+    // Made once per form: whatever happens to the op, this step is one step on the server.
+    const stepId = newStepId();
+    const form = renderStepForm({
+      kind,
+      cancel: () => close(),
+      submit: (s) => queue(kind, stepId, s),
+    });
+    open = { kind, form };
+    buttons.hidden = true;
+    el.append(form);
+    form.querySelector<HTMLElement>("h2")?.scrollIntoView({ block: "start" });
+  }
+
+  async function queue(kind: StepKind, stepId: string, s: StepSubmission): Promise<void> {
+    const me = cachedMe()?.user;
+    await enqueue({
+      type: `report.${kind}`,
+      data: { ...s.body, id: stepId, report_id: reportId },
+      media_ids: s.media_ids,
+      entity_id: reportId,
+      kept: { ...s.kept, actor_name: me?.display_name ?? "" },
+    });
+    close();
+    showToast(t("life.saved"));
+    void requestFlush();
+  }
+
+  function update(rec: LocalRecord | undefined, ops: OutboxOp[]): void {
+    const me = cachedMe()?.user;
+    if (!rec || typeof rec.status !== "string" || !me || rec._status === "created") {
+      el.hidden = true;
+      return;
+    }
+    const steps = stepOpsFor(ops, reportId);
+    const facts = predict(
+      { status: rec.status, assignee_id: typeof rec.assignee_id === "string" ? rec.assignee_id : null, steps: Array.isArray(rec.steps) ? (rec.steps as { kind?: unknown; actor_id?: unknown }[]) : [] },
+      queuedOf(rec, steps),
+    );
+    const allowed = allowedSteps(me, facts);
+    el.hidden = !allowed.length && !open;
+    const key = allowed.join(",");
+    if (open || key === drawn) return;
+    drawn = key;
+    buttons.replaceChildren(
+      ...allowed.map((kind, i) =>
+        h(
+          "button",
+          { type: "button", class: `btn ${i === 0 ? "btn-primary" : "btn-secondary"}${kind === "reject" ? " btn-danger" : ""} btn-block`, id: `step-${kind}`, "data-kind": kind, onclick: () => start(kind) },
+          t(`life.step.${kind}` as MessageKey),
+        ),
+      ),
+    );
+  }
+
+  return { el, update };
+}
