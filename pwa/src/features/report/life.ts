@@ -3,6 +3,7 @@
 // with a step id made here, so a double tap or a resend is one step. The steps this phone holds
 // show in the timeline at once: saved here, sent, or refused with the reason in words.
 import { h } from "../../shared/dom";
+import { armLater } from "../../shared/guard";
 import { refusalView } from "../../shared/refusal";
 import { showToast } from "../../shared/toast";
 import { stateBadge } from "../../shared/ui";
@@ -175,12 +176,14 @@ export function renderLife(reportId: string): LifePanel {
     if (open || key === drawn) return;
     drawn = key;
     buttons.replaceChildren(
+      // Inert for a moment when they appear: the second tap of a double tap on "send" that closed
+      // the form must not open the next step's form in its place.
       ...allowed.map((kind, i) =>
-        h(
+        armLater(h(
           "button",
           { type: "button", class: `btn ${i === 0 ? "btn-primary" : "btn-secondary"}${kind === "reject" ? " btn-danger" : ""} btn-block`, id: `step-${kind}`, "data-kind": kind, onclick: () => start(kind) },
           t(`life.step.${kind}` as MessageKey),
-        ),
+        )),
       ),
     );
   }

@@ -90,6 +90,8 @@ function radios(name: string, legend: string, options: { value: string; label: s
     slot,
   );
   const value = () => inputs.find((i) => i.checked)?.value ?? null;
+  // A choice made answers the message that asked for it.
+  inputs.forEach((i) => i.addEventListener("change", () => markField(inputs, slot, null)));
   return { el, inputs, slot, value };
 }
 
