@@ -7,71 +7,18 @@ import { armLater } from "../../shared/guard";
 import { refusalView } from "../../shared/refusal";
 import { showToast } from "../../shared/toast";
 import { stateBadge } from "../../shared/ui";
-import { t, type Lang, type MessageKey } from "../../i18n";
+import { t, type MessageKey } from "../../i18n";
 import type { LocalRecord, OutboxOp } from "../../data/db";
 import { discard, enqueue, requeue } from "../../data/outbox";
-import { problemSlug, type Problem } from "../../data/problem";
+import { problemSlug } from "../../data/problem";
 import { requestFlush } from "../../data/flush";
 import { cachedMe } from "../auth/session";
-import { allowedSteps, isStepKind, predict, type QueuedStep, type StepKind } from "./steps";
+import { allowedSteps, predict, type StepKind } from "./steps";
+import { queuedOf, stateRefusalText, stepOpsFor, type StepOp } from "./life-model";
 import { newStepId, renderStepForm, type StepSubmission } from "./step-forms";
 import { stepLine, type TimelineLine } from "./timeline";
 
-export interface StepOp {
-  op: OutboxOp;
-  kind: StepKind;
-  stepId: string;
-}
-
-/** This report's step ops on the phone, in the order they were made. */
-export function stepOpsFor(ops: OutboxOp[], reportId: string): StepOp[] {
-  const out: StepOp[] = [];
-  for (const op of ops) {
-    const kind = op.type.startsWith("report.") ? op.type.slice("report.".length) : "";
-    if (!isStepKind(kind) || op.entity_id !== reportId) continue;
-    out.push({ op, kind, stepId: String(op.data.id ?? "") });
-  }
-  return out;
-}
-
-function serverStepIds(rec: LocalRecord | Record<string, unknown> | undefined): Set<string> {
-  const steps = Array.isArray(rec?.steps) ? (rec.steps as { id?: unknown }[]) : [];
-  return new Set(steps.map((s) => (s && typeof s.id === "string" ? s.id : "")).filter(Boolean));
-}
-
-/** The phone's steps the record does not show yet: waiting, sending, sent (not yet read back) or refused. */
-export function notYetShown(rec: LocalRecord | undefined, steps: StepOp[]): StepOp[] {
-  const known = serverStepIds(rec);
-  return steps.filter((s) => !known.has(s.stepId));
-}
-
-/** The steps that will count before the server has them (refused ones never will). */
-export function queuedOf(rec: LocalRecord | undefined, steps: StepOp[]): QueuedStep[] {
-  return notYetShown(rec, steps)
-    .filter((s) => s.op.state !== "refused")
-    .map((s) => ({ kind: s.kind, actor_id: s.op.user_id, assignee_id: typeof s.op.data.assignee_id === "string" ? s.op.data.assignee_id : null }));
-}
-
-function word(key: string, fallback = ""): string {
-  const text = t(key as MessageKey);
-  return text === key ? fallback : text;
-}
-
-/**
- * "Someone else already … — the report is now …": a report-state refusal in words, from the record
- * the problem carried (its last step, by whom, when). Null for any other problem.
- */
-export function stateRefusalText(problem: Problem | undefined, lang?: Lang): string | null {
-  if (problemSlug(problem) !== "report-state") return null;
-  const current = problem?.current;
-  const status = problem?.state ?? (typeof current?.status === "string" ? current.status : "");
-  const state = word(`report.status.${status}`, status) || "?";
-  const steps = Array.isArray(current?.steps) ? (current!.steps as Record<string, unknown>[]) : [];
-  const last = steps.length ? stepLine(steps[steps.length - 1], lang) : null;
-  if (!last) return t("life.refused.stateOnly", { state }, lang);
-  const what = [last.what, last.who, last.when].filter(Boolean).join(" · ");
-  return t("life.refused.state", { what, state }, lang);
-}
+export { notYetShown, stepOpsFor } from "./life-model";
 
 // A refusal that sending again cannot mend (the report moved on, the person may not) is only cleared.
 const FINAL = new Set(["report-state", "not-assignee", "own-work", "forbidden", "not-found", "validation", "conflict"]);
