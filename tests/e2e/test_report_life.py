@@ -16,6 +16,9 @@ from playwright.sync_api import expect
 from .conftest import PHONE
 from .helpers import api, close_toasts, no_sideways_scroll
 from .test_report_timeline import _upload_photo
+from .test_sizes import CHECK
+
+FINE = {"small": [], "tiny": [], "sideways": False}
 
 GPS = {"latitude": 25.0561, "longitude": 116.4421, "accuracy": 9}
 DESCRIPTION = "村后小溪边的挡土墙开裂，雨后向外鼓出。"
@@ -117,6 +120,7 @@ def test_a_hazard_goes_from_an_offline_report_to_closed_through_the_phones(brows
     form.get_by_label("说明（可不填）").fill("现场核实属实")
     no_sideways_scroll(desk)
     _shot(desk, "verify-form-390.png", at="#step-form-verify")
+    assert desk.evaluate(CHECK) == FINE
     form.get_by_role("button", name="确认核实").click()
     expect(desk.locator("#rd-timeline .tl-step[data-kind=verify]")).to_contain_text("核实：重大")
     expect(desk.locator("#rd-timeline .tl-phone")).to_have_count(0, timeout=20000)
@@ -132,6 +136,7 @@ def test_a_hazard_goes_from_an_offline_report_to_closed_through_the_phones(brows
         u for u in duty_api("GET", "/api/v1/users?limit=200")["items"] if u["username"] == "member1"
     )
     person.select_option(member1["id"])
+    assert desk.evaluate(CHECK) == FINE
     form.get_by_role("button", name="确认交办").click()
     expect(desk.locator("#rd-server-state")).to_contain_text("已派人处理", timeout=20000)
     assign = desk.locator("#rd-timeline .tl-step[data-kind=assign]")
@@ -177,6 +182,7 @@ def test_a_hazard_goes_from_an_offline_report_to_closed_through_the_phones(brows
     expect(form.locator("#step-photos img")).to_have_count(1)
     expect(form.locator("#step-photo-status")).to_contain_text("25.05610, 116.44210")
     form.get_by_label("说明（可不填）").fill("已加固挡土墙")
+    assert worker.evaluate(CHECK) == FINE
     form.get_by_role("button", name="提交整改结果").click()
     rectify = worker.locator("#rd-timeline .tl-phone[data-kind=rectify]")
     expect(rectify).to_contain_text("已存本机，待发送")
@@ -283,6 +289,11 @@ def test_a_step_made_impossible_meanwhile_comes_back_refused_in_words(browser, s
     form = desk.locator("#step-form-assign")
     expect(form.locator("#step-person-hint")).to_have_text(re.compile("离线时选不了人|^$"))
     form.get_by_label("责任单位").fill("县水利局")
+    # The smallest phones too: nothing scrolls sideways, every target and text still its size.
+    desk.set_viewport_size({"width": 320, "height": 568})
+    assert desk.evaluate(CHECK) == FINE
+    _shot(desk, "assign-form-320.png", at="#step-form-assign")
+    desk.set_viewport_size(PHONE)
     form.get_by_role("button", name="确认交办").click()
     queued = desk.locator("#rd-timeline .tl-phone[data-kind=assign]")
     expect(queued).to_contain_text("已存本机，待发送")
@@ -312,6 +323,11 @@ def test_a_step_made_impossible_meanwhile_comes_back_refused_in_words(browser, s
     close_toasts(desk)
     no_sideways_scroll(desk)
     _shot(desk, "refused-390.png", at="#rd-timeline .tl-step[data-kind=close]")
+    assert desk.evaluate(CHECK) == FINE
+    desk.set_viewport_size({"width": 320, "height": 568})
+    assert desk.evaluate(CHECK) == FINE
+    _shot(desk, "refused-320.png", at="#rd-timeline .tl-phone")
+    desk.set_viewport_size(PHONE)
     desk.get_by_role("button", name="知道了，移除").click()
     expect(desk.locator("#rd-timeline .tl-phone")).to_have_count(0)
     desk.context.close()

@@ -63,3 +63,15 @@ describe("a report-state refusal in words", () => {
     expect(stateRefusalText(asProblem({ type: "https://emergency-field.example/problems/own-work", status: 403 }))).toBeNull();
   });
 });
+
+describe("a step's field problems in words", () => {
+  it("names a step photo's part by its number, not the server's path", async () => {
+    const { describeProblem } = await import("../../i18n/problem");
+    const d = describeProblem(
+      asProblem({ type: "https://emergency-field.example/problems/validation", status: 422, errors: { "photos.0.taken_at": ["Taken before the report was filed."], assignee_id: ["No active user of your area who can see this report's region."] } }),
+      "zh-CN",
+    );
+    expect(d.fields["photos.0.taken_at"]).toContain("照片 1 · 拍摄时间");
+    expect(d.fields.assignee_id).toContain("责任人");
+  });
+});
