@@ -183,6 +183,12 @@ def test_a_hazard_goes_from_an_offline_report_to_closed_through_the_phones(brows
     expect(form.locator("#step-photo-status")).to_contain_text("25.05610, 116.44210")
     form.get_by_label("说明（可不填）").fill("已加固挡土墙")
     assert worker.evaluate(CHECK) == FINE
+    # The app is killed half-way (a call comes in): the form comes back as it was, photo and all.
+    worker.wait_for_timeout(400)
+    worker.reload()
+    form = worker.locator("#step-form-rectify")
+    expect(form.locator("#step-photos img")).to_have_count(1)
+    expect(form.get_by_label("说明（可不填）")).to_have_value("已加固挡土墙")
     form.get_by_role("button", name="提交整改结果").click()
     rectify = worker.locator("#rd-timeline .tl-phone[data-kind=rectify]")
     expect(rectify).to_contain_text("已存本机，待发送")

@@ -8,14 +8,21 @@ import { refusalView } from "../../shared/refusal";
 import { showToast } from "../../shared/toast";
 import { stateBadge } from "../../shared/ui";
 import { t, type MessageKey } from "../../i18n";
-import type { LocalRecord, OutboxOp } from "../../data/db";
+import type { Draft, LocalRecord, OutboxOp } from "../../data/db";
 import { discard, enqueue, requeue } from "../../data/outbox";
+import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import { problemSlug } from "../../data/problem";
 import { requestFlush } from "../../data/flush";
 import { cachedMe } from "../auth/session";
-import { allowedSteps, predict, type StepKind } from "./steps";
+import { allowedSteps, isStepKind, predict, type StepKind } from "./steps";
 import { queuedOf, stateRefusalText, stepOpsFor, type StepOp } from "./life-model";
-import { newStepId, renderStepForm, type StepSubmission } from "./step-forms";
+import { newStepId, renderStepForm, type StepFormState, type StepSubmission } from "./step-forms";
+
+/** A step form left half-way, kept as the person goes (drafts store), one per person and report. */
+interface StepDraft extends Draft, StepFormState {
+  kind: string;
+  step_id: string;
+}
 import { stepLine, type TimelineLine } from "./timeline";
 
 export { notYetShown, stepOpsFor } from "./life-model";
@@ -69,20 +76,36 @@ export function renderLife(reportId: string): LifePanel {
   const el = h("section", { class: "life", "aria-labelledby": "life-head", hidden: true }, head, buttons);
   let open: { kind: StepKind; form: HTMLElement } | null = null;
   let drawn = "";
+  const draftKey = () => `step:${cachedMe()?.user.id ?? "-"}:${reportId}`;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
   function close(): void {
     open?.form.remove();
     open = null;
     buttons.hidden = false;
     drawn = "";
+    if (saveTimer) clearTimeout(saveTimer);
+    void deleteDraft(draftKey()).catch(() => undefined);
   }
 
-  function start(kind: StepKind): void {
+  function start(kind: StepKind, draft?: StepDraft): void {
     if (open) return;
-    // Made once per form: whatever happens to the op, this step is one step on the server.
-    const stepId = newStepId();
+    // Made once per form (and kept with its draft): whatever happens to the op, or to the app
+    // half-way, this step is one step on the server.
+    const stepId = draft?.step_id ?? newStepId();
+    const key = draftKey();
+    let photoCount = draft?.photos.length ?? 0;
     const form = renderStepForm({
       kind,
+      restore: draft,
+      onChange: (state) => {
+        if (saveTimer) clearTimeout(saveTimer);
+        const write = () => void saveDraft({ key, saved_at: "", kind, step_id: stepId, ...state }).catch(() => undefined);
+        // A photo is written at once (its bytes are already kept); typing, a moment later.
+        if (state.photos.length !== photoCount) write();
+        else saveTimer = setTimeout(write, 250);
+        photoCount = state.photos.length;
+      },
       cancel: () => close(),
       submit: (s) => queue(kind, stepId, s),
     });
@@ -101,6 +124,7 @@ export function renderLife(reportId: string): LifePanel {
       entity_id: reportId,
       kept: { ...s.kept, actor_name: me?.display_name ?? "" },
     });
+    if (saveTimer) clearTimeout(saveTimer);
     close();
     showToast(t("life.saved"));
     void requestFlush();
@@ -134,6 +158,16 @@ export function renderLife(reportId: string): LifePanel {
       ),
     );
   }
+
+  // A form left half-way on this report comes back as it was.
+  void getDraft<StepDraft>(draftKey())
+    .then((d) => {
+      if (d && isStepKind(d.kind) && !open) {
+        start(d.kind, d);
+        el.hidden = false;
+      }
+    })
+    .catch(() => undefined);
 
   return { el, update };
 }

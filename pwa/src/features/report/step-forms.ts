@@ -10,7 +10,7 @@ import { isOnline } from "../../shared/network";
 import { t, type MessageKey } from "../../i18n";
 import { api } from "../../api";
 import { isoWithOffset, uuid } from "../../data/db";
-import { deleteBlob, saveBlob } from "../../data/outbox";
+import { deleteBlob, getBlob, saveBlob } from "../../data/outbox";
 import { shrinkPhoto } from "./photo";
 // The four risk colours (server/reports/models.py SEVERITIES), worst first.
 export const SEVERITIES = ["red", "orange", "yellow", "blue"] as const;
@@ -30,8 +30,21 @@ export interface StepSubmission {
   kept: Record<string, unknown>;
 }
 
+/** What an open form holds, kept on the phone as the person goes: a call or a killed app loses nothing. */
+export interface StepFormState {
+  /** Text, select and date fields by id. */
+  values: Record<string, string>;
+  /** The radio chosen in each group, by group name. */
+  choices: Record<string, string>;
+  photos: { media_id: string; taken_at: string; location: { lat: number; lon: number; accuracy?: number } }[];
+}
+
 export interface StepFormOptions {
   kind: StepKind;
+  /** A form left half-way: filled in again as it was. */
+  restore?: StepFormState;
+  /** Called on each change with what the form now holds. */
+  onChange?(state: StepFormState): void;
   /** Puts the step in the outbox; the form stays busy until it is there. */
   submit(s: StepSubmission): Promise<void>;
   cancel(): void;
@@ -120,6 +133,8 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
   // Each kind fills these: what the form holds, and the first thing wrong with it (marked on its field).
   let collect: () => StepSubmission | null = () => ({ body: {}, media_ids: [], kept: {} });
   let cleanup = () => {};
+  let photosNow: () => StepFormState["photos"] = () => [];
+  let restorePhotos: (list: StepFormState["photos"]) => Promise<void> = async () => {};
 
   const comment = textArea(`step-comment-${kind}`, "life.comment");
 
@@ -174,6 +189,8 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
         const label = [p.display_name, role === `role.${p.role}` ? p.role : role, p.region_name].filter(Boolean).join(" · ");
         person.append(h("option", { value: p.id }, label));
       }
+      const kept = opts.restore?.values["step-person"];
+      if (kept && !person.value) person.value = kept;
     });
     collect = () => {
       const unitText = unit.value.trim();
@@ -217,6 +234,15 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
         void deleteBlob(p.media_id).catch(() => undefined);
       }
       draw();
+      changed();
+    };
+    photosNow = () => photos.map(({ media_id, taken_at, location }) => ({ media_id, taken_at, location }));
+    restorePhotos = async (list) => {
+      for (const p of list) {
+        const blob = await getBlob(p.media_id).catch(() => undefined);
+        if (blob) photos.push({ ...p, url: URL.createObjectURL(new Blob([blob.bytes], { type: blob.type })) });
+      }
+      draw();
     };
     fileInput.addEventListener("change", async () => {
       const file = fileInput.files?.[0];
@@ -240,6 +266,7 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
         status.textContent = t("life.photoPoint", { lat: fix.lat.toFixed(5), lon: fix.lon.toFixed(5) });
         markField(fileInput, slot, null);
         draw();
+        changed();
       } catch {
         status.textContent = t("report.photoFailed");
       }
@@ -306,7 +333,7 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
     }
   }
 
-  return h(
+  const form = h(
     "form",
     { class: "step-form", id: `step-form-${kind}`, "data-kind": kind, novalidate: true, "aria-labelledby": "step-form-title", onsubmit: (e: Event) => void onSubmit(e) },
     h("h2", { id: "step-form-title" }, t(`life.title.${kind}` as MessageKey)),
@@ -314,6 +341,40 @@ export function renderStepForm(opts: StepFormOptions): HTMLElement {
     errorBox,
     h("div", { class: "step-form-actions" }, send, cancel),
   );
+
+  function snapshot(): StepFormState {
+    const values: Record<string, string> = {};
+    const choices: Record<string, string> = {};
+    for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>("input, textarea, select")) {
+      if (el instanceof HTMLInputElement && el.type === "file") continue;
+      if (el instanceof HTMLInputElement && el.type === "radio") {
+        if (el.checked) choices[el.name] = el.value;
+      } else if (el.id) values[el.id] = el.value;
+    }
+    return { values, choices, photos: photosNow() };
+  }
+  function changed(): void {
+    if (!done) opts.onChange?.(snapshot());
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  const kept = opts.restore;
+  if (kept) {
+    for (const [id, value] of Object.entries(kept.values)) {
+      const el = form.querySelector<HTMLInputElement>(`[id="${CSS.escape(id)}"]`);
+      if (el && el.type !== "file") el.value = value;
+    }
+    for (const [name, value] of Object.entries(kept.choices)) {
+      const el = [...form.querySelectorAll<HTMLInputElement>("input[type=radio]")].find((i) => i.name === name && i.value === value);
+      if (el) {
+        el.checked = true;
+        el.dispatchEvent(new Event("change")); // shows what the choice opens (a duplicate's id)
+      }
+    }
+    void restorePhotos(kept.photos ?? []);
+  }
+  return form;
 }
 
 /** A step id made once when a form opens: the same step sent twice is written once. */
