@@ -5,6 +5,17 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: Record<string, string[]>;
+  /** A conflict's record as the server has it now (Kinto-style), e.g. a report-state refusal. */
+  current?: Record<string, unknown>;
+  /** A report-state refusal: the state the record is in now. */
+  state?: string;
+}
+
+function extras(body: Partial<Problem>): Pick<Problem, "current" | "state"> {
+  const out: Pick<Problem, "current" | "state"> = {};
+  if (body.current && typeof body.current === "object" && !Array.isArray(body.current)) out.current = body.current;
+  if (typeof body.state === "string") out.state = body.state;
+  return out;
 }
 
 export const PROBLEM_BASE = "https://emergency-field.example/problems/";
@@ -27,6 +38,7 @@ export async function readProblem(res: Response): Promise<Problem> {
       status: typeof body.status === "number" ? body.status : res.status,
       detail: typeof body.detail === "string" ? body.detail : undefined,
       errors: body.errors && typeof body.errors === "object" ? body.errors : undefined,
+      ...extras(body),
     };
   } catch {
     return fallback;
@@ -42,5 +54,6 @@ export function asProblem(value: unknown, status = 0): Problem {
     status: typeof v.status === "number" ? v.status : status,
     detail: typeof v.detail === "string" ? v.detail : undefined,
     errors: v.errors && typeof v.errors === "object" ? v.errors : undefined,
+    ...extras(v),
   };
 }

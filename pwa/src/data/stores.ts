@@ -48,7 +48,10 @@ export async function applyChanges(changes: Change[], cursor: string | null): Pr
     } else if (pendingLocal) {
       await store.put({ ...(ch.data ?? {}), ...local, id: ch.id });
     } else {
-      await store.put({ ...(ch.data ?? {}), id: ch.id, _status: "synced" });
+      // A report's timeline comes only with its detail (the feed sends the report alone): keep
+      // the last one read, so the detail still shows it offline (it says when steps are missing).
+      const steps = ch.data?.steps ?? local?.steps;
+      await store.put({ ...(ch.data ?? {}), ...(steps !== undefined ? { steps } : {}), id: ch.id, _status: "synced" });
     }
     applied += 1;
   }

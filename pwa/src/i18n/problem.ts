@@ -72,7 +72,16 @@ const FIELD_MESSAGES: [RegExp, MessageKey][] = [
 
 function fieldLabel(name: string, lang: Lang): string {
   const key = `field.${name}`;
-  return hasKey(key) ? t(key, undefined, lang) : name;
+  if (hasKey(key)) return t(key, undefined, lang);
+  // A nested field ("photos.0.taken_at": a step's first photo's time): the photo's n, then its part.
+  const [top, index, part] = name.split(".");
+  if (top !== name && hasKey(`field.${top}`)) {
+    const whole = t(`field.${top}` as MessageKey, undefined, lang);
+    const n = /^\d+$/.test(index ?? "") ? ` ${Number(index) + 1}` : "";
+    const sub = part && hasKey(`field.${part}`) ? ` · ${t(`field.${part}` as MessageKey, undefined, lang)}` : "";
+    return `${whole}${n}${sub}`;
+  }
+  return name;
 }
 
 /** The leaf messages of a marshmallow error tree (nested objects, list indexes). */

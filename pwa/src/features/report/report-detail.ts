@@ -1,6 +1,8 @@
 // One of "my reports" (/reports/<id>): its photos, where, what, how bad, the state the server
 // knows (received, verified, ...) and, while not sent, the phone's own (saved here, sending,
-// refused and why). What is on the phone shows offline; the server's copy is asked for when online.
+// refused and why), and the steps of its life this person may take now (life.ts). The last copy read
+// from the server, timeline included, stays on the phone: the detail opens offline, and a step
+// can still be queued there.
 import { h, whileAttached } from "../../shared/dom";
 import { screenHead, stateBadge } from "../../shared/ui";
 import { refusalView } from "../../shared/refusal";
@@ -10,9 +12,11 @@ import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { api } from "../../api";
 import { type LocalRecord, type OpState, type OutboxOp } from "../../data/db";
 import { getBlob, listOps } from "../../data/outbox";
-import { getRecord } from "../../data/stores";
+import { getRecord, putRecord } from "../../data/stores";
 import { onDataChanged } from "../../data/events";
 import { timelineLines } from "./timeline";
+import { notYetShown, pendingItem, renderLife, stepOpsFor } from "./life";
+import "./life.css";
 
 const MEDIA_PATH = "/api/v1/media/";
 
@@ -46,12 +50,14 @@ export function renderReportDetail(id: string): HTMLElement {
   const details = h("dl", { class: "order-details rd-details" });
   const photos = h("ul", { class: "rd-photos", id: "rd-photos" });
   const timeline = h("ol", { class: "rd-timeline", id: "rd-timeline", "aria-labelledby": "rd-tl-head" });
+  const life = renderLife(id);
   const body = h(
     "div",
     { class: "screen-body" },
     screenHead("rd-head", t("rd.head")),
     title,
     states,
+    life.el,
     details,
     h("h2", {}, t("rd.photos")),
     photos,
@@ -60,6 +66,9 @@ export function renderReportDetail(id: string): HTMLElement {
   );
   const section = h("section", { class: "screen", "aria-labelledby": "rd-head" }, body);
   let server: LocalRecord | null = null;
+  // The step ops already answered when the server's copy was last asked for: a new answer asks again.
+  let answered = "";
+  let fetching = false;
   let gone = false;
   let drawnPhotos = "";
   const urls: string[] = [];
@@ -73,8 +82,24 @@ export function renderReportDetail(id: string): HTMLElement {
     if (gone) return;
     const [local, ops] = await Promise.all([getRecord("reports", id).catch(() => undefined), listOps().catch(() => [] as OutboxOp[])]);
     const op = ops.find((o) => o.type === "report.create" && (o.op_id === local?._op_id || o.entity_id === id));
+    const mine = stepOpsFor(ops, id);
+    // A step refused because the report moved on carries the report as it is now: show that.
+    for (const s of mine) {
+      const cur = s.op.state === "refused" ? s.op.error?.current : undefined;
+      if (cur && cur.id === id && Number(cur.step_count ?? -1) > Number((server ?? local)?.step_count ?? -1)) {
+        server = { ...cur, id, _status: "synced" } as LocalRecord;
+        void keep(server, local);
+      }
+    }
     const rec = (server ?? local) as LocalRecord | undefined;
     if (!rec) return;
+    life.update(rec, ops);
+    // A step of ours the server has taken since we read it: read the report again (its timeline).
+    const took = mine.filter((s) => s.op.state === "sent").map((s) => s.op.op_id).join(",");
+    if (took !== answered && isOnline() && !fetching) {
+      answered = took;
+      if (notYetShown(rec, mine).some((s) => s.op.state === "sent")) void fetchServer();
+    }
     const phoneState: OpState | null = local && local._status !== "synced" && !server ? (op?.state ?? "waiting") : op && op.state !== "sent" ? op.state : null;
     title.textContent = words("cat", rec.category) || t("rd.head");
     states.replaceChildren(
@@ -105,7 +130,7 @@ export function renderReportDetail(id: string): HTMLElement {
       ...row("rd.people", typeof rec.people_at_risk === "number" ? String(rec.people_at_risk) : ""),
       ...row("rd.when", when ? formatDateTime(String(when)) : ""),
     );
-    drawTimeline(rec);
+    drawTimeline(rec, notYetShown(rec, mine));
     const ids = Array.isArray(rec.media_ids) ? rec.media_ids.filter((m): m is string => typeof m === "string") : [];
     // Redraw the photos only when the list (or where they can come from) changed: no flicker on each change.
     const key = `${ids.join(",")}|${isOnline()}`;
@@ -116,7 +141,21 @@ export function renderReportDetail(id: string): HTMLElement {
     }
   }
 
+  /** The server's copy (timeline included), kept on the phone for the next time there is no signal. */
+  async function fetchServer(): Promise<boolean> {
+    fetching = true;
+    try {
+      const fresh = await api.get<LocalRecord>(`/api/v1/reports/${encodeURIComponent(id)}`);
+      server = { ...fresh, id, _status: "synced" };
+      await keep(server, await getRecord("reports", id).catch(() => undefined));
+      return true;
+    } finally {
+      fetching = false;
+    }
+  }
+
   async function start(): Promise<void> {
+    fetching = isOnline(); // the first paint is the phone's copy; the server's is on its way
     await paint();
     const had = !!title.textContent;
     if (!isOnline()) {
@@ -124,15 +163,17 @@ export function renderReportDetail(id: string): HTMLElement {
       return;
     }
     try {
-      server = await api.get<LocalRecord>(`/api/v1/reports/${encodeURIComponent(id)}`);
+      await fetchServer();
+      answered = (await listOps().catch(() => [] as OutboxOp[])).filter((o) => o.entity_id === id && o.state === "sent").map((o) => o.op_id).join(",");
       await paint();
     } catch (err) {
       if (!had && isNotFound(err)) showGone("notFound.report");
     }
   }
 
-  /** Each step: what, who, when (China time), the comment or reason, how many photos. */
-  function drawTimeline(rec: LocalRecord): void {
+  /** Each step: what, who, when (China time), the comment or reason, how many photos; then the
+   * steps this phone holds that the server's copy does not show yet, each with where it stands. */
+  function drawTimeline(rec: LocalRecord, phoneSteps: ReturnType<typeof stepOpsFor>): void {
     const lines = timelineLines(rec as Record<string, unknown>);
     const items = lines.map((line) =>
       h(
@@ -144,10 +185,23 @@ export function renderReportDetail(id: string): HTMLElement {
         line.photos ? h("p", { class: "tl-photos" }, t("tl.photos", { n: line.photos })) : null,
       ),
     );
+    const known = Array.isArray(rec.steps);
+    const count = typeof rec.step_count === "number" ? rec.step_count : 0;
     // Only the server knows the steps; until it answered (or offline) the filing is all there is.
-    if (lines.length === 1 && server) items.push(h("li", { class: "hint tl-none" }, t("tl.none")));
-    else if (!server && !isOnline()) items.push(h("li", { class: "hint tl-offline" }, t("tl.offline")));
+    if (lines.length === 1 && server && !phoneSteps.length) items.push(h("li", { class: "hint tl-none" }, t("tl.none")));
+    else if (!server && !isOnline() && !known) items.push(h("li", { class: "hint tl-offline" }, t("tl.offline")));
+    else if (!server && known && !fetching) {
+      const missing = count - (rec.steps as unknown[]).length;
+      items.push(h("li", { class: "hint tl-cached" }, missing > 0 ? t("tl.cachedMore", { n: missing }) : t("tl.cached")));
+    }
+    items.push(...phoneSteps.map(pendingItem));
     timeline.replaceChildren(...items);
+  }
+
+  /** Keeps the server's copy as this phone's record, unless a change made here still waits on it. */
+  async function keep(rec: LocalRecord, local: LocalRecord | undefined): Promise<void> {
+    if (local && local._status !== "synced") return;
+    await putRecord("reports", { ...rec, _status: "synced", _op_id: undefined }).catch(() => undefined);
   }
 
   function showGone(message: MessageKey): void {

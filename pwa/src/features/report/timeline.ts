@@ -15,7 +15,7 @@ export interface TimelineLine {
   photos: number;
 }
 
-interface Step {
+export interface Step {
   kind?: unknown;
   actor_name?: unknown;
   at?: unknown;
@@ -72,16 +72,21 @@ export function timelineLines(rec: Record<string, unknown>, lang?: Lang): Timeli
   const steps = Array.isArray(rec.steps) ? (rec.steps as Step[]) : [];
   for (const step of steps) {
     if (!step || typeof step !== "object") continue;
-    const reason = str(step.reason);
-    const comment = str(step.comment);
-    lines.push({
-      kind: str(step.kind),
-      what: what(step, lang),
-      who: str(step.actor_name),
-      when: when(step.at, lang),
-      note: [reason ? t("tl.reason", { text: reason }) : "", comment].filter(Boolean).join(" "),
-      photos: Array.isArray(step.photos) ? step.photos.length : 0,
-    });
+    lines.push(stepLine(step, lang));
   }
   return lines;
+}
+
+/** One step as a line: the server's, or one still on this phone (made from its op's data). */
+export function stepLine(step: Step, lang?: Lang): TimelineLine {
+  const reason = str(step.reason);
+  const comment = str(step.comment);
+  return {
+    kind: str(step.kind),
+    what: what(step, lang),
+    who: str(step.actor_name),
+    when: when(step.at, lang),
+    note: [reason ? t("tl.reason", { text: reason }) : "", comment].filter(Boolean).join(" "),
+    photos: Array.isArray(step.photos) ? step.photos.length : 0,
+  };
 }
