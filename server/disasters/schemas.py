@@ -9,7 +9,7 @@ from ..core.schemas import REGION_ID, BaseSchema
 from .models import COUNTS, DECIMALS, EVENT_KINDS, FIGURES, REPORT_KINDS
 
 MAX_COUNT = 100_000_000  # more people than any county has; a typo, not a figure
-MAX_DECIMAL = Decimal("9999999999.99")  # what Numeric(12, 2) holds
+MAX_DECIMAL = 9_999_999_999  # hectares or 万元; kept as BigInteger hundredths
 
 
 def _two_places(value: Decimal) -> None:
@@ -19,6 +19,13 @@ def _two_places(value: Decimal) -> None:
         ok = False
     if not ok:
         raise ValidationError("At most two decimal places.")
+
+
+def _in_range(value: Decimal) -> None:
+    # A function, not validate.Range: apispec writes a Decimal field's bounds as strings, which
+    # is no valid OpenAPI `maximum`.
+    if not 0 <= value <= MAX_DECIMAL:
+        raise ValidationError(f"Must be between 0 and {MAX_DECIMAL}.")
 
 
 def _not_blank(value: str) -> None:
@@ -69,7 +76,7 @@ def _decimal():
     return fields.Decimal(
         required=True,
         allow_nan=False,
-        validate=[validate.Range(Decimal(0), MAX_DECIMAL), _two_places],
+        validate=[_in_range, _two_places],
     )
 
 
