@@ -92,6 +92,24 @@ def test_an_officer_files_an_initial_report_offline_and_it_arrives_once(browser,
     phone.wait_for_timeout(1500)
     assert len(_reports(server["db"])) == 1
 
+    # A follow-up with fewer affected: the reason is asked for before anything is queued.
+    expect(phone.get_by_label("受灾人口（人）")).to_have_value("230")
+    phone.get_by_label("受灾人口（人）").fill("200")
+    expect(phone.get_by_text("比上次 230 少，需说明原因")).to_be_visible()
+    reason = phone.get_by_label("数字下调的原因（必填）")
+    expect(reason).to_be_visible()
+    phone.get_by_role("button", name="上报续报").click()
+    expect(phone.get_by_text("有几项需要改一下，见标红的地方。")).to_be_visible()
+    expect(phone.locator(".dz-mine li")).to_have_count(1)
+    reason.fill("核实后30人重复统计")
+    phone.get_by_role("button", name="上报续报").click()
+    expect(phone.locator(".dz-mine li")).to_have_count(2)
+    expect(phone.locator(".dz-mine li").first).to_contain_text("已发送", timeout=20000)
+    assert [r[:3] for r in _reports(server["db"])] == [("initial", 1, 230), ("follow_up", 2, 200)]
+    phone.set_viewport_size({"width": 320, "height": 568})
+    no_sideways_scroll(phone)
+    phone.set_viewport_size({"width": 390, "height": 844})
+
     # The township desk sees it, and the two villages still silent.
     desk_ctx = browser.new_context(
         viewport=phone.viewport_size,
@@ -109,8 +127,9 @@ def test_an_officer_files_an_initial_report_offline_and_it_arrives_once(browser,
         desk.goto(f"/disasters/{event['id']}")
         expect(desk.get_by_role("heading", name="灾情汇总")).to_be_visible()
         east = desk.locator('[data-village="城东村"]')
-        expect(east).to_contain_text("初报")
-        expect(east).to_contain_text("230")
+        expect(east).to_contain_text("续报")
+        expect(east).to_contain_text("200")
+        expect(east).to_contain_text("(−30)")
         expect(desk.locator('[data-village="紫金村"]')).to_contain_text("未报初报")
         expect(desk.locator(".dz-missing")).to_have_count(2)
         expect(desk.get_by_text("已报 1/3 个村")).to_be_visible()
@@ -118,5 +137,7 @@ def test_an_officer_files_an_initial_report_offline_and_it_arrives_once(browser,
         close_toasts(desk)
         no_sideways_scroll(desk)
         _shoot(shot, desk, "disaster-desk-390")
+        desk.set_viewport_size({"width": 320, "height": 568})
+        no_sideways_scroll(desk)
     finally:
         desk_ctx.close()

@@ -870,6 +870,7 @@ export const en: Record<MessageKey, string> = {
   "dz.confirmVerified": "Send the verified report?",
   "dz.confirmVerifiedBody": "The verified report holds your village's final figures; after it only the duty desk can correct them.",
   "dz.confirmVerifiedYes": "Send verified report",
+  "dz.fixRefused": "Your last report was refused; fix it as below and send it again:",
   "dz.mine": "Reports from this phone",
   "dz.affectedN": "{n} affected",
   "dz.deskTitle": "Disaster summary",

@@ -868,6 +868,7 @@ export const zhCN = {
   "dz.confirmVerified": "确定上报核报？",
   "dz.confirmVerifiedBody": "核报是本村的最终数字，报送后你不能再修改，只能由值班员更正。",
   "dz.confirmVerifiedYes": "确定上报核报",
+  "dz.fixRefused": "上次报送被退回，请按下面的原因修改后再上报：",
   "dz.mine": "本机报送的报告",
   "dz.affectedN": "受灾 {n} 人",
   "dz.deskTitle": "灾情汇总",

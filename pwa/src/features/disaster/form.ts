@@ -10,7 +10,7 @@ import { screenHead, stateBadge } from "../../shared/ui";
 import { refusalView } from "../../shared/refusal";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { uuid, type Draft, type OutboxOp } from "../../data/db";
-import { enqueue } from "../../data/outbox";
+import { enqueue, requeue } from "../../data/outbox";
 import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import { requestFlush } from "../../data/flush";
 import { onDataChanged } from "../../data/events";
@@ -52,6 +52,8 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
   let draft: FormDraft = { key, saved_at: "", id: uuid(), kind: null, values: emptyFigures(), note: "", reason: "" };
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let sending = false;
+  // The refused report being fixed: sent again in its place (the outbox keeps one, not two).
+  let fixing: OutboxOp | null = null;
 
   const save = (now = false) => {
     draft.saved_at = new Date().toISOString();
@@ -65,6 +67,7 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
   const heading = screenHead("dz-form-title", t("dz.formTitle"));
   const eventLine = h("p", { class: "hint" });
   const notice = h("p", { class: "notice", role: "status", hidden: true });
+  const fixNotice = h("div", { class: "notice notice-warn", hidden: true });
   const doneNotice = h("p", { class: "notice notice-warn", hidden: true }, t("dz.verifiedDone"));
   const kindChoice = h("fieldset", { class: "chips", hidden: true });
   const errorBox = h("p", { class: "form-error", role: "alert" });
@@ -227,7 +230,10 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
       reason: draft.reason.trim() || null,
     };
     try {
-      await enqueue({ type: "disaster.report", data, entity_id: draft.id });
+      const replaced = fixing ? await requeue(fixing.op_id, data) : null;
+      if (!replaced) await enqueue({ type: "disaster.report", data, entity_id: draft.id });
+      fixing = null;
+      fixNotice.hidden = true;
       await deleteDraft(key);
     } catch {
       errorBox.textContent = t("dz.storageFailed");
@@ -255,6 +261,7 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
       heading,
       eventLine,
       notice,
+      fixNotice,
       doneNotice,
       title,
       kindChoice,
@@ -284,10 +291,21 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
       notice.hidden = false;
     }
     base = baseOf(detail, ops, Number(user.region_id));
+    // The phone's last report was refused (a figure down without a reason, sent after another):
+    // open it to fix, with the server's reason in words, and send it again in its place.
+    const last = ops[ops.length - 1];
+    if (last?.state === "refused" && !last.scrubbed) {
+      fixing = last;
+      fixNotice.replaceChildren(h("p", {}, t("dz.fixRefused")), refusalView(last.error));
+      fixNotice.hidden = false;
+    }
     if (saved) {
       draft = { ...draft, ...saved, values: { ...emptyFigures(), ...saved.values } };
       notice.textContent = t("dz.draftRestored");
       notice.hidden = false;
+    } else if (fixing) {
+      const d = fixing.data;
+      draft = { ...draft, id: String(d.id), kind: d.kind as ReportKind, values: fromServer(d), note: String(d.note ?? ""), reason: String(d.reason ?? "") };
     } else if (base.figures) {
       draft.values = { ...base.figures };
     }
