@@ -64,6 +64,7 @@ def _register_models() -> None:
     from .core import audit as _c  # noqa: F401
     from .core import changes as _ch  # noqa: F401
     from .delivery import models as _dl  # noqa: F401
+    from .disasters import models as _ds  # noqa: F401
     from .dispatch import models as _d  # noqa: F401
     from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
@@ -80,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.routes import bp as audit_bp
     from .delivery import service as delivery
     from .delivery.routes import bp as delivery_bp
+    from .disasters import supervision as disaster_supervision
+    from .disasters.routes import bp as disasters_bp
     from .dispatch import service as dispatch
     from .dispatch.routes import bp as dispatch_bp
     from .mapview.routes import bp as mapview_bp
@@ -109,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         # /s/<code>, the poster's page: before the app shell's catch-all.
         shelter_page_bp,
         reports_bp,
+        disasters_bp,
         attendance_bp,
         dispatch_bp,
         mapview_bp,
@@ -126,6 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_sweeper(shelter_checkins.sweep)
     # A shelter at 90 % or full is told to the desk by push, then SMS, and never by a call.
     delivery.register_quiet(shelter_fill.KIND)
+    # A village's late initial report (初报): its officers, then the township desk; a notice.
+    delivery.register_sweeper(disaster_supervision.sweep)
+    delivery.register_quiet(disaster_supervision.KIND)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

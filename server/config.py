@@ -81,6 +81,11 @@ class Config:
     SHELTER_CHECKIN_SHELTER_RATE_LIMIT = os.environ.get(
         "SHELTER_CHECKIN_SHELTER_RATE_LIMIT", "600 per minute"
     )
+    # Disaster situation reports: the initial report (初报) is due this many minutes after an
+    # event is opened; a village still silent then is told to its information officers, and
+    # the township desk this many minutes later.
+    DISASTER_INITIAL_DUE_MIN = int(os.environ.get("DISASTER_INITIAL_DUE_MIN", "120"))
+    DISASTER_ESCALATE_MIN = int(os.environ.get("DISASTER_ESCALATE_MIN", "30"))
     # Names and phones of evacuees are erased this many days after their shelter closes.
     SHELTER_RETENTION_DAYS = int(os.environ.get("SHELTER_RETENTION_DAYS", "30"))
 

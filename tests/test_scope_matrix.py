@@ -514,8 +514,89 @@ def test_the_shelter_summary_counts_only_the_shelters_of_ones_region(auth, ids, 
         assert resp.json["region"]["name"] == town
 
 
+# Disaster events (灾害过程), one over each township: the desk of its region and the information
+# officers of its villages see it; officers file reports, the desk also reads, exports, closes.
+DISASTER_SEES = {
+    "admin": {T1, T2},
+    "duty": {T1, T2},
+    "town1": {T1},
+    "town2": {T2},
+    "officer1": {T1},
+    "officer2": {T2},
+}
+DISASTER_READ = {"admin", "duty_officer", "info_officer"}
+OFFICER_VILLAGE = {T1: "城东村", T2: "古田村"}
+DISASTER_ENDPOINTS = [
+    ("GET", "/api/v1/disaster-events/<uuid:event_id>", DISASTER_READ, None),
+    (
+        "POST",
+        "/api/v1/disaster-events/<uuid:event_id>/reports",
+        DISASTER_READ,
+        lambda ids, town: {
+            "id": str(uuid.uuid4()),
+            "kind": "initial",
+            "region_id": ids["regions"][OFFICER_VILLAGE[town]],
+            **dict.fromkeys(("affected", "dead", "missing", "injured", "evacuated", "resettled"), 0),
+            **dict.fromkeys(("houses_collapsed", "houses_severe", "houses_light"), 0),
+            **dict.fromkeys(("crops_affected_ha", "crops_lost_ha", "loss_10k_yuan"), "0.00"),
+        },
+    ),
+    ("GET", "/api/v1/disaster-events/<uuid:event_id>/summary", DESK, None),
+    ("GET", "/api/v1/disaster-events/<uuid:event_id>/reports.xlsx", DESK, None),
+    ("GET", "/api/v1/disaster-events/<uuid:event_id>/reports.csv", DESK, None),
+    ("POST", "/api/v1/disaster-events/<uuid:event_id>/close", DESK, None),
+]
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_disaster_events_answer_by_role_and_region(auth, ids, username):
+    desk = auth("duty")
+    events = {}
+    for town in (T1, T2):
+        resp = desk.post(
+            "/api/v1/disaster-events",
+            json={"kind": "typhoon", "name": f"{town}台风", "region_ids": [ids["regions"][town]]},
+        )
+        assert resp.status_code == 201, resp.json
+        events[town] = resp.json["id"]
+    client = auth(username)
+    role = ROLE_OF[username]
+    sees = DISASTER_SEES.get(username, set())
+    listed = client.get("/api/v1/disaster-events?limit=200")
+    if role not in DISASTER_READ:
+        assert listed.status_code == 403, username
+    else:
+        assert {e["id"] for e in listed.json["items"]} == {events[t] for t in sees}, username
+    for method, rule, allowed, body in DISASTER_ENDPOINTS:
+        for town in (T1, T2):
+            path = rule.replace("<uuid:event_id>", events[town])
+            resp = client.open(method, path, json=body(ids, town) if body else None)
+            if role not in allowed:
+                expected = {403}
+            elif town in sees:
+                expected = {200, 201}
+            else:
+                expected = {404}
+            assert resp.status_code in expected, (username, method, path, resp.status_code, resp.json)
+            if resp.status_code >= 400:
+                assert resp.mimetype == "application/problem+json"
+    for town in (T1, T2):
+        resp = client.post(
+            "/api/v1/disaster-events",
+            json={"kind": "flood", "name": "洪水", "region_ids": [ids["regions"][town]]},
+        )
+        if role not in DESK:
+            assert resp.status_code == 403, (username, town)
+        elif town in sees:
+            assert resp.status_code == 201, (username, town, resp.json)
+        else:
+            assert resp.status_code == 422, (username, town, resp.json)
+
+
 def test_every_api_endpoint_is_in_this_matrix(app):
     covered = {(m, r) for m, r, *_ in ITEM_ENDPOINTS}
+    covered |= {(m, r) for m, r, *_ in DISASTER_ENDPOINTS}
+    covered |= {("GET", "/api/v1/disaster-events"), ("POST", "/api/v1/disaster-events")}
     covered |= {("POST", f"/api/v1/reports/<uuid:report_id>/{kind}") for kind, *_ in REPORT_STEPS}
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}

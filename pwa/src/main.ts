@@ -173,7 +173,14 @@ function route(path: string, focus = true): void {
         const { renderShelterForm, canRegister } = await import("./features/kiosk/shelter-form");
         return canRegister(u) ? () => renderShelterForm(u, null) : null;
       });
+    case "/disasters":
+      return lazy(async () => {
+        const { DISASTER_ROLES, renderDisasters } = await import("./features/disaster/disasters");
+        return DISASTER_ROLES.has(u.role) ? () => renderDisasters(u) : null;
+      });
     default: {
+      const disaster = /^\/disasters\/([\w-]+)$/.exec(url.pathname);
+      if (disaster) return lazy(async () => (await import("./features/disaster/screen")).disasterScreen(u, disaster[1]));
       const shelterEdit = /^\/shelters\/([\w-]+)\/edit$/.exec(url.pathname);
       if (shelterEdit) return lazy(async () => {
         const { renderShelterForm, canRegister } = await import("./features/kiosk/shelter-form");

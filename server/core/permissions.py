@@ -58,8 +58,15 @@ _DESK = (
         "reports.manage",
         # The desk's front page block of shelters (open, people, places left, full, nearly full).
         "shelters.summary",
+        # Disaster events (灾害过程): open and close them, read their summaries, export them;
+        # file and correct situation reports (a verified one only the desk may correct).
+        "disasters.manage",
+        "disasters.read",
+        "disasters.report",
     }
 )
+# Information officers (灾害信息员) file the situation reports of their villages.
+_INFO = frozenset({"disasters.read", "disasters.report"})
 _CALLED_OUT = frozenset({"dispatch.respond"})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -69,7 +76,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "duty_officer": _FIELD | _DESK,
     "captain": _FIELD | _LEAD | _CALLED_OUT,
     "member": _FIELD | _CALLED_OUT | {"teams.read"},
-    "info_officer": _FIELD,
+    "info_officer": _FIELD | _INFO,
     "shelter_manager": _FIELD | _SHELTER_DESK,
 }
 

@@ -8,6 +8,8 @@ from marshmallow import Schema
 
 from ..attendance import service as attendance
 from ..attendance.schemas import CheckinCreateSchema, CheckinSchema, CheckoutSchema
+from ..disasters import service as disasters
+from ..disasters.schemas import SituationReportOpSchema, SituationReportSchema
 from ..dispatch import service as dispatch
 from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
 from ..reports import lifecycle
@@ -41,6 +43,10 @@ HANDLERS: dict[str, OpHandler] = {
     "dispatch.respond": OpHandler(RespondSchema(), "dispatch.respond", dispatch.respond, DispatchSchema()),
     "dispatch.status": OpHandler(StatusSchema(), "dispatch.respond", dispatch.set_status, DispatchSchema()),
     "dispatch.ping": OpHandler(PingSchema(), "dispatch.respond", dispatch.ping, DispatchSchema()),
+    # A village's situation report (初报/续报/核报) for a disaster event.
+    "disaster.report": OpHandler(
+        SituationReportOpSchema(), "disasters.report", disasters.file_report, SituationReportSchema()
+    ),
     "shelter.checkin": OpHandler(
         KioskCheckinSchema(), "shelters.checkin", shelters.kiosk_checkin, ReceiptSchema()
     ),

@@ -77,6 +77,42 @@ def _shelter_checkout(auth, ids, member):
     return _op("shelter.checkout", 5, checkin_id=checkin["entity"]["id"])
 
 
+def _disaster_report(auth, ids, member):
+    """An initial situation report of officer1's village, for an event the county desk opened."""
+    event = auth("duty").post(
+        "/api/v1/disaster-events",
+        json={"kind": "rainstorm", "name": "11·29暴雨", "region_ids": [ids["regions"]["城东村"]]},
+    )
+    assert event.status_code == 201, event.json
+    figures = dict.fromkeys(
+        (
+            "affected",
+            "dead",
+            "missing",
+            "injured",
+            "evacuated",
+            "resettled",
+            "houses_collapsed",
+            "houses_severe",
+            "houses_light",
+        ),
+        0,
+    )
+    data = {
+        "event_id": event.json["id"],
+        "id": str(uuid.uuid4()),
+        "kind": "initial",
+        **figures,
+        "affected": 30,
+        "evacuated": 45,
+        "crops_affected_ha": "2.50",
+        "crops_lost_ha": "0.00",
+        "loss_10k_yuan": "8.00",
+    }
+    # Built by hand: the report's own `kind` would clash with _op's.
+    return {"op_id": str(uuid.uuid4()), "type": "disaster.report", "at": _at(3), "data": data}
+
+
 def _report_step(kind: str, state: str):
     """A report brought to `state` over REST (town1's desk, member2 the assignee), and the op
     of `kind` that takes it on, sent by the op type's sender."""
@@ -95,6 +131,7 @@ SENDERS = {
     "shelter.checkout": "shelter1",
     **{f"report.{k}": "town1" for k in ("verify", "reject", "assign", "close", "reopen")},
     "report.start": "member2",
+    "disaster.report": "officer1",
     "report.rectify": "member2",
 }
 
@@ -114,6 +151,7 @@ EXAMPLES = {
         "dispatch.status", 5, dispatch_id=_order(auth, ids), status="en_route"
     ),
     "dispatch.ping": _ping,
+    "disaster.report": _disaster_report,
     "report.verify": _report_step("verify", "reported"),
     "report.reject": _report_step("reject", "reported"),
     "report.assign": _report_step("assign", "verified"),

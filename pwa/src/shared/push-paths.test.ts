@@ -10,6 +10,11 @@ describe("notificationPath", () => {
     expect(notificationPath({ type: "shelter", id: "x:fill90" })).toBe("/desk");
   });
 
+  it("opens the disaster event for a late initial report's notice", () => {
+    expect(notificationPath({ type: "disaster", id: "5b0c1c1e-0000-4000-8000-000000000001:17" })).toBe("/disasters/5b0c1c1e-0000-4000-8000-000000000001");
+    expect(notificationPath({ type: "disaster", id: "../x:1" })).toBe("/");
+  });
+
   it("opens home for anything else, and never a path made of a payload's odd id", () => {
     expect(notificationPath({ type: "alert", id: "a:silent" })).toBe("/");
     expect(notificationPath({ type: "dispatch", id: "../settings" })).toBe("/");

@@ -9,5 +9,10 @@ export interface PushTarget {
 export function notificationPath(p: PushTarget): string {
   if (p.type === "dispatch" && typeof p.id === "string" && /^[\w-]+$/.test(p.id)) return `/orders/${p.id}`;
   if (p.type === "shelter") return "/desk";
+  // A late initial report (初报督办): the event, as the officer's form or the desk's summary.
+  if (p.type === "disaster" && typeof p.id === "string") {
+    const event = p.id.split(":")[0];
+    if (/^[\w-]+$/.test(event)) return `/disasters/${event}`;
+  }
   return "/";
 }

@@ -33,6 +33,8 @@ const TILES: Tile[] = [
   // Captains lead on the ground: the map of their region, not the dispatch desk.
   { id: "map", label: "tile.map", route: "/desk/map", roles: ["captain"], icon: "M15 5.1 9 3 3 5v16l6-2 6 2 6-2V3l-6 2.1ZM10 5.4l4 1.4v11.8l-4-1.4V5.4ZM5 6.4l3-1v11.8l-3 1V6.4Zm14 11.2-3 1V6.8l3-1v11.8Z" },
   { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
+  // 灾情报告: information officers file their village's figures; the desk reads the sums.
+  { id: "disasters", label: "tile.disasters", route: "/disasters", roles: ["info_officer", "duty_officer", "admin"], icon: "M3 20h18v2H3v-2Zm2-2V9h3v9H5Zm5 0V4h3v14h-3Zm5 0v-6h3v6h-3Z" },
   { id: "checkin", label: "tile.checkin", route: "/checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
   { id: "tasks", label: "tile.tasks", route: "/orders", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
   { id: "warnings", label: "tile.warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },

@@ -24,6 +24,7 @@ function summary(op: OutboxOp): string {
     const cat = typeof d.category === "string" ? t(`cat.${d.category}` as MessageKey) : "";
     return [cat, String(d.description ?? "")].filter(Boolean).join("：");
   }
+  if (op.type === "disaster.report") return `${t(`dz.rk.${String(d.kind)}` as MessageKey)} · ${t("dz.affectedN", { n: String(d.affected ?? 0) })} · ${formatDateTime(op.at)}`;
   if (op.type.startsWith("shelter.") && typeof op.kept?.name === "string") return `${op.kept.name} · ${formatDateTime(op.at)}`;
   return formatDateTime(op.at);
 }
@@ -43,12 +44,14 @@ export function renderOutbox({ onRelogin }: OutboxOptions): HTMLElement {
     if (op.state === "refused" && !op.scrubbed) {
       const fix = () => {
         if (op.type === "report.create") return navigate(`/report?fix=${encodeURIComponent(op.op_id)}`);
+        // A refused situation report is fixed on its form (a reason to add, figures to check).
+        if (op.type === "disaster.report") return navigate(`/disasters/${encodeURIComponent(String(op.data.event_id))}`);
         void requeue(op.op_id).then(() => {
           showToast(t("outbox.requeued"));
           void requestFlush();
         });
       };
-      actions.push(h("button", { type: "button", class: "btn btn-secondary", onclick: fix }, op.type === "report.create" ? t("outbox.fix") : t("outbox.retry")));
+      actions.push(h("button", { type: "button", class: "btn btn-secondary", onclick: fix }, op.type === "report.create" || op.type === "disaster.report" ? t("outbox.fix") : t("outbox.retry")));
     }
     if (op.state === "refused" || op.state === "waiting") {
       actions.push(

@@ -1,0 +1,62 @@
+// 灾情报告: the open disaster events of one's area. An information officer taps one to file the
+// village's figures; the desk taps one to see its villages and sums.
+import "./disaster.css";
+import { h } from "../../shared/dom";
+import { navigate } from "../../shared/router";
+import { screenHead } from "../../shared/ui";
+import { formatDateTime, t, type MessageKey } from "../../i18n";
+import type { User } from "../../api";
+import { loadEvents, type DisasterEvent } from "./data";
+
+export const DISASTER_ROLES = new Set(["info_officer", "duty_officer", "admin"]);
+export const DISASTER_DESK = new Set(["duty_officer", "admin"]);
+
+export function kindLabel(kind: string): string {
+  return t(`dz.kind.${kind}` as MessageKey);
+}
+
+function card(ev: DisasterEvent): HTMLElement {
+  const overdue = Date.now() >= new Date(ev.initial_due_at).getTime();
+  return h(
+    "li",
+    {},
+    h(
+      "button",
+      { type: "button", class: "card card-btn", onclick: () => navigate(`/disasters/${encodeURIComponent(ev.id)}`) },
+      h("strong", { class: "card-title" }, `${kindLabel(ev.kind)} · ${ev.name}`),
+      h("span", { class: "card-meta" }, t("dz.openedAt", { time: formatDateTime(ev.opened_at) })),
+      h("span", { class: "card-meta" }, t(overdue ? "dz.dueWas" : "dz.dueBy", { time: formatDateTime(ev.initial_due_at) })),
+    ),
+  );
+}
+
+export function renderDisasters(user: User): HTMLElement {
+  const list = h("ul", { class: "cards", "aria-labelledby": "dz-title" });
+  const status = h("p", { class: "notice", role: "status", hidden: true });
+  const section = h(
+    "section",
+    { class: "screen", "aria-labelledby": "dz-title" },
+    h("div", { class: "screen-body" }, screenHead("dz-title", t("dz.title")), h("p", { class: "hint" }, t(DISASTER_DESK.has(user.role) ? "dz.deskHint" : "dz.officerHint")), status, list),
+  );
+  void (async () => {
+    try {
+      const got = await loadEvents();
+      const items = got.value?.items ?? [];
+      list.replaceChildren(...items.map(card));
+      if (got.cachedAt) {
+        status.textContent = t("dz.cached", { time: formatDateTime(got.cachedAt) });
+        status.hidden = false;
+      } else if (got.offline) {
+        status.textContent = t("dz.offlineNoCopy");
+        status.hidden = false;
+      } else if (!items.length) {
+        status.textContent = t("dz.none");
+        status.hidden = false;
+      }
+    } catch {
+      status.textContent = t("dz.loadFailed");
+      status.hidden = false;
+    }
+  })();
+  return section;
+}
