@@ -25,7 +25,15 @@ _SALT = "shelter-receipt"
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    """One per secret key (made once: it derives its signing key when made)."""
+    key = current_app.config["SECRET_KEY"]
+    signer = _SIGNERS.get(key)
+    if signer is None:
+        signer = _SIGNERS[key] = URLSafeSerializer(key, salt=_SALT)
+    return signer
+
+
+_SIGNERS: dict[str, URLSafeSerializer] = {}
 
 
 def receipt_token(checkin_id) -> str:
@@ -57,27 +65,49 @@ def _refused(shelter_id, size: int) -> ApiProblem:
     )
 
 
+def _statements(dialect: str) -> dict:
+    """The check-in's two statements, built once per dialect: building a statement and its cache
+    key each time cost more than running it (bench/shelters.py). Run on the session's connection:
+    they move no ORM object, so the ORM's execute adds nothing."""
+    made = _STATEMENTS.get(dialect)
+    if made is None:
+        size = sa.bindparam("size", type_=sa.Integer)
+        new_occupancy = Shelter.occupancy + size
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(ShelterCheckin.__table__)
+        made = _STATEMENTS[dialect] = {
+            # RETURNING says whether the row went in (psycopg's rowcount for it is -1).
+            "insert": insert.on_conflict_do_nothing(index_elements=["id"]).returning(ShelterCheckin.id),
+            "admit": sa.update(Shelter.__table__)
+            .where(
+                Shelter.id == sa.bindparam("shelter_id", type_=sa.Uuid),
+                Shelter.status == "open",
+                new_occupancy <= Shelter.capacity,
+            )
+            .values(
+                occupancy=new_occupancy,
+                status=sa.case((new_occupancy >= Shelter.capacity, "full"), else_="open"),
+                fill_alerted=fill.rearmed(new_occupancy),
+            )
+            .returning(Shelter.occupancy, Shelter.status, Shelter.fill_alerted, Shelter.capacity),
+        }
+    return made
+
+
+_STATEMENTS: dict[str, dict] = {}
+
+
+def _run(name: str, params: dict):
+    connection = db.session.connection()
+    return connection.execute(_statements(connection.dialect.name)[name], params)
+
+
 def _admit(shelter: Shelter, size: int, checkin_id) -> None:
     """Occupancy up by `size` if the shelter is open and has the room, in one statement: two
     check-ins at once can never both take the last places. Crossing 90 % or full tells the desk,
     once per crossing (fill.py). The UPDATE returns what it moved, so `shelter` is current without
     reading it again; the row is this transaction's until it ends (PostgreSQL's row lock, SQLite's
     write lock), so what it returned stays true."""
-    row = db.session.execute(
-        sa.update(Shelter)
-        .where(
-            Shelter.id == shelter.id,
-            Shelter.status == "open",
-            Shelter.occupancy + size <= Shelter.capacity,
-        )
-        .values(
-            occupancy=Shelter.occupancy + size,
-            status=sa.case((Shelter.occupancy + size >= Shelter.capacity, "full"), else_="open"),
-            fill_alerted=fill.rearmed(Shelter.occupancy + size),
-        )
-        .returning(Shelter.occupancy, Shelter.status, Shelter.fill_alerted, Shelter.capacity)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    row = _run("admit", {"size": size, "shelter_id": shelter.id}).one_or_none()
     if row is None:
         raise _refused(shelter.id, size)
     # fill.py's conditional UPDATE only when this check-in reached a line the desk was not told
@@ -118,10 +148,7 @@ def _insert_new(values: dict) -> bool:
     """INSERT the check-in unless its id is taken; -> inserted? One statement: on PostgreSQL a
     connection inserting the same id at this moment makes this one wait for its commit, then
     find the id taken."""
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(ShelterCheckin.__table__)
-    done = db.session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["id"]))
-    return done.rowcount == 1
+    return _run("insert", values).first() is not None
 
 
 def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple[ShelterCheckin, bool]:
