@@ -60,7 +60,15 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict]) -> None:
     if dialect.name == "postgresql":
         _copy(session, dialect, table, rows)
     else:
-        session.execute(table.insert(), rows)
+        # Built once per table (its cache key is remembered with it), run on the connection: the
+        # ORM's execute would add its own work for rows it does not track.
+        insert = _INSERTS.get(table)
+        if insert is None:
+            insert = _INSERTS[table] = table.insert()
+        session.connection().execute(insert, rows)
+
+
+_INSERTS: dict[sa.Table, sa.Insert] = {}
 
 
 def _copy(session: Session, dialect, table: sa.Table, rows: list[dict]) -> None:

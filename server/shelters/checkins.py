@@ -8,7 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.audit import record
 from ..core.models import utcnow
@@ -23,7 +25,15 @@ _SALT = "shelter-receipt"
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    """One per secret key (made once: it derives its signing key when made)."""
+    key = current_app.config["SECRET_KEY"]
+    signer = _SIGNERS.get(key)
+    if signer is None:
+        signer = _SIGNERS[key] = URLSafeSerializer(key, salt=_SALT)
+    return signer
+
+
+_SIGNERS: dict[str, URLSafeSerializer] = {}
 
 
 def receipt_token(checkin_id) -> str:
@@ -55,27 +65,63 @@ def _refused(shelter_id, size: int) -> ApiProblem:
     )
 
 
-def _admit(shelter_id, size: int, checkin_id) -> None:
+def _statements(dialect: str) -> dict:
+    """The check-in's two statements, built once per dialect: building a statement and its cache
+    key each time cost more than running it (bench/shelters.py). Run on the session's connection:
+    they move no ORM object, so the ORM's execute adds nothing."""
+    made = _STATEMENTS.get(dialect)
+    if made is None:
+        size = sa.bindparam("size", type_=sa.Integer)
+        new_occupancy = Shelter.occupancy + size
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(ShelterCheckin.__table__)
+        made = _STATEMENTS[dialect] = {
+            # RETURNING says whether the row went in (psycopg's rowcount for it is -1).
+            "insert": insert.on_conflict_do_nothing(index_elements=["id"]).returning(ShelterCheckin.id),
+            "admit": sa.update(Shelter.__table__)
+            .where(
+                Shelter.id == sa.bindparam("shelter_id", type_=sa.Uuid),
+                Shelter.status == "open",
+                new_occupancy <= Shelter.capacity,
+            )
+            .values(
+                occupancy=new_occupancy,
+                status=sa.case((new_occupancy >= Shelter.capacity, "full"), else_="open"),
+                fill_alerted=fill.rearmed(new_occupancy),
+            )
+            .returning(Shelter.occupancy, Shelter.status, Shelter.fill_alerted, Shelter.capacity),
+        }
+    return made
+
+
+_STATEMENTS: dict[str, dict] = {}
+
+
+def _run(name: str, params: dict):
+    connection = db.session.connection()
+    return connection.execute(_statements(connection.dialect.name)[name], params)
+
+
+def _admit(shelter: Shelter, size: int, checkin_id) -> None:
     """Occupancy up by `size` if the shelter is open and has the room, in one statement: two
     check-ins at once can never both take the last places. Crossing 90 % or full tells the desk,
-    once per crossing (fill.py)."""
-    result = db.session.execute(
-        sa.update(Shelter)
-        .where(
-            Shelter.id == shelter_id,
-            Shelter.status == "open",
-            Shelter.occupancy + size <= Shelter.capacity,
-        )
-        .values(
-            occupancy=Shelter.occupancy + size,
-            status=sa.case((Shelter.occupancy + size >= Shelter.capacity, "full"), else_="open"),
-            fill_alerted=fill.rearmed(Shelter.occupancy + size),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise _refused(shelter_id, size)
-    fill.tell_if_crossed(shelter_id, checkin_id)
+    once per crossing (fill.py). The UPDATE returns what it moved, so `shelter` is current without
+    reading it again; the row is this transaction's until it ends (PostgreSQL's row lock, SQLite's
+    write lock), so what it returned stays true."""
+    row = _run("admit", {"size": size, "shelter_id": shelter.id}).one_or_none()
+    if row is None:
+        raise _refused(shelter.id, size)
+    # fill.py's conditional UPDATE only when this check-in reached a line the desk was not told
+    # of yet: below 90 %, or with that line told already, it could match no row.
+    told = 0
+    if fill.level(row.occupancy, row.capacity) > row.fill_alerted:
+        told = fill.tell_if_crossed(shelter.id, checkin_id)
+    for key, value in (
+        ("occupancy", row.occupancy),
+        ("status", row.status),
+        ("capacity", row.capacity),
+        ("fill_alerted", told or row.fill_alerted),
+    ):
+        set_committed_value(shelter, key, value)
 
 
 def _release(shelter_id, size: int) -> None:
@@ -98,40 +144,57 @@ def _same(existing: ShelterCheckin, shelter: Shelter) -> ShelterCheckin:
     return existing
 
 
+def _insert_new(values: dict) -> bool:
+    """INSERT the check-in unless its id is taken; -> inserted? One statement: on PostgreSQL a
+    connection inserting the same id at this moment makes this one wait for its commit, then
+    find the id taken."""
+    return _run("insert", values).first() is not None
+
+
 def check_in(actor, shelter: Shelter, data: dict, source: str, at=None) -> tuple[ShelterCheckin, bool]:
-    """-> (the check-in, made now?). The same id again answers the first record, unchanged."""
-    existing = db.session.get(ShelterCheckin, data["id"])
-    if existing is not None:
-        return _same(existing, shelter), False
+    """-> (the check-in, made now?). The same id again answers the first record, unchanged.
+
+    Three statements when it is new: the INSERT (nothing if the id is taken), the occupancy
+    UPDATE (returning what it moved) and, only at a crossing of 90 % or full, fill.py's. The
+    record is a Core INSERT, then put in the session as the row it wrote: the ORM's unit of work
+    would add nothing but its cost."""
     now = utcnow()
-    item = ShelterCheckin(
-        id=data["id"],
-        # The object, not only its id: the receipt reads the shelter without loading it again.
-        shelter=shelter,
-        region_id=shelter.region_id,
-        name=data["name"].strip(),
-        phone=data.get("phone"),
-        household_size=data["household_size"],
-        needs=sorted(set(data.get("needs") or [])),
-        source=source,
-        checked_in_by=getattr(actor, "id", None),
-        created_at=now,
+    values = {
+        "id": data["id"],
+        "shelter_id": shelter.id,
+        "region_id": shelter.region_id,
+        "name": data["name"].strip(),
+        "phone": data.get("phone"),
+        "household_size": data["household_size"],
+        "needs": sorted(set(data.get("needs") or [])),
+        "source": source,
+        "checked_in_by": getattr(actor, "id", None),
+        "created_at": now,
         # A kiosk's clock may be off; never in the future.
-        checked_in_at=min(at or now, now),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(item)
-            db.session.flush()
-            _admit(shelter.id, item.household_size, item.id)
-    except IntegrityError:
-        # The same id, sent at the same moment by another connection, got there first.
+        "checked_in_at": min(at or now, now),
+        "checked_out_at": None,
+        "checked_out_by": None,
+        "purged_at": None,
+    }
+    # The ORM's pending changes first: the INSERT below must not overtake them.
+    db.session.flush()
+    if not _insert_new(values):
+        # The same id: sent before, or at this moment by another connection that got there first.
         existing = db.session.get(ShelterCheckin, data["id"], populate_existing=True)
-        if existing is None:
-            raise
+        if existing is None:  # taken and gone again: the other connection rolled back
+            raise ApiProblem(409, "conflict", "Conflict", "Try again.", retryable=True)
         return _same(existing, shelter), False
-    # Only what the UPDATEs moved (the managers and the rest are as loaded).
-    db.session.refresh(shelter, ["occupancy", "status", "fill_alerted"])
+    try:
+        _admit(shelter, values["household_size"], values["id"])
+    except ApiProblem:
+        # Refused: the row goes too, whatever the caller does with the transaction next.
+        db.session.execute(sa.delete(ShelterCheckin).where(ShelterCheckin.id == values["id"]))
+        raise
+    item = ShelterCheckin(**values)
+    # The object, not only its id: the receipt reads the shelter without loading it again.
+    item.shelter = shelter
+    make_transient_to_detached(item)
+    db.session.add(item)
     record(
         actor,
         "shelter.checkin",

@@ -36,6 +36,15 @@ def level_of(occupancy, capacity):
     )
 
 
+def level(occupancy: int, capacity: int) -> int:
+    """`level_of` in Python, for a row this transaction holds (the check-in's UPDATE returned it)."""
+    if capacity <= 0:
+        return 0
+    if occupancy >= capacity:
+        return FULL
+    return NEAR if occupancy * 100 >= capacity * NEAR else 0
+
+
 def rearmed(new_occupancy):
     """`fill_alerted` for the check-in's or check-out's own UPDATE: below a line, that line may be
     told again; at or above it, it stays as told (raising it is `tell_if_crossed`'s)."""

@@ -205,12 +205,17 @@ def delete_shelter(actor, shelter_id) -> None:
     db.session.flush()
 
 
+_FEED_SCHEMA = []  # one ShelterSchema, made at the first publish: building one costs more than a dump
+
+
 def publish(shelter: Shelter) -> None:
     """Put the shelter as phones see it into the change feed (its region's users pull it)."""
-    from .schemas import ShelterSchema
+    if not _FEED_SCHEMA:
+        from .schemas import ShelterSchema
 
+        _FEED_SCHEMA.append(ShelterSchema())
     db.session.flush()
-    emit("shelter", shelter.id, ShelterSchema().dump(shelter), region_id=shelter.region_id)
+    emit("shelter", shelter.id, _FEED_SCHEMA[0].dump(shelter), region_id=shelter.region_id)
 
 
 # --- the public view ------------------------------------------------------------------------
