@@ -31,7 +31,8 @@ describe("describeProblem", () => {
       "token-invalid", "token-revoked", "token-expired", "csrf", "unauthorized", "unavailable", "unknown-op", "unsupported-media-type",
       "validation", "rate-limited", "method-not-allowed", "http-error", "already-answered",
       "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt",
-      "report-state", "not-assignee", "own-work"];
+      "report-state", "not-assignee", "own-work",
+      "duplicate-target-closed", "duplicate-other-category", "duplicate-chain"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 

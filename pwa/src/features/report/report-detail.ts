@@ -13,6 +13,7 @@ import { getBlob, listOps } from "../../data/outbox";
 import { getRecord } from "../../data/stores";
 import { onDataChanged } from "../../data/events";
 import { timelineLines } from "./timeline";
+import { showDuplicates } from "./duplicates";
 
 const MEDIA_PATH = "/api/v1/media/";
 
@@ -106,6 +107,7 @@ export function renderReportDetail(id: string): HTMLElement {
       ...row("rd.when", when ? formatDateTime(String(when)) : ""),
     );
     drawTimeline(rec);
+    showDuplicates(section, rec, server !== null);
     const ids = Array.isArray(rec.media_ids) ? rec.media_ids.filter((m): m is string => typeof m === "string") : [];
     // Redraw the photos only when the list (or where they can come from) changed: no flicker on each change.
     const key = `${ids.join(",")}|${isOnline()}`;
