@@ -39,6 +39,18 @@ def parse_bounds(raw: str) -> tuple[float, float, float, float]:
     return south, west, north, east
 
 
+def _positive(name: str, default: str, top: float) -> float:
+    """A setting that must be a number in (0, top]; a bad one stops the app at start."""
+    raw = os.environ.get(name) or default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}") from error
+    if not 0 < value <= top:
+        raise RuntimeError(f"{name} {raw!r}: needs 0 < {name} <= {top:g}")
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -120,6 +132,11 @@ class Config:
         if os.environ.get("LOCATION_BOUNDS")
         else DEFAULT_LOCATION_BOUNDS
     )
+    # Near duplicates (README "Configuration"): an open report of the same category within this
+    # distance (metres) and this time (hours, either side of its reported_at) is offered to the
+    # desk to merge. A township's hazard sits on a slope or a road: 200 m, three days.
+    REPORT_DUPLICATE_RADIUS_M = _positive("REPORT_DUPLICATE_RADIUS_M", "200", 5000)
+    REPORT_DUPLICATE_WINDOW_H = _positive("REPORT_DUPLICATE_WINDOW_H", "72", 24 * 90)
     PWA_DIST = Path(os.environ.get("PWA_DIST", str(ROOT / "pwa" / "dist")))
     # Map tiles: any XYZ URL. Positions are stored in WGS-84; tiles drawn in GCJ-02 (Amap,
     # most Chinese maps) need "gcj02" so the app shifts markers onto them; Tianditu is "wgs84".

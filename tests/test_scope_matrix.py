@@ -120,6 +120,7 @@ ITEM_ENDPOINTS = [
         None,
     ),
     ("GET", "/api/v1/reports/<uuid:report_id>", ALL, "report", None),
+    ("GET", "/api/v1/reports/<uuid:report_id>/duplicates", DESK, "report", None),
     ("GET", "/api/v1/attendance/<uuid:checkin_id>", ALL, "checkin", None),
     ("GET", "/api/v1/incidents/<uuid:incident_id>", LEAD, "incident", None),
     ("GET", "/api/v1/dispatches/<uuid:dispatch_id>", ALL, "dispatch", None),

@@ -1,7 +1,7 @@
 """disasters: events (灾害过程), their villages, situation reports (初报/续报/核报) and the notices of late initial reports
 
 Revision ID: 609a95ab4ab7
-Revises: 4f0c2a7d9e13
+Revises: 9d3e5b7a1c24
 Create Date: 2026-12-02 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '609a95ab4ab7'
-down_revision = '4f0c2a7d9e13'
+down_revision = '9d3e5b7a1c24'
 branch_labels = None
 depends_on = None
 

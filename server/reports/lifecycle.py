@@ -32,6 +32,7 @@ from ..errors import ApiProblem, forbidden, not_found, validation_problem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import in_scope, scope_ids
+from .duplicates import merged_count, merged_into
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportDetailSchema
 from .service import entity_of, media_missing
@@ -151,12 +152,56 @@ def _verify(actor, report, step, data) -> None:
 
 def _reject(actor, report, step, data) -> None:
     if data.get("duplicate_of") is not None:
-        original = db.session.get(Report, data["duplicate_of"])
-        if original is None or original.id == report.id or not in_scope(actor, original.region_id):
-            raise validation_problem({"duplicate_of": ["No other report of that id in your area."]})
-        step.duplicate_of = original.id
+        step.duplicate_of = _mergeable_into(actor, report, data["duplicate_of"]).id
     step.rejection = data["rejection"]
     step.reason = data["reason"].strip()
+
+
+def _mergeable_into(actor, report, original_id) -> Report:
+    """The open report that `report` is merged into (rejected as its duplicate): it then lists
+    `report` with its photos and reporter (duplicates.py), so it must be one a hazard can live
+    on: another, in the actor's area, open, of the same category, and no merged one itself;
+    and `report` must have none merged into it (they would hang off a rejected report)."""
+    # Locked like the report itself: a desk closing or merging it meanwhile waits, then is seen.
+    original = db.session.get(Report, original_id, with_for_update=True, populate_existing=True)
+    if original is None or original.id == report.id or not in_scope(actor, original.region_id):
+        raise validation_problem({"duplicate_of": ["No other report of that id in your area."]})
+    current = {"current": entity_of(original)}
+    if (into := merged_into(original)) is not None:
+        raise ApiProblem(
+            409,
+            "duplicate-chain",
+            "That report is merged into another",
+            "The report to merge into is itself merged into another: merge into that one.",
+            merged_into=str(into),
+            **current,
+        )
+    if original.status in ("closed", "rejected"):
+        raise ApiProblem(
+            409,
+            "duplicate-target-closed",
+            "That report is no longer open",
+            f"The report to merge into is {original.status}: merge into an open one, or reopen it first.",
+            **current,
+        )
+    if original.category != report.category:
+        raise ApiProblem(
+            409,
+            "duplicate-other-category",
+            "Another kind of hazard",
+            f"The report to merge into is {original.category}, this one {report.category}: "
+            "only reports of the same category are merged.",
+            **current,
+        )
+    if merged_count(report.id):
+        raise ApiProblem(
+            409,
+            "duplicate-chain",
+            "Other reports are merged into this one",
+            "Reports are already merged into this one: merge the other report into it instead.",
+            **current,
+        )
+    return original
 
 
 def _assign(actor, report, step, data) -> None:

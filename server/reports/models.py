@@ -70,6 +70,9 @@ class Report(Timestamps, db.Model):
         sa.CheckConstraint(f"status IN {STATUSES}", name="status"),
         sa.CheckConstraint("step_count >= 0", name="step_count"),
         sa.Index("ix_reports_region_created", "region_id", "created_at"),
+        # Near duplicates (duplicates.py): one category, a latitude band bounds the scan, the
+        # longitude and the time window are checked on the index entries before any row is read.
+        sa.Index("ix_reports_category_lat_lon_reported", "category", "lat", "lon", "reported_at"),
     )
 
     @property
@@ -110,7 +113,9 @@ class ReportStep(db.Model):
     comment: Mapped[str | None] = mapped_column(sa.Text)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     rejection: Mapped[str | None] = mapped_column(sa.String(10))
-    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("reports.id"))
+    # A rejection as a duplicate names the report it repeats; the one it names lists it as
+    # merged (its photos and reporter) while this is the report's last step (duplicates.py).
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("reports.id"), index=True)
     severity: Mapped[str | None] = mapped_column(sa.String(10))
     responsible_unit: Mapped[str | None] = mapped_column(sa.String(100))
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))

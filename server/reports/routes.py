@@ -8,9 +8,10 @@ from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
 from ..extensions import db
-from . import lifecycle, service
+from . import duplicates, lifecycle, service
 from .schemas import (
     STEP_BODIES,
+    DuplicatesSchema,
     ReportCreateSchema,
     ReportDetailSchema,
     ReportQuerySchema,
@@ -38,6 +39,19 @@ def list_reports():
 @doc("One hazard report, with its timeline (`steps`, in order)", response=ReportDetailSchema)
 def get_report(report_id):
     return ReportDetailSchema().dump(service.get_report_detail(g.user, report_id))
+
+
+@bp.get("/reports/<uuid:report_id>/duplicates")
+@requires("reports.manage")
+@doc(
+    "The open reports of the same category near this one in place and time (within "
+    "REPORT_DUPLICATE_RADIUS_M metres and REPORT_DUPLICATE_WINDOW_H hours of its reported_at), "
+    "nearest first, in the caller's area: the desk may merge it into one (reject as `duplicate` "
+    "with `duplicate_of`)",
+    response=DuplicatesSchema,
+)
+def report_duplicates(report_id):
+    return DuplicatesSchema().dump(duplicates.near_duplicates(g.user, report_id))
 
 
 @bp.post("/reports")

@@ -194,9 +194,48 @@ class ReportStepSchema(BaseSchema):
     photos = fields.List(fields.Nested(StepPhotoOutSchema))
 
 
+class MergedReportSchema(BaseSchema):
+    """A report merged into this one (rejected as its duplicate): who filed it, when, what they
+    said and their photos, which the surviving report keeps; and the merge itself."""
+
+    id = fields.Function(lambda m: str(m.report.id))
+    reporter_id = fields.Function(lambda m: str(m.report.reporter_id))
+    reporter_name = fields.String()
+    reported_at = fields.Function(lambda m: m.report.reported_at.isoformat())
+    description = fields.Function(lambda m: m.report.description)
+    location = fields.Function(lambda m: _point_of(m.report))
+    media_ids = fields.Function(lambda m: [str(i) for i in m.report.media_ids])
+    merged_at = fields.Function(lambda m: m.step.at.isoformat())
+    merged_by = fields.Function(lambda m: m.step.actor.display_name if m.step.actor else None)
+    reason = fields.Function(lambda m: m.step.reason)
+
+
+def _point_of(r) -> dict:
+    return {"lat": r.lat, "lon": r.lon, "accuracy": r.accuracy_m}
+
+
 class ReportDetailSchema(ReportSchema):
     """One report with its timeline: every step in order (the filing itself is the report's own
-    reporter_id and reported_at)."""
+    reporter_id and reported_at), and the reports merged into it."""
 
     assignee_name = fields.Function(lambda r: r.assignee.display_name if r.assignee else None)
     steps = fields.List(fields.Nested(ReportStepSchema))
+    merged = fields.List(
+        fields.Nested(MergedReportSchema),
+        metadata={"description": "the reports merged into this one, their photos and reporters"},
+    )
+
+
+class DuplicateSchema(ReportSchema):
+    """An open report near this one in place and time, of the same category."""
+
+    reporter_name = fields.String()
+    distance_m = fields.Float(metadata={"description": "great-circle distance, metres"})
+    apart_s = fields.Integer(metadata={"description": "seconds between the two reported_at"})
+
+
+class DuplicatesSchema(BaseSchema):
+    report_id = fields.UUID()
+    radius_m = fields.Float(metadata={"description": "REPORT_DUPLICATE_RADIUS_M"})
+    window_h = fields.Float(metadata={"description": "REPORT_DUPLICATE_WINDOW_H, either side"})
+    items = fields.List(fields.Nested(DuplicateSchema), metadata={"description": "nearest first, at most 50"})

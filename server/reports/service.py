@@ -15,6 +15,7 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import get_scoped, require_in_scope, scoped
+from .duplicates import merged_media_regions, merged_reports
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportSchema
 
@@ -23,7 +24,7 @@ _DUMP = ReportSchema()
 
 def media_regions(media_id) -> list[int]:
     """The regions of the reports a photo is attached to, as the report's own or as a step's
-    (an after-photo): media asks, to decide who sees it."""
+    (an after-photo), and of the report its own is merged into: media asks, to decide who sees it."""
     own = sa.select(Report.region_id).join(ReportMedia).where(ReportMedia.media_id == media_id)
     of_steps = (
         sa.select(Report.region_id)
@@ -31,7 +32,7 @@ def media_regions(media_id) -> list[int]:
         .join(ReportStepMedia, ReportStepMedia.step_id == ReportStep.id)
         .where(ReportStepMedia.media_id == media_id)
     )
-    return list(db.session.scalars(sa.union_all(own, of_steps)))
+    return list(db.session.scalars(sa.union_all(own, of_steps, merged_media_regions(media_id))))
 
 
 def _same(report: Report, actor, data: dict) -> bool:
@@ -188,6 +189,8 @@ def get_report_detail(actor, report_id) -> Report:
     one more each, however long the life."""
     report = get_report(actor, report_id)
     report.steps  # noqa: B018 - loaded here, in the service, not by the schema dumping it
+    # Not a mapped attribute: only a detail carries it (a problem's `current` does not).
+    report.merged = merged_reports(report.id)
     return report
 
 

@@ -17,6 +17,7 @@ import { onDataChanged } from "../../data/events";
 import { timelineLines } from "./timeline";
 import { notYetShown, pendingItem, renderLife, stepOpsFor } from "./life";
 import "./life.css";
+import { showDuplicates } from "./duplicates";
 
 const MEDIA_PATH = "/api/v1/media/";
 
@@ -131,6 +132,7 @@ export function renderReportDetail(id: string): HTMLElement {
       ...row("rd.when", when ? formatDateTime(String(when)) : ""),
     );
     drawTimeline(rec, notYetShown(rec, mine));
+    showDuplicates(section, rec, server !== null);
     const ids = Array.isArray(rec.media_ids) ? rec.media_ids.filter((m): m is string => typeof m === "string") : [];
     // Redraw the photos only when the list (or where they can come from) changed: no flicker on each change.
     const key = `${ids.join(",")}|${isOnline()}`;
