@@ -233,23 +233,40 @@ def _members(scope, targets) -> list[dict]:
     return rows
 
 
+# The order the map fills its hazard layer in: the gravest colour first, then the unrated (not
+# verified yet); within a colour, newest first. A red hazard never falls off the map because
+# newer blue ones filled it.
+COLOUR_ORDER = ("red", "orange", "yellow", "blue", None)
+
+
 def _hazards(scope) -> list[dict]:
-    rows = db.session.execute(
-        sa.select(
-            Report.id,
-            Report.category,
-            Report.severity,
-            Report.status,
-            sa.func.substr(Report.description, 1, 80).label("description"),
-            Report.lat,
-            Report.lon,
-            Report.reported_at,
-            Report.people_at_risk,
+    """Open hazards in scope, the first LIMIT+1 of each colour (one index range of (severity,
+    reported_at) each, in one statement), then cut to LIMIT in COLOUR_ORDER."""
+    columns = (
+        Report.id,
+        Report.category,
+        Report.severity,
+        Report.status,
+        sa.func.substr(Report.description, 1, 80).label("description"),
+        Report.lat,
+        Report.lon,
+        Report.reported_at,
+        Report.people_at_risk,
+    )
+    parts = []
+    for colour in COLOUR_ORDER:
+        which = Report.severity.is_(None) if colour is None else Report.severity == colour
+        part = (
+            sa.select(*columns)
+            .where(which, Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(scope))
+            .order_by(Report.reported_at.desc())
+            .limit(LIMIT + 1)
         )
-        .where(Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(scope))
-        .order_by(Report.reported_at.desc())
-        .limit(LIMIT + 1)
-    ).all()
+        parts.append(sa.select(part.subquery()))
+    rows = db.session.execute(sa.union_all(*parts)).all()
+    rank = {colour: i for i, colour in enumerate(COLOUR_ORDER)}
+    rows.sort(key=lambda r: r.reported_at, reverse=True)
+    rows.sort(key=lambda r: rank[r.severity])
     return [
         {
             "id": r.id,
