@@ -21,7 +21,6 @@ REPORTS = (
     ("ix_reports_status_created", ["status", "created_at", "id"]),
     ("ix_reports_category_created", ["category", "created_at", "id"]),
     ("ix_reports_unit_created", ["responsible_unit", "created_at", "id"]),
-    ("ix_reports_deadline", ["deadline_at"]),
     ("ix_reports_severity_reported", ["severity", "reported_at"]),
 )
 CHANGES = (

@@ -76,7 +76,6 @@ class Report(Timestamps, db.Model):
         sa.Index("ix_reports_status_created", "status", "created_at", "id"),
         sa.Index("ix_reports_category_created", "category", "created_at", "id"),
         sa.Index("ix_reports_unit_created", "responsible_unit", "created_at", "id"),
-        sa.Index("ix_reports_deadline", "deadline_at"),
         # The map: open hazards of one colour, newest first.
         sa.Index("ix_reports_severity_reported", "severity", "reported_at"),
     )

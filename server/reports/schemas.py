@@ -52,6 +52,9 @@ class OneOrSeveral(fields.String):
         kwargs.setdefault("metadata", {})
         kwargs["metadata"].setdefault("description", "")
         kwargs["metadata"]["description"] += f" one or several, comma-separated, of {', '.join(self.choices)}"
+        # In the OpenAPI document: what a client (and schemathesis) may send.
+        one = "|".join(self.choices)
+        kwargs["metadata"]["pattern"] = f"^({one})(,({one}))*$"
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
