@@ -385,8 +385,12 @@ def pull(actor, cursor: int, limit: int = PULL_LIMIT) -> dict:
         .limit(limit + 1)
     )
     first = sa.union_all(sa.select(own.subquery()), sa.select(regional.subquery())).subquery()
-    rows = db.session.scalars(
-        sa.select(Change).where(Change.seq.in_(sa.select(first.c.seq))).order_by(Change.seq).limit(limit + 1)
+    # Plain rows, not ORM objects: 500 of them cost more to build than to read.
+    rows = db.session.execute(
+        sa.select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.data, Change.created_at)
+        .where(Change.seq.in_(sa.select(first.c.seq)))
+        .order_by(Change.seq)
+        .limit(limit + 1)
     ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
