@@ -253,12 +253,16 @@ def _hazards(scope) -> list[dict]:
         Report.reported_at,
         Report.people_at_risk,
     )
+    # The area's region ids as a list, read first: PostgreSQL guesses the path-prefix subquery at
+    # one region, and then reads every hazard of each colour and sorts them (870 ms at 140,000
+    # reports) instead of walking (severity, reported_at) newest first and stopping at the limit.
+    inside = list(db.session.scalars(scope))
     parts = []
     for colour in COLOUR_ORDER:
         which = Report.severity.is_(None) if colour is None else Report.severity == colour
         part = (
             sa.select(*columns)
-            .where(which, Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(scope))
+            .where(which, Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(inside))
             .order_by(Report.reported_at.desc())
             .limit(LIMIT + 1)
         )
