@@ -97,12 +97,17 @@ def test_the_report_list_reads_a_page_in_the_same_queries_whatever_its_size(app,
     assert _queries(app, desk, f"/api/v1/reports?limit=20&cursor={cursor}") == many
 
 
-def test_the_map_reads_its_hazards_in_one_statement_however_many(app, auth):
+def test_the_map_reads_its_hazards_in_a_query_per_colour_at_most_however_many(app, auth, monkeypatch):
+    from server.mapview import service
+
     from .sync.helpers import batch, report_op
 
     member, desk = auth("member1"), auth("town1")
     member.post("/api/v1/sync", json=batch(report_op(severity="red")))
-    few = _queries(app, desk, "/api/v1/map?layers=hazards")
+    sparse = _queries(app, desk, "/api/v1/map?layers=hazards")
     colours = ("red", "orange", "yellow", "blue", None)
     member.post("/api/v1/sync", json=batch(*[report_op(severity=colours[n % 5]) for n in range(30)]))
-    assert _queries(app, desk, "/api/v1/map?layers=hazards") == few
+    assert _queries(app, desk, "/api/v1/map?layers=hazards") == sparse
+    # Red alone fills a layer of 5: the other colours are not asked for.
+    monkeypatch.setattr(service, "LIMIT", 5)
+    assert _queries(app, desk, "/api/v1/map?layers=hazards") == sparse - 4
