@@ -8,6 +8,9 @@ shelters: the shelter kiosk's check-ins per second, one `shelter.checkin` op per
 request from 16 clients with a share of resends, against the same server's `/healthz` rate, and
 whether occupancy came out exact, on a fresh SQLite and a fresh PostgreSQL database
 (bench/shelters.py). A wrong occupancy or a failed request makes the run exit 1.
+reports: 140,000 hazard reports across every state of their life, then p95 over 60 requests of
+the desk's lists (filtered), a report's detail, the map, the change feed's first page of 500 and
+the statistics, on a fresh SQLite and a fresh PostgreSQL database (bench/reports.py).
 """
 
 import json
@@ -161,6 +164,7 @@ def bench_delivery(label: str, url: str) -> None:
 
 def main() -> None:
     import frontend
+    import reports
     import shelters
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -184,7 +188,9 @@ def main() -> None:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
-    if not shelters.main():
+    shelters_ok = shelters.main()
+    reports.main()
+    if not shelters_ok:
         raise SystemExit("shelters: a check-in answer or the occupancy was wrong (see above)")
 
 

@@ -78,3 +78,36 @@ def test_the_shelter_summary_reads_in_the_same_queries_however_many_shelters(app
     many = _queries(app, desk, "/api/v1/shelters/summary")
     assert desk.get("/api/v1/shelters/summary").json["total"]["open"] == 3 + 8
     assert many == few
+
+
+def test_the_report_list_reads_a_page_in_the_same_queries_whatever_its_size(app, auth):
+    from .sync.helpers import batch, report_op
+
+    member, desk = auth("member1"), auth("town1")
+    member.post("/api/v1/sync", json=batch(*[report_op() for _ in range(3)]))
+    few = _queries(app, desk, "/api/v1/reports?limit=1")
+    member.post("/api/v1/sync", json=batch(*[report_op() for _ in range(40)]))
+    many = _queries(app, desk, "/api/v1/reports?limit=50")
+    query = "status=reported&category=geological&overdue=false&severity=orange"
+    filtered = _queries(app, desk, f"/api/v1/reports?limit=50&{query}")
+    assert len(desk.get("/api/v1/reports?limit=50").json["items"]) == 43
+    assert many == few == filtered
+    # A later page: the same again (the cursor is a bound, not a query of its own).
+    cursor = desk.get("/api/v1/reports?limit=20").json["next_cursor"]
+    assert _queries(app, desk, f"/api/v1/reports?limit=20&cursor={cursor}") == many
+
+
+def test_the_map_reads_its_hazards_in_a_query_per_colour_at_most_however_many(app, auth, monkeypatch):
+    from server.mapview import service
+
+    from .sync.helpers import batch, report_op
+
+    member, desk = auth("member1"), auth("town1")
+    member.post("/api/v1/sync", json=batch(report_op(severity="red")))
+    sparse = _queries(app, desk, "/api/v1/map?layers=hazards")
+    colours = ("red", "orange", "yellow", "blue", None)
+    member.post("/api/v1/sync", json=batch(*[report_op(severity=colours[n % 5]) for n in range(30)]))
+    assert _queries(app, desk, "/api/v1/map?layers=hazards") == sparse
+    # Red alone fills a layer of 5: the other colours are not asked for.
+    monkeypatch.setattr(service, "LIMIT", 5)
+    assert _queries(app, desk, "/api/v1/map?layers=hazards") == sparse - 4

@@ -41,14 +41,18 @@ class Change(db.Model):
     entity_id: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     op: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     # Who may pull it: one user (their own records), or everyone whose scope holds region_id.
-    user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
-    region_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    region_id: Mapped[int | None] = mapped_column(sa.Integer)
     data: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     __table_args__ = (
         sa.CheckConstraint("op IN ('upsert','delete')", name="op"),
         sa.CheckConstraint("user_id IS NOT NULL OR region_id IS NOT NULL", name="audience"),
+        # A phone's pull reads its two audiences (its own rows, its regions' rows) in seq order:
+        # each an index range from the cursor on, not a walk of the whole feed.
+        sa.Index("ix_changes_user_seq", "user_id", "seq"),
+        sa.Index("ix_changes_region_seq", "region_id", "seq"),
     )
 
 

@@ -21,11 +21,14 @@ def json_body() -> dict:
 
 
 def page_answer(page: dict, schema) -> dict:
-    return {
+    answer = {
         "items": schema.dump(page["rows"], many=True),
         "total": page["total"],
         "next_cursor": page["next_cursor"],
     }
+    if "total_capped" in page:  # a list that counts only so far (reports): "at least `total`"
+        answer["total_capped"] = page["total_capped"]
+    return answer
 
 
 def no_store(view):

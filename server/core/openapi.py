@@ -112,6 +112,11 @@ def _operation(spec: APISpec, plugin: MarshmallowPlugin, meta: dict, path_params
             "properties": {
                 "items": {"type": "array", "items": schema},
                 "total": {"type": "integer"},
+                "total_capped": {
+                    "type": "boolean",
+                    "description": "on lists that count only so far: true when `total` is the cap "
+                    "(there are at least that many)",
+                },
                 "next_cursor": {"type": ["string", "null"]},
             },
         }

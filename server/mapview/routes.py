@@ -15,7 +15,8 @@ bp = Blueprint("mapview", __name__, url_prefix="/api/v1")
 @requires("map.read")
 @doc(
     "The desk's one map of the caller's region and below: open incidents and orders, members on "
-    f"duty, open hazards and shelters; at most {service.LIMIT} per layer, newest first; WGS-84",
+    f"duty, open hazards and shelters; at most {service.LIMIT} per layer, newest first (hazards: "
+    "red first, then orange, yellow, blue and unrated, newest first within a colour); WGS-84",
     response=MapSchema,
     query=MapQuerySchema,
 )

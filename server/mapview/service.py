@@ -233,23 +233,43 @@ def _members(scope, targets) -> list[dict]:
     return rows
 
 
+# The order the map fills its hazard layer in: the gravest colour first, then the unrated (not
+# verified yet); within a colour, newest first. A red hazard never falls off the map because
+# newer blue ones filled it.
+COLOUR_ORDER = ("red", "orange", "yellow", "blue", None)
+
+
 def _hazards(scope) -> list[dict]:
-    rows = db.session.execute(
-        sa.select(
-            Report.id,
-            Report.category,
-            Report.severity,
-            Report.status,
-            sa.func.substr(Report.description, 1, 80).label("description"),
-            Report.lat,
-            Report.lon,
-            Report.reported_at,
-            Report.people_at_risk,
-        )
-        .where(Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(scope))
-        .order_by(Report.reported_at.desc())
-        .limit(LIMIT + 1)
-    ).all()
+    """Open hazards in scope, LIMIT+1 at most, in COLOUR_ORDER: one query per colour, each one
+    index range of (severity, reported_at) read newest first, stopping once the layer is full
+    (at the source's scale the red ones alone fill it: one query)."""
+    columns = (
+        Report.id,
+        Report.category,
+        Report.severity,
+        Report.status,
+        sa.func.substr(Report.description, 1, 80).label("description"),
+        Report.lat,
+        Report.lon,
+        Report.reported_at,
+        Report.people_at_risk,
+    )
+    # The area's region ids as a list, read first: PostgreSQL guesses the path-prefix subquery at
+    # one region, and then reads every hazard of each colour and sorts them (870 ms at 140,000
+    # reports) instead of walking (severity, reported_at) newest first and stopping at the limit.
+    inside = list(db.session.scalars(scope))
+    rows: list = []
+    for colour in COLOUR_ORDER:
+        room = LIMIT + 1 - len(rows)
+        if room <= 0:
+            break
+        which = Report.severity.is_(None) if colour is None else Report.severity == colour
+        rows += db.session.execute(
+            sa.select(*columns)
+            .where(which, Report.status.in_(_OPEN_HAZARD), Report.region_id.in_(inside))
+            .order_by(Report.reported_at.desc())
+            .limit(room)
+        ).all()
     return [
         {
             "id": r.id,

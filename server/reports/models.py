@@ -36,7 +36,7 @@ class Report(Timestamps, db.Model):
     accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
     severity: Mapped[str | None] = mapped_column(sa.String(10))
     people_at_risk: Mapped[int | None] = mapped_column(sa.Integer)
-    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="reported", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="reported")
     # When the person tapped "report" on the phone; created_at is when the server got it.
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # Who answers for it now (the last assignment of the current cycle): a unit, a person, or both.
@@ -73,6 +73,14 @@ class Report(Timestamps, db.Model):
         # Near duplicates (duplicates.py): one category, a latitude band bounds the scan, the
         # longitude and the time window are checked on the index entries before any row is read.
         sa.Index("ix_reports_category_lat_lon_reported", "category", "lat", "lon", "reported_at"),
+        # The desk's lists at 140,000 reports (issue 9): each filter with the sort key after it,
+        # so a page is one range of an index read newest first, not a sort of every match.
+        sa.Index("ix_reports_created", "created_at", "id"),
+        sa.Index("ix_reports_status_created", "status", "created_at", "id"),
+        sa.Index("ix_reports_category_created", "category", "created_at", "id"),
+        sa.Index("ix_reports_unit_created", "responsible_unit", "created_at", "id"),
+        # The map: open hazards of one colour, newest first.
+        sa.Index("ix_reports_severity_reported", "severity", "reported_at"),
     )
 
     @property

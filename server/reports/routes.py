@@ -24,14 +24,16 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 @bp.get("/reports")
 @requires("reports.read")
 @doc(
-    "Hazard reports of the caller's region and below, newest first",
+    "Hazard reports of the caller's region and below, newest first, by keyset pages; filters "
+    "combine (AND), a comma-separated value is any of them (OR). `total` counts at most "
+    f"{service.TOTAL_CAP:,} (then `total_capped` is true)",
     response=ReportSchema,
     many=True,
     query=ReportQuerySchema,
 )
 def list_reports():
     args = load_query(ReportQuerySchema(), request.args)
-    return page_answer(service.list_reports(g.user, args), ReportSchema())
+    return page_answer(service.list_reports(g.user, args, utcnow()), ReportSchema())
 
 
 @bp.get("/reports/<uuid:report_id>")

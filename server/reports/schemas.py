@@ -43,9 +43,42 @@ class ReportSchema(BaseSchema):
     step_count = fields.Integer(metadata={"description": "How many steps of its life it has been through"})
 
 
+class OneOrSeveral(fields.String):
+    """A query parameter naming one value or several, comma-separated (status=assigned,rectifying):
+    each one of `choices`, answered as a tuple without repeats."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = tuple(choices)
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("description", "")
+        kwargs["metadata"]["description"] += f" one or several, comma-separated, of {', '.join(self.choices)}"
+        # In the OpenAPI document: what a client (and schemathesis) may send.
+        one = "|".join(self.choices)
+        kwargs["metadata"]["pattern"] = f"^({one})(,({one}))*$"
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        parts = tuple(dict.fromkeys(p.strip() for p in raw.split(",")))
+        wrong = [p for p in parts if p not in self.choices]
+        if not parts or wrong:
+            raise ValidationError(f"One or several, comma-separated, of: {', '.join(self.choices)}.")
+        return parts
+
+
 class ReportQuerySchema(PageQuerySchema):
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = OneOrSeveral(STATUSES, metadata={"description": "the state(s) of its life:"})
+    category = OneOrSeveral(CATEGORIES, metadata={"description": "the hazard class(es):"})
+    severity = OneOrSeveral(SEVERITIES, metadata={"description": "the risk colour(s):"})
+    responsible_unit = fields.String(
+        validate=validate.Length(min=1, max=100), metadata={"description": "exactly this unit"}
+    )
+    overdue = fields.Boolean(
+        metadata={"description": "true: assigned or rectifying and past its deadline; false: the others"}
+    )
+    assignee = fields.String(
+        validate=validate.OneOf(["me"]), metadata={"description": "me: those assigned to the caller"}
+    )
     since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received at or after"})
     until = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset: received before"})
     region_id = region_id_param("this region and below")

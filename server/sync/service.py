@@ -373,16 +373,27 @@ def parse_cursor(raw: str | None) -> int:
 
 def pull(actor, cursor: int, limit: int = PULL_LIMIT) -> dict:
     """Changes after `cursor` that the caller may see: their own records, and their region's."""
-    visible = sa.or_(
-        Change.user_id == actor.id,
-        sa.and_(Change.user_id.is_(None), Change.region_id.in_(user_scope(actor))),
-    )
     # Read the horizon first: every seq up to it is committed (feed writers hold the feed lock
     # until they commit), so reading up to it, and then jumping to it, skips nothing.
     horizon = _max_seq()
-    rows = db.session.scalars(
-        sa.select(Change)
-        .where(Change.seq > cursor, Change.seq <= horizon, visible)
+    window = sa.and_(Change.seq > cursor, Change.seq <= horizon)
+    # The two audiences apart, each the first limit+1 of its own index range (user_id, seq) and
+    # (region_id, seq): the same rows as one OR, which at 140,000 reports walked the whole feed
+    # for a desk whose own rows are few.
+    own = (
+        sa.select(Change.seq).where(window, Change.user_id == actor.id).order_by(Change.seq).limit(limit + 1)
+    )
+    regional = (
+        sa.select(Change.seq)
+        .where(window, Change.user_id.is_(None), Change.region_id.in_(user_scope(actor)))
+        .order_by(Change.seq)
+        .limit(limit + 1)
+    )
+    first = sa.union_all(sa.select(own.subquery()), sa.select(regional.subquery())).subquery()
+    # Plain rows, not ORM objects: 500 of them cost more to build than to read.
+    rows = db.session.execute(
+        sa.select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.data, Change.created_at)
+        .where(Change.seq.in_(sa.select(first.c.seq)))
         .order_by(Change.seq)
         .limit(limit + 1)
     ).all()

@@ -171,3 +171,28 @@ def test_a_hazard_stays_on_the_map_in_every_state_of_its_life_until_closed_or_re
             db.session.remove()
         seen[status] = rid in _by_id(auth("town1").get(MAP + "?layers=hazards").json["hazards"])
     assert seen == {s: s not in ("closed", "rejected") for s in STATUSES}
+
+
+def test_a_full_hazard_layer_keeps_the_gravest_colours_first(auth, monkeypatch):
+    """Cut at its limit, the layer drops the newest blue ones, never an older red one."""
+    from server.mapview import service
+
+    from ..sync.helpers import batch, report_op
+
+    member = auth("member1")
+    # Oldest first: a red, an unrated, then blues and yellows.
+    start = datetime.now(UTC) - timedelta(hours=1)
+    for n, colour in enumerate(("red", None, "yellow", "blue", "blue", "orange", "blue")):
+        op = report_op(severity=colour)
+        op["at"] = (start + timedelta(minutes=n)).isoformat()
+        assert member.post("/api/v1/sync", json=batch(op)).json["results"][0]["status"] == "applied"
+    monkeypatch.setattr(service, "LIMIT", 4)
+    answer = auth("town1").get(MAP + "?layers=hazards").json
+    assert [h["severity"] for h in answer["hazards"]] == ["red", "orange", "yellow", "blue"]
+    assert answer["truncated"] == ["hazards"]
+    monkeypatch.setattr(service, "LIMIT", 500)
+    answer = auth("town1").get(MAP + "?layers=hazards").json
+    colours = [h["severity"] for h in answer["hazards"]]
+    assert colours == ["red", "orange", "yellow", "blue", "blue", "blue", None]
+    blues = [h["reported_at"] for h in answer["hazards"] if h["severity"] == "blue"]
+    assert blues == sorted(blues, reverse=True) and answer["truncated"] == []
