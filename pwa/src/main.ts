@@ -157,6 +157,11 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderPeople }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/people")]);
         return DESK_ROLES.has(u.role) ? renderPeople : null;
       });
+    case "/desk/stats":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderStats }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/stats")]);
+        return DESK_ROLES.has(u.role) ? renderStats : null;
+      });
     case "/desk/map":
       return lazy(async () => {
         const { MAP_ROLES, renderDeskMap } = await import("./features/desk/map");

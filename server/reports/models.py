@@ -70,6 +70,10 @@ class Report(Timestamps, db.Model):
         sa.CheckConstraint(f"status IN {STATUSES}", name="status"),
         sa.CheckConstraint("step_count >= 0", name="step_count"),
         sa.Index("ix_reports_region_created", "region_id", "created_at"),
+        # The statistics' ranges (reports/stats.py): filed, closed and due in a period.
+        sa.Index("ix_reports_reported_at", "reported_at"),
+        sa.Index("ix_reports_closed_at", "closed_at"),
+        sa.Index("ix_reports_deadline_at", "deadline_at"),
     )
 
     @property
@@ -132,6 +136,8 @@ class ReportStep(db.Model):
             "severity IS NULL OR severity IN ('red','orange','yellow','blue')", name="severity"
         ),
         sa.CheckConstraint("seq >= 1", name="seq"),
+        # The statistics' verifications in a period (reports/stats.py).
+        sa.Index("ix_report_steps_kind_at", "kind", "at"),
     )
 
 

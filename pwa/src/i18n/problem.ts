@@ -35,6 +35,7 @@ export const PROBLEM_SLUGS = [
   "report-state",
   "not-assignee",
   "own-work",
+  "too-many-rows",
   "op-conflict",
   "unknown-op",
   "op-not-supported",
