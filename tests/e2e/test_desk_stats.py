@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from ..sync.helpers import jpeg
 from .helpers import api, close_toasts, no_sideways_scroll
+from .test_sizes import CHECK
 
 OUT = Path("/tmp/shots")
 
@@ -84,6 +85,12 @@ def _cells(row) -> list[str]:
     return [c.strip() for c in row.locator("th, td").all_inner_texts()]
 
 
+def _floor(page, where):
+    """Targets 48 px, text 16 px, no sideways scroll (the size checks' own measure)."""
+    found = page.evaluate(CHECK)
+    assert (found["small"], found["tiny"], found["sideways"]) == ([], [], False), where
+
+
 def _percent(rate) -> str:
     return "—" if rate is None else f"{round(rate * 1000) / 10:.1f}%"
 
@@ -115,6 +122,7 @@ def test_the_desk_reads_this_months_figures_and_downloads_the_ledger(phone, serv
     expect(page.locator("#stats-status")).to_contain_text("临城镇")
     no_sideways_scroll(page)
     close_toasts(page)
+    _floor(page, "390")
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / "stats-390.png"), full_page=True)
 
@@ -152,6 +160,7 @@ def test_the_desk_reads_this_months_figures_and_downloads_the_ledger(phone, serv
 
     page.set_viewport_size({"width": 320, "height": 740})
     no_sideways_scroll(page)
+    _floor(page, "320")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(OUT / "stats-1280.png"), full_page=True)
