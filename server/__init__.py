@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .regions.routes import bp as regions_bp
     from .reports import service as reports
     from .reports.routes import bp as reports_bp
+    from .reports.stats_routes import bp as report_stats_bp
     from .shelters import checkins as shelter_checkins
     from .shelters import fill as shelter_fill
     from .shelters.poster_routes import bp as shelter_poster_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         shelter_page_bp,
         reports_bp,
         disasters_bp,
+        report_stats_bp,
         attendance_bp,
         dispatch_bp,
         mapview_bp,

@@ -100,6 +100,9 @@ class Config:
     DISASTER_ESCALATE_MIN = int(os.environ.get("DISASTER_ESCALATE_MIN", "30"))
     # Names and phones of evacuees are erased this many days after their shelter closes.
     SHELTER_RETENTION_DAYS = int(os.environ.get("SHELTER_RETENTION_DAYS", "30"))
+    # The hazard ledger (台账) export is built in memory: past this many hazards the desk is asked
+    # to choose a shorter period or a smaller region.
+    LEDGER_MAX_ROWS = int(os.environ.get("LEDGER_MAX_ROWS", "20000"))
 
     # Tokens: short access, rotating refresh. The PWA keeps them in httpOnly cookies;
     # API clients use the Bearer header.

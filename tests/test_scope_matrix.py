@@ -592,6 +592,34 @@ def test_disaster_events_answer_by_role_and_region(auth, ids, username):
             assert resp.status_code == 201, (username, town, resp.json)
         else:
             assert resp.status_code == 422, (username, town, resp.json)
+# The hazard statistics and the ledger exports: the desk's roles, for regions of their own area.
+STATS_ENDPOINTS = (
+    "/api/v1/reports/stats",
+    "/api/v1/reports/stats.xlsx",
+    "/api/v1/reports/ledger.xlsx",
+    "/api/v1/reports/ledger.csv",
+)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_hazard_statistics_and_ledgers_only_for_the_desk_of_the_region(auth, ids, records, username):
+    client = auth(username)
+    for rule in STATS_ENDPOINTS:
+        for town in (T1, T2):
+            resp = client.get(rule, query_string={"region_id": ids["regions"][town]})
+            if ROLE_OF[username] not in DESK:
+                expected = 403
+            elif town in SEES[username]:
+                expected = 200
+            else:
+                expected = 422  # not a region of one's area (regions.service.require_in_scope)
+            assert resp.status_code == expected, (username, rule, town, resp.status_code)
+            if expected != 200:
+                assert resp.mimetype == "application/problem+json"
+            elif rule.endswith("/stats"):
+                # The records fixture filed one road_traffic report in each township this month.
+                assert resp.json["total"]["reported"] == 1, (username, town, resp.json["total"])
+                assert resp.json["region"]["name"] == town
 
 
 def test_every_api_endpoint_is_in_this_matrix(app):
@@ -602,6 +630,7 @@ def test_every_api_endpoint_is_in_this_matrix(app):
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}
     covered |= OTHER_ENDPOINTS
+    covered |= {("GET", r) for r in STATS_ENDPOINTS}
     covered.add(("GET", "/api/v1/map"))
     actual = set()
     for rule in app.url_map.iter_rules():

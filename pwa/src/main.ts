@@ -162,6 +162,11 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderDeskReports }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/reports")]);
         return DESK_ROLES.has(u.role) ? () => renderDeskReports(url.searchParams) : null;
       });
+    case "/desk/stats":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderStats }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/stats")]);
+        return DESK_ROLES.has(u.role) ? renderStats : null;
+      });
     case "/desk/map":
       return lazy(async () => {
         const { MAP_ROLES, renderDeskMap } = await import("./features/desk/map");

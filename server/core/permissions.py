@@ -56,6 +56,8 @@ _DESK = (
         "shelters.lookup",
         # Verify, reject, assign, close and reopen hazard reports.
         "reports.manage",
+        # The hazard statistics and the ledger (台账) exports, which carry people's names.
+        "reports.stats",
         # The desk's front page block of shelters (open, people, places left, full, nearly full).
         "shelters.summary",
         # Disaster events (灾害过程): open and close them, read their summaries, export them;

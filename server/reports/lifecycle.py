@@ -148,6 +148,7 @@ def _step(actor, kind: str, data: dict, at: datetime, rule) -> Report:
 
 def _verify(actor, report, step, data) -> None:
     step.severity = report.severity = data["severity"]
+    report.verified_at = step.at
 
 
 def _reject(actor, report, step, data) -> None:

@@ -44,6 +44,9 @@ class Report(Timestamps, db.Model):
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it was verified (its one verify step's time: a report is verified at most once, since
+    # a reopen goes back to verified, not reported), for the statistics to count by one index.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How many steps it has been through: the next step's seq (unique per report: two steps
     # racing for the same place cannot both be written).
     step_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
@@ -81,6 +84,11 @@ class Report(Timestamps, db.Model):
         sa.Index("ix_reports_unit_created", "responsible_unit", "created_at", "id"),
         # The map: open hazards of one colour, newest first.
         sa.Index("ix_reports_severity_reported", "severity", "reported_at"),
+        # The statistics' ranges (reports/stats.py): filed, closed and due in a period.
+        sa.Index("ix_reports_reported_at", "reported_at"),
+        sa.Index("ix_reports_closed_at", "closed_at"),
+        sa.Index("ix_reports_verified_at", "verified_at"),
+        sa.Index("ix_reports_deadline_at", "deadline_at"),
     )
 
     @property

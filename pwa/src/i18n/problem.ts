@@ -43,6 +43,7 @@ export const PROBLEM_SLUGS = [
   "duplicate-target-closed",
   "duplicate-other-category",
   "duplicate-chain",
+  "too-many-rows",
   "op-conflict",
   "unknown-op",
   "op-not-supported",

@@ -135,6 +135,7 @@ export function renderFront(): HTMLElement {
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-people", onclick: () => navigate("/desk/people") }, t("lookup.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-disasters", onclick: () => navigate("/disasters") }, t("desk.disasters")),
+        h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-stats", onclick: () => navigate("/desk/stats") }, t("stats.open")),
       ),
       renderShelterSummary(),
       h("h2", {}, t("front.incidents")),

@@ -1,0 +1,177 @@
+"""Hazard statistics per region and period (隐患统计): reported, verified, closed, overdue and the
+two rates, for a region and each region directly below it (each summed over its whole subtree),
+and the same broken down by category, risk colour or responsible unit.
+
+One statement, whatever the number of reports: one scan of the reports filed, verified, closed
+or late in the period, GROUP BY region and dimension in SQL; the few rows it answers (villages ×
+groups) are summed up the tree here from the small regions table (a region's path names its
+ancestors).
+
+What each figure counts, for a period [start, end) of China dates (Asia/Shanghai midnights):
+  reported  filed in the period (reported_at, the phone's time of the report);
+  verified  verified in the period (verified_at, its one verify step's time);
+  closed    closed (销号) in the period, and still closed: a reopened report counts again when it
+            is closed again, never twice;
+  closed_on_time  of those, closed at or before their rectification deadline;
+  overdue   past its rectification deadline and not closed at some moment of the period (up to
+            now, for a period that has not ended): deadline < min(end, now) and not closed by
+            max(deadline, start). One late all month and one that went late on the 20th count
+            alike; one closed late counts in each period it was late in.
+  rectification_rate = closed / verified, on_time_rate = closed_on_time / closed; null when the
+  divisor is 0. Closed and verified in a period need not be the same reports (one verified last
+  month and closed this month), so the rectification rate can pass 1.
+The deadline and the closure are the report's current ones: a new assignment replaces the
+deadline, a reopen clears both until the report is assigned and closed again.
+"""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from ..core.models import utcnow
+from ..extensions import db
+from ..regions.models import Region
+from ..regions.service import require_in_scope, subtree_ids
+from .models import CATEGORIES, SEVERITIES, Report
+
+CHINA = ZoneInfo("Asia/Shanghai")
+COUNTS = ("reported", "verified", "closed", "closed_on_time", "overdue")
+DIMENSIONS = {
+    "category": Report.category,
+    "severity": Report.severity,
+    "unit": Report.responsible_unit,
+}
+
+
+def china_midnight(day: date) -> datetime:
+    """The instant a China date begins, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(UTC)
+
+
+def china_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(CHINA).date()
+
+
+def rates(figures: dict) -> dict:
+    """The counts with their two rates (rounded to 4 places; null when there is nothing to divide)."""
+    out = dict(figures)
+    out["rectification_rate"] = _ratio(figures["closed"], figures["verified"])
+    out["on_time_rate"] = _ratio(figures["closed_on_time"], figures["closed"])
+    return out
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part / whole, 4)
+
+
+def _zero() -> dict:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _rows(region_ids, start: datetime, end: datetime, now: datetime, by: str):
+    """One row per region and group that has any figure, with the five counts, for reports of
+    `region_ids` (a subtree, read first from the small regions table: a list the planner counts
+    right). One scan of the reports touched in the period (four index ranges, OR-ed), one
+    GROUP BY: never rows into Python."""
+    dim = DIMENSIONS[by]
+    in_range = lambda col: sa.and_(col >= start, col < end)  # noqa: E731
+    reported = in_range(Report.reported_at)
+    verified = in_range(Report.verified_at)
+    closed = in_range(Report.closed_at)
+    late_until = min(end, now)
+    # Past its deadline and not closed at some moment of [start, min(end, now)).
+    overdue = (
+        sa.and_(
+            Report.deadline_at < late_until,
+            sa.or_(
+                Report.closed_at.is_(None),
+                sa.and_(Report.closed_at > Report.deadline_at, Report.closed_at > start),
+            ),
+        )
+        if start < late_until
+        else sa.false()
+    )
+    count = lambda cond: sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)  # noqa: E731
+    stmt = (
+        sa.select(
+            Report.region_id.label("region_id"),
+            dim.label("key"),
+            count(reported).label("reported"),
+            count(verified).label("verified"),
+            count(closed).label("closed"),
+            count(sa.and_(closed, Report.closed_at <= Report.deadline_at)).label("closed_on_time"),
+            count(overdue).label("overdue"),
+        )
+        .where(Report.region_id.in_(sorted(region_ids)), sa.or_(reported, verified, closed, overdue))
+        .group_by(Report.region_id, dim)
+    )
+    return db.session.execute(stmt).all()
+
+
+def statistics(actor, args: dict) -> dict:
+    """`args`: what StatsQuerySchema loaded (region_id, from, to: China dates, by)."""
+    region = require_in_scope(actor, args.get("region_id") or actor.region_id)
+    start, end = china_midnight(args["from"]), china_midnight(args["to"])
+    by = args["by"]
+    children = db.session.scalars(
+        sa.select(Region).where(Region.parent_id == region.id).order_by(Region.code)
+    ).all()
+    paths = dict(
+        db.session.execute(
+            sa.select(Region.id, Region.path).where(Region.id.in_(subtree_ids(region.id)))
+        ).all()
+    )
+    total: dict = {}
+    below: dict[int, dict] = {c.id: {} for c in children}
+    own: dict = {}
+    child_paths = [(c.id, c.path) for c in children]
+    for row in _rows(paths, start, end, utcnow(), by):
+        path = paths.get(row.region_id, "")
+        child = next((cid for cid, cpath in child_paths if path.startswith(cpath)), None)
+        for sums in (total, below[child] if child is not None else own):
+            _add(sums, row)
+    regions = [_line(c, below[c.id], own=False) for c in children]
+    # Reports filed at the region itself (not in any region below): their own line, so the lines
+    # always add up to the total.
+    if own or not children:
+        regions.append(_line(region, own, own=True))
+    return {
+        "generated_at": utcnow(),
+        "region": {"id": region.id, "name": region.name, "level": region.level},
+        "from": args["from"],
+        "to": args["to"],
+        "by": by,
+        "total": _figures(total),
+        "regions": regions,
+    }
+
+
+def _add(sums: dict, row) -> None:
+    """sums: group key -> counts."""
+    counts = sums.setdefault(row.key, _zero())
+    for name in COUNTS:
+        counts[name] += int(getattr(row, name))
+
+
+def _figures(by_key: dict) -> dict:
+    total = _zero()
+    for counts in by_key.values():
+        for name in COUNTS:
+            total[name] += counts[name]
+    groups = [{"key": key, **rates(counts)} for key, counts in sorted(by_key.items(), key=_order)]
+    return {**rates(total), "groups": groups}
+
+
+# Groups in the order the desk reads them (categories as listed, colours from red down, units by
+# name); the unnamed group (not yet graded, not yet assigned) last.
+_RANK = {**{c: i for i, c in enumerate(CATEGORIES)}, **{s: i for i, s in enumerate(SEVERITIES)}}
+
+
+def _order(item) -> tuple:
+    key = item[0]
+    return (key is None, _RANK.get(key, len(_RANK)), key or "")
+
+
+def _line(region: Region, by_key: dict, own: bool) -> dict:
+    return {"id": region.id, "name": region.name, "level": region.level, "own": own, **_figures(by_key)}
