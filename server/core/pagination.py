@@ -80,3 +80,7 @@ def paginate(stmt, model, args) -> dict:
         rows = rows[:limit]
         next_cursor = _encode(rows[-1].created_at, rows[-1].id)
     return {"rows": rows, "total": total, "next_cursor": next_cursor}
+
+
+# For lists ordered by something other than created_at (their own keys, the same opaque form).
+encode_cursor, decode_cursor = _encode, _decode
