@@ -133,6 +133,7 @@ export function renderFront(): HTMLElement {
         h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "desk-new", onclick: () => navigate("/desk/new") }, t("desk.new")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-people", onclick: () => navigate("/desk/people") }, t("lookup.open")),
+        h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-supervised", onclick: () => navigate("/desk/supervised") }, t("sup.open")),
       ),
       renderShelterSummary(),
       h("h2", {}, t("front.incidents")),
