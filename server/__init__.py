@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from .media.routes import bp as media_bp
     from .regions.routes import bp as regions_bp
     from .reports import service as reports
+    from .reports import supervision as report_supervision
     from .reports.routes import bp as reports_bp
     from .reports.stats_routes import bp as report_stats_bp
     from .shelters import checkins as shelter_checkins
@@ -135,6 +136,10 @@ def _register_blueprints(app: Flask) -> None:
     # A village's late initial report (初报): its officers, then the township desk; a notice.
     delivery.register_sweeper(disaster_supervision.sweep)
     delivery.register_quiet(disaster_supervision.KIND)
+    # A hazard report's node: reminded before and at its deadline, then escalated up the
+    # region tree (督办); notices, so push then SMS and no call.
+    delivery.register_sweeper(report_supervision.sweep)
+    delivery.register_quiet(report_supervision.KIND)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

@@ -240,6 +240,8 @@ LIST_ENDPOINTS = [
     ("/api/v1/dispatches", ALL, "region_id"),
     ("/api/v1/incidents", LEAD, "region_id"),
 ]
+# Lists whose items carry the record under a key (the supervised list: {"report": {...}, ...}).
+NESTED_LIST_ENDPOINTS = [("/api/v1/reports/supervised", DESK, "report")]
 
 # Open to every signed-in user or to everyone; covered by their own tests.
 OTHER_ENDPOINTS = {
@@ -254,6 +256,9 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/attendance/checkins"),
     ("POST", "/api/v1/attendance/checkins/<uuid:checkin_id>/checkout"),
     ("POST", "/api/v1/sync"),
+    # The county's deadline rules for supervision: one set, no region (tests/reports/test_supervision.py).
+    ("GET", "/api/v1/reports/deadline-rules"),
+    ("PUT", "/api/v1/reports/deadline-rules"),
     # One's own devices, residents' subscriptions, and the gateways' signed webhooks: tests/delivery.
     ("GET", "/api/v1/push/vapid-public-key"),
     ("POST", "/api/v1/push/subscriptions"),
@@ -400,6 +405,14 @@ def test_lists_never_show_another_regions_records(app, auth, ids, username):
         assert {"items", "total", "next_cursor"} <= set(body)
         for item in body["items"]:
             assert item[region_key] in scope, (username, rule, item)
+    for rule, allowed, key in NESTED_LIST_ENDPOINTS:
+        resp = client.get(rule + "?limit=200")
+        if role not in allowed:
+            assert resp.status_code == 403, (username, rule)
+            continue
+        assert resp.status_code == 200, (username, rule, resp.json)
+        for item in resp.json["items"]:
+            assert item[key]["region_id"] in scope, (username, rule, item)
 
 
 MAP_ROLES = LEAD
@@ -592,6 +605,8 @@ def test_disaster_events_answer_by_role_and_region(auth, ids, username):
             assert resp.status_code == 201, (username, town, resp.json)
         else:
             assert resp.status_code == 422, (username, town, resp.json)
+
+
 # The hazard statistics and the ledger exports: the desk's roles, for regions of their own area.
 STATS_ENDPOINTS = (
     "/api/v1/reports/stats",
@@ -629,6 +644,7 @@ def test_every_api_endpoint_is_in_this_matrix(app):
     covered |= {("POST", f"/api/v1/reports/<uuid:report_id>/{kind}") for kind, *_ in REPORT_STEPS}
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}
+    covered |= {("GET", r) for r, *_ in NESTED_LIST_ENDPOINTS}
     covered |= OTHER_ENDPOINTS
     covered |= {("GET", r) for r in STATS_ENDPOINTS}
     covered.add(("GET", "/api/v1/map"))

@@ -167,6 +167,12 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderStats }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/stats")]);
         return DESK_ROLES.has(u.role) ? renderStats : null;
       });
+    case "/desk/supervised":
+      // Before the generic /desk/<board> below, which would take "supervised" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderSupervised }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/supervised")]);
+        return DESK_ROLES.has(u.role) ? renderSupervised : null;
+      });
     case "/desk/map":
       return lazy(async () => {
         const { MAP_ROLES, renderDeskMap } = await import("./features/desk/map");

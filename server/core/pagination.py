@@ -87,3 +87,7 @@ def paginate(stmt, model, args, total_cap: int | None = None) -> dict:
     if total_cap is not None:
         page["total_capped"] = total >= total_cap
     return page
+
+
+# For lists ordered by something other than created_at (their own keys, the same opaque form).
+encode_cursor, decode_cursor = _encode, _decode

@@ -74,7 +74,15 @@ _CALLED_OUT = frozenset({"dispatch.respond"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": _FIELD
     | _DESK
-    | {"users.manage", "regions.manage", "audit.read", "teams.manage", "shelters.remove"},
+    | {
+        "users.manage",
+        "regions.manage",
+        "audit.read",
+        "teams.manage",
+        "shelters.remove",
+        # The county's deadline rules for supervising hazard reports (督办).
+        "reports.rules",
+    },
     "duty_officer": _FIELD | _DESK,
     "captain": _FIELD | _LEAD | _CALLED_OUT,
     "member": _FIELD | _CALLED_OUT | {"teams.read"},

@@ -36,6 +36,7 @@ from .duplicates import merged_count, merged_into
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportDetailSchema
 from .service import entity_of, media_missing
+from .supervision import default_rectify_deadline, schedule
 
 # kind -> the states it may start from.
 ALLOWED_FROM = {
@@ -127,6 +128,7 @@ def _step(actor, kind: str, data: dict, at: datetime, rule) -> Report:
     photos = _photos(actor, report, data.get("photos") or [])
     report.status = step.to_status
     report.step_count = step.seq
+    schedule(report, step)  # the deadline of the node it now waits at (supervision.py)
     report.updated_at = utcnow()
     report.steps.append(step)
     step.photos.extend(ReportStepMedia(position=i, **photo) for i, photo in enumerate(photos))
@@ -206,7 +208,8 @@ def _mergeable_into(actor, report, original_id) -> Report:
 
 
 def _assign(actor, report, step, data) -> None:
-    deadline = data["deadline_at"]
+    # None: the county's rectify rule for this category and colour (deadlines.py).
+    deadline = data.get("deadline_at") or default_rectify_deadline(report, step.at)
     if not step.at < deadline <= step.at + LONGEST_DEADLINE:
         raise validation_problem({"deadline_at": ["A deadline after now and within a year."]})
     assignee = None

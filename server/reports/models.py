@@ -50,6 +50,12 @@ class Report(Timestamps, db.Model):
     # How many steps it has been through: the next step's seq (unique per report: two steps
     # racing for the same place cannot both be written).
     step_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
+    # Supervision (督办, supervision.py): when the current node (verify, assign, rectify, close)
+    # is due, the seq of the step that set that deadline (0: the filing), and when the worker
+    # next has something to say about it. All NULL once closed or rejected.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_seq: Mapped[int | None] = mapped_column(sa.Integer)
+    supervise_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     media = relationship(
         "ReportMedia", order_by="ReportMedia.position", cascade="all, delete-orphan", lazy="selectin"
@@ -170,3 +176,73 @@ class ReportStepMedia(db.Model):
     lat: Mapped[float] = mapped_column(sa.Float, nullable=False)
     lon: Mapped[float] = mapped_column(sa.Float, nullable=False)
     accuracy_m: Mapped[float | None] = mapped_column(sa.Float)
+
+
+# The nodes a report waits at, each with a deadline (deadlines.py): verify (from the filing),
+# assign (from verification), rectify (the assignment's deadline), close (from rectification).
+NODES = ("verify", "assign", "rectify", "close")
+DEADLINE_UNITS = ("hours", "workdays")
+ANY = "any"
+# What supervision says, in order: a reminder before the deadline, one at it, then escalations
+# one region level up after each grace.
+STAGES = ("remind", "due", "escalate")
+
+
+class ReportDeadlineRule(db.Model):
+    """One line of the county's deadline rules: for a node, a category and a colour (or `any`),
+    how long, how early to remind, and how long after the deadline each escalation waits."""
+
+    __tablename__ = "report_deadline_rules"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    node: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    category: Mapped[str] = mapped_column(sa.String(30), nullable=False, default=ANY)
+    severity: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=ANY)
+    amount: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    unit: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    remind_before_min: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    grace_min: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("node", "category", "severity", name="rule_key"),
+        sa.CheckConstraint(f"node IN {NODES}", name="node"),
+        sa.CheckConstraint(f"category IN {(*CATEGORIES, ANY)}", name="category"),
+        sa.CheckConstraint(f"severity IN {(*SEVERITIES, ANY)}", name="severity"),
+        sa.CheckConstraint(f"unit IN {DEADLINE_UNITS}", name="unit"),
+        sa.CheckConstraint("amount >= 1", name="amount"),
+        sa.CheckConstraint("remind_before_min >= 0", name="remind_before_min"),
+        sa.CheckConstraint("grace_min >= 1", name="grace_min"),
+    )
+
+
+class ReportSupervision(db.Model):
+    """One notice of supervision, written before anyone is told: its unique key is what makes
+    each reminder and escalation happen once, whatever the number of workers."""
+
+    __tablename__ = "report_supervision"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False
+    )
+    # The step that set the deadline (reports.due_seq): a new deadline is a new cycle.
+    seq: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    node: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    stage: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    # 0 for remind and due; 1, 2 … for each escalation up the region tree.
+    level: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The region whose desk was told (escalations), and how many people.
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"))
+    told: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "seq", "node", "stage", "level", name="once"),
+        sa.CheckConstraint(f"node IN {NODES}", name="node"),
+        sa.CheckConstraint(f"stage IN {STAGES}", name="stage"),
+        sa.CheckConstraint("level >= 0", name="level"),
+        sa.Index("ix_report_supervision_escalated", "stage", "at"),
+    )

@@ -8,14 +8,17 @@ from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
 from ..extensions import db
-from . import duplicates, lifecycle, service
+from . import deadlines, duplicates, lifecycle, service, supervision
 from .schemas import (
     STEP_BODIES,
+    DeadlineRulesSchema,
     DuplicatesSchema,
     ReportCreateSchema,
     ReportDetailSchema,
     ReportQuerySchema,
     ReportSchema,
+    SupervisedQuerySchema,
+    SupervisedSchema,
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
@@ -34,6 +37,43 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 def list_reports():
     args = load_query(ReportQuerySchema(), request.args)
     return page_answer(service.list_reports(g.user, args, utcnow()), ReportSchema())
+
+
+@bp.get("/reports/supervised")
+@requires("reports.manage")
+@doc(
+    "Supervised reports (督办) of the caller's region and below: the current node overdue or "
+    "escalated, the newest escalation (or deadline passed) first",
+    response=SupervisedSchema,
+    many=True,
+    query=SupervisedQuerySchema,
+)
+def list_supervised():
+    args = load_query(SupervisedQuerySchema(), request.args)
+    return page_answer(supervision.list_supervised(g.user, args, utcnow()), SupervisedSchema())
+
+
+@bp.get("/reports/deadline-rules")
+@requires("reports.manage")
+@doc(
+    "The county's deadline rules per node, category and colour (the defaults until saved)",
+    response=DeadlineRulesSchema,
+)
+def get_deadline_rules():
+    return DeadlineRulesSchema().dump(deadlines.get_rules(g.user))
+
+
+@bp.put("/reports/deadline-rules")
+@requires("reports.rules")
+@doc(
+    "Replace the county's deadline rules (county administrators): each node needs an any/any "
+    "rule; new deadlines follow them, running ones keep theirs",
+    body=DeadlineRulesSchema,
+    response=DeadlineRulesSchema,
+)
+def put_deadline_rules():
+    data = DeadlineRulesSchema().load(json_body())
+    return DeadlineRulesSchema().dump(deadlines.put_rules(g.user, data, utcnow()))
 
 
 @bp.get("/reports/<uuid:report_id>")

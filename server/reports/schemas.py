@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..core.geo import LocationSchema
 from ..core.pagination import PageQuerySchema
 from ..core.schemas import REGION_ID, BaseSchema, PlainNested, region_id_param
-from .models import CATEGORIES, REJECTIONS, SEVERITIES, STATUSES
+from .models import ANY, CATEGORIES, DEADLINE_UNITS, NODES, REJECTIONS, SEVERITIES, STATUSES
 
 
 class ReportCreateSchema(BaseSchema):
@@ -40,6 +40,10 @@ class ReportSchema(BaseSchema):
     assignee_id = fields.UUID(allow_none=True)
     deadline_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "when the node it waits at is due (督办); null once closed or rejected"},
+    )
     step_count = fields.Integer(metadata={"description": "How many steps of its life it has been through"})
 
 
@@ -151,7 +155,11 @@ class AssignSchema(StepSchema):
     assignee_id = fields.UUID(
         load_default=None, allow_none=True, metadata={"description": "a user who can see the report"}
     )
-    deadline_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    deadline_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "ISO 8601 with offset; none: the county's rectify rule (deadline-rules)"},
+    )
 
     @validates_schema
     def _someone(self, data, **_):
@@ -272,3 +280,52 @@ class DuplicatesSchema(BaseSchema):
     radius_m = fields.Float(metadata={"description": "REPORT_DUPLICATE_RADIUS_M"})
     window_h = fields.Float(metadata={"description": "REPORT_DUPLICATE_WINDOW_H, either side"})
     items = fields.List(fields.Nested(DuplicateSchema), metadata={"description": "nearest first, at most 50"})
+
+
+# ---- supervision (督办): the county's deadline rules and the desk's supervised list ----------
+
+
+class DeadlineRuleSchema(BaseSchema):
+    node = fields.String(
+        required=True,
+        validate=validate.OneOf(NODES),
+        metadata={"description": "verify (from filing), assign (from verification), rectify, close"},
+    )
+    category = fields.String(load_default=ANY, validate=validate.OneOf((*CATEGORIES, ANY)))
+    severity = fields.String(load_default=ANY, validate=validate.OneOf((*SEVERITIES, ANY)))
+    amount = fields.Integer(required=True, strict=True, validate=validate.Range(1, 24 * 366))
+    unit = fields.String(
+        required=True,
+        validate=validate.OneOf(DEADLINE_UNITS),
+        metadata={"description": "hours, or working days (China's calendar; ends 18:00 China time)"},
+    )
+    remind_before_min = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(0, 60 * 24 * 30),
+        metadata={"description": "0: none"},
+    )
+    grace_min = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 60 * 24 * 30),
+        metadata={"description": "after the deadline, before each escalation one level up"},
+    )
+
+
+class DeadlineRulesSchema(BaseSchema):
+    saved = fields.Boolean(dump_only=True, metadata={"description": "false: the built-in defaults"})
+    rules = fields.List(PlainNested(DeadlineRuleSchema), required=True, validate=validate.Length(1, 200))
+
+
+class SupervisedQuerySchema(PageQuerySchema):
+    region_id = region_id_param("this region and below")
+
+
+class SupervisedSchema(BaseSchema):
+    report = fields.Nested(ReportSchema)
+    node = fields.String(metadata={"description": "verify, assign, rectify or close"})
+    due_at = fields.DateTime()
+    overdue_s = fields.Integer(metadata={"description": "seconds past the deadline (0: not yet due)"})
+    escalation_level = fields.Integer(metadata={"description": "0: not escalated; 1, 2: levels up"})
+    escalated_at = fields.DateTime(allow_none=True)

@@ -15,9 +15,11 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import get_scoped, require_in_scope, scoped, subtree_ids
+from . import deadlines
 from .duplicates import merged_media_regions, merged_reports
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportSchema
+from .supervision import filing_due
 
 _DUMP = ReportSchema()
 
@@ -66,6 +68,7 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
     outcomes: list[Report | ApiProblem] = []
     rows, media_rows = [], []
     regions: dict[int, ApiProblem | None] = {}
+    rules = None  # the county's deadline rules, read once for the batch
     for data, at in items:
         if data["id"] in taken:
             try:
@@ -109,6 +112,9 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
             "closed_at": None,
             "step_count": 0,
         }
+        if rules is None:
+            rules = deadlines.current_rules()
+        row.update(filing_due(rules, row))
         media = [
             {"report_id": data["id"], "media_id": m, "position": i} for i, m in enumerate(data["media_ids"])
         ]
@@ -151,6 +157,7 @@ def entity_of(report) -> dict:
         "assignee_id": None if report.assignee_id is None else str(report.assignee_id),
         "deadline_at": None if report.deadline_at is None else report.deadline_at.isoformat(),
         "closed_at": None if report.closed_at is None else report.closed_at.isoformat(),
+        "due_at": None if report.due_at is None else report.due_at.isoformat(),
         "step_count": report.step_count,
     }
 

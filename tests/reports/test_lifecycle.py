@@ -226,7 +226,8 @@ REFUSALS = [
     ("closed", "town1", "reopen", {}, 422, "validation"),
     ("closed", "town1", "reopen", {"reason": ""}, 422, "validation"),
     ("verified", "town1", "assign", {"deadline_at": now_iso(days=1)}, 422, "validation"),
-    ("verified", "town1", "assign", {"responsible_unit": "国土所"}, 422, "validation"),
+    # No deadline is the county's rule (tests/reports/test_supervision.py); a bad one is refused.
+    ("verified", "town1", "assign", {"responsible_unit": "国土所", "deadline_at": "明天"}, 422, "validation"),
     (
         "verified",
         "town1",

@@ -33,6 +33,7 @@ _reports = st.builds(
     assignee_id=st.none() | st.uuids(),
     deadline_at=st.none() | _times,
     closed_at=st.none() | _times,
+    due_at=st.none() | _times,
     step_count=st.integers(0, 1000),
 )
 
@@ -64,6 +65,7 @@ def test_a_new_field_on_the_schema_must_reach_the_hand_built_entity_too():
         assignee_id=None,
         deadline_at=None,
         closed_at=None,
+        due_at=None,
         step_count=0,
     )
     assert list(entity_of(report)) == list(ReportSchema().dump(report))

@@ -15,6 +15,13 @@ describe("notificationPath", () => {
     expect(notificationPath({ type: "disaster", id: "../x:1" })).toBe("/");
   });
 
+  it("opens the report a supervision notice is about", () => {
+    const id = "5b0c1c1e-0000-4000-8000-000000000002";
+    expect(notificationPath({ type: "report", id: `${id}:3:rectify:escalate1` })).toBe(`/reports/${id}`);
+    expect(notificationPath({ type: "report", id: "../desk:3:rectify:due0" })).toBe("/");
+    expect(notificationPath({ type: "report", id: 5 })).toBe("/");
+  });
+
   it("opens home for anything else, and never a path made of a payload's odd id", () => {
     expect(notificationPath({ type: "alert", id: "a:silent" })).toBe("/");
     expect(notificationPath({ type: "dispatch", id: "../settings" })).toBe("/");

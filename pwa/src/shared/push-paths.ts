@@ -1,6 +1,7 @@
 // Where a tap on a notification opens the app, by the push's `type` (server/delivery: the
 // notification's kind). An order opens itself; a shelter at 90 % or full opens the desk's front
-// page, where the shelter block is; anything else opens home.
+// page, where the shelter block is; a report's supervision notice (督办, its id is
+// "<report id>:<seq>:<node>:<stage>") opens the report; anything else opens home.
 export interface PushTarget {
   type?: string;
   id?: unknown;
@@ -13,6 +14,10 @@ export function notificationPath(p: PushTarget): string {
   if (p.type === "disaster" && typeof p.id === "string") {
     const event = p.id.split(":")[0];
     if (/^[\w-]+$/.test(event)) return `/disasters/${event}`;
+  }
+  if (p.type === "report" && typeof p.id === "string") {
+    const report = p.id.split(":")[0];
+    if (/^[0-9a-f-]{36}$/i.test(report)) return `/reports/${report}`;
   }
   return "/";
 }
