@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..core.audit import record
+from ..core.sheets import csv_value, readable
 from .models import DECIMALS, FIGURES
 from .service import event_reports, get_event
 
@@ -68,7 +69,7 @@ def export(actor, event_id, fmt: str) -> tuple[bytes, str]:
         writer = csv.writer(buf)
         writer.writerow(HEADERS)
         for row in data:
-            writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
+            writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else csv_value(v) for v in row])
         # With a BOM: Excel in China opens UTF-8 CSV as GBK without one.
         return ("\ufeff" + buf.getvalue()).encode("utf-8"), name
     wb = Workbook()
@@ -79,7 +80,12 @@ def export(actor, event_id, fmt: str) -> tuple[bytes, str]:
         cell.font = Font(bold=True)
     first_decimal = 7 + FIGURES.index(DECIMALS[0])
     for row in data:
-        ws.append(row)
+        # What officers typed (the note, the reason, names) is text, never a formula, and
+        # readable by XML (core/sheets.py).
+        ws.append([readable(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
         for col in range(first_decimal, first_decimal + len(DECIMALS)):
             ws.cell(row=ws.max_row, column=col).number_format = "0.00"
     ws.freeze_panes = "A2"

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from ..core.sheets import csv_value, text_cell, xlsx_value
 from .ledger import CATEGORY_WORDS, SEVERITY_WORDS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DIMENSION_WORDS = {"category": "类别", "severity": "风险等级", "unit": "责任单位"}
 STAT_HEADERS = ("上报", "核实", "销号", "按期销号", "超期", "整改率", "按期销号率")
 
@@ -34,12 +34,7 @@ def disposition(name: str, fallback: str) -> str:
 
 
 def _text(ws, value, bold: bool = False):
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever it starts with
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+    return text_cell(ws, value, bold)
 
 
 def ledger_xlsx(data: dict, title: str) -> bytes:
@@ -59,9 +54,7 @@ def ledger_xlsx(data: dict, title: str) -> bytes:
 def _plain(ws, value):
     """A value as it is (openpyxl's fast path: a cell object per value cost ten times the time),
     except text that openpyxl would take for a formula, which is written as text."""
-    if isinstance(value, str) and value.startswith("="):
-        return _text(ws, value)
-    return value or None
+    return xlsx_value(ws, value) or None
 
 
 def ledger_csv(data: dict) -> bytes:
@@ -74,9 +67,7 @@ def ledger_csv(data: dict) -> bytes:
 
 
 def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return csv_value(value)
 
 
 def stats_xlsx(stats: dict, period: str) -> bytes:
