@@ -84,8 +84,13 @@ export function roleName(role: string): string {
   return hasKey(key) ? t(key) : role;
 }
 
-/** A date and time as people write it locally: 2026年11月29日 08:00 / November 29, 2026 at 08:00. */
-export function formatDateTime(value: Date | string | number, lang: Lang = current, timeZone?: string): string {
+/** The time every record here is kept in (duty logs, reports to the county, posters): China's. */
+export const CHINA_TIME_ZONE = "Asia/Shanghai";
+
+/** A date and time as people write it: 2026年11月29日 08:00 / November 29, 2026 at 08:00, in China
+ * time whatever the phone's own zone (a phone left on UTC would otherwise show a report's time
+ * eight hours off the timeline beside it and the paper log of the desk). */
+export function formatDateTime(value: Date | string | number, lang: Lang = current, timeZone: string = CHINA_TIME_ZONE): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return "";
   return new Intl.DateTimeFormat(lang, {
