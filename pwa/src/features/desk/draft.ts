@@ -5,7 +5,7 @@
 import { uuid, type Draft } from "../../data/db";
 import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import type { Fix } from "../../shared/geo";
-import type { MessageKey } from "../../i18n";
+import { CHINA_TIME_ZONE, type MessageKey } from "../../i18n";
 
 /** The incident kinds the server accepts (server/dispatch/models.py INCIDENT_KINDS). */
 export const INCIDENT_KINDS = [
@@ -173,7 +173,7 @@ export function stepHeadcount(n: number, delta: number): number {
 }
 
 /** "03:05": when the draft was last written, in the phone's time (or a given zone, for tests). */
-export function savedAtText(iso: string, lang = "zh-CN", timeZone?: string): string {
+export function savedAtText(iso: string, lang = "zh-CN", timeZone: string = CHINA_TIME_ZONE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(date);

@@ -1,7 +1,7 @@
 // The desk's one map (一张图) without Leaflet: the server's answer read defensively, each marker's
 // shape, colour and words (colour never alone), the legend's counts, the popups' lines and the
 // times in them. Pure (no DOM, no network), so all of it is unit-tested.
-import { getLang, hasKey, t, type Lang, type MessageKey } from "../../i18n";
+import { CHINA_TIME_ZONE, getLang, hasKey, t, type Lang, type MessageKey } from "../../i18n";
 import type { LatLon } from "../../shared/coords";
 
 export const LAYERS = ["incidents", "orders", "members", "hazards", "shelters"] as const;
@@ -357,7 +357,7 @@ function localDay(d: Date, lang: Lang, timeZone?: string): string {
  * "08:05" for today, with the date before it otherwise ("11月28日 08:05"): an hour alone would
  * pass a hazard reported three days ago off as this morning's. Empty for a missing time.
  */
-export function clock(value: string | Date, now: Date = new Date(), lang: Lang = getLang(), timeZone?: string): string {
+export function clock(value: string | Date, now: Date = new Date(), lang: Lang = getLang(), timeZone: string = CHINA_TIME_ZONE): string {
   const d = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(d.getTime())) return "";
   const hm = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(d);
