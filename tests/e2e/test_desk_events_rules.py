@@ -132,7 +132,8 @@ def test_the_desk_opens_a_disaster_event_the_officer_sees_it_and_the_desk_closes
     finally:
         officer_ctx.close()
     phone.goto("/disasters")
-    expect(phone.locator("#dz-closed").get_by_role("button", name=re.compile("7·20 暴雨"))).to_contain_text("结束：")
+    closed_card = phone.locator("#dz-closed").get_by_role("button", name=re.compile("7·20 暴雨"))
+    expect(closed_card).to_contain_text("结束：")
     phone.set_viewport_size({"width": 320, "height": 568})
     phone.goto("/disasters/new")
     expect(phone.get_by_label("临城镇（全镇）")).to_be_visible()

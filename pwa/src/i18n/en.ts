@@ -1196,4 +1196,5 @@ export const en: Record<MessageKey, string> = {
   "rules.err.server.remind": "The server did not accept this reminder; check it.",
   "rules.err.server.grace": "The server did not accept this escalation time; check it.",
   "rules.err.server.rule": "Something is wrong with this rule; check its category and colour.",
+  "dzo.atIs": "That is {time}",
 };

@@ -1194,6 +1194,7 @@ export const zhCN = {
   "rules.err.server.remind": "服务器不接受这个提醒时间，请检查。",
   "rules.err.server.grace": "服务器不接受这个升级时间，请检查。",
   "rules.err.server.rule": "这条规则有问题，请检查类别和等级。",
+  "dzo.atIs": "即 {time}",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -53,6 +53,7 @@ export function renderRules(user: User): HTMLElement {
   let editable = user.role === "admin";
   let errors: RuleErrors = new Map();
   let fallbackMissing = false;
+  let loaded = false; // nothing to save until the set is on the screen
 
   const status = h("p", { class: "notice", role: "status", hidden: true });
   const savedNote = h("p", { class: "hint", id: "rules-saved" });
@@ -63,7 +64,7 @@ export function renderRules(user: User): HTMLElement {
 
   function paintNetwork(): void {
     const online = isOnline();
-    save.hidden = !editable;
+    save.hidden = !editable || !loaded;
     save.disabled = !online || save.dataset.busy === "true";
     offlineWhy.textContent = editable && !online ? t("rules.offline") : "";
   }
@@ -132,7 +133,7 @@ export function renderRules(user: User): HTMLElement {
     return h(
       "li",
       { class: `rules-card${isFallback(r) ? " rules-fallback" : ""}`, "data-rule": ruleKey(r) },
-      h("div", { class: "rules-card-head" }, h("strong", {}, catLabel(r.category)), sevTag(r.severity), isFallback(r) ? h("span", { class: "hint" }, t("rules.fallback")) : null),
+      h("div", { class: "rules-card-head" }, h("strong", {}, catLabel(r.category)), h("span", { "aria-hidden": "true" }, "·"), sevTag(r.severity), isFallback(r) ? h("span", { class: "hint" }, t("rules.fallback")) : null),
       errLine("rule"),
       h("div", { class: "rules-row" }, h("span", { class: "rules-label" }, t("rules.amount")), amount, unit),
       errLine("amount"),
@@ -243,6 +244,7 @@ export function renderRules(user: User): HTMLElement {
       ]);
       if (region && region.parent_id !== null) editable = false;
       rules = got.rules;
+      loaded = true;
       savedNote.textContent = got.saved ? t("rules.countySet") : t("rules.defaults");
       readOnly.hidden = editable;
       paint();

@@ -13,7 +13,7 @@ import { errorSlot, markField, revealField } from "../../shared/form-errors";
 import { api, ApiError, OfflineError } from "../../api";
 import { problemSlug } from "../../data/problem";
 import { problemSentence } from "../../i18n/problem";
-import { t } from "../../i18n";
+import { formatDateTime, t } from "../../i18n";
 import { kindLabel } from "./disasters";
 import type { DisasterEvent } from "./data";
 
@@ -71,6 +71,14 @@ export function renderOpenEvent(): HTMLElement {
   const now = new Date();
   const atIn = h("input", { type: "datetime-local", id: "dzo-at", value: localInput(now), max: localInput(new Date(now.getTime() + 60_000)) });
   const atErr = errorSlot("dzo-at-err");
+  // The native picker speaks the browser's language; the time in our own words below it.
+  const atWords = h("p", { class: "hint", id: "dzo-at-words", "aria-live": "polite" });
+  const paintAt = () => {
+    const at = atIn.value ? new Date(atIn.value) : null;
+    atWords.textContent = at && !Number.isNaN(at.getTime()) ? t("dzo.atIs", { time: formatDateTime(at) }) : "";
+  };
+  atIn.addEventListener("input", paintAt);
+  paintAt();
 
   const regionList = h("div", { class: "dzo-regions", id: "dzo-regions", tabindex: "-1", role: "group", "aria-label": t("dzo.regions") }, h("p", { class: "hint" }, t("desk.loading")));
   const regionErr = errorSlot("dzo-regions-err");
@@ -179,7 +187,7 @@ export function renderOpenEvent(): HTMLElement {
     kindBox,
     h("div", { class: "field" }, h("label", { for: "dzo-name" }, t("dzo.name")), nameIn, nameErr),
     h("div", { class: "field" }, h("span", { class: "field-label" }, t("dzo.regions")), h("p", { class: "hint" }, t("dzo.regionsHint")), regionList, chosenLine, regionErr),
-    h("div", { class: "field" }, h("label", { for: "dzo-at" }, t("dzo.at")), atIn, h("p", { class: "hint" }, t("dzo.atHint")), atErr),
+    h("div", { class: "field" }, h("label", { for: "dzo-at" }, t("dzo.at")), atIn, atWords, h("p", { class: "hint" }, t("dzo.atHint")), atErr),
     status,
     h("div", { class: "form-actions" }, offlineWhy, submit),
   );
