@@ -3,6 +3,7 @@ information officer sees it on their list, the desk closes it (asked first) and 
 closed list; the county administrator changes a deadline rule and it is saved, and a duty
 officer reads the rules without being able to change them."""
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -121,6 +122,8 @@ def test_the_desk_opens_a_disaster_event_the_officer_sees_it_and_the_desk_closes
         dialog.get_by_role("button", name="确定结束").click()
         expect(phone.locator("#dzd-state")).to_have_text("已结束")
         expect(phone.locator("#dzd-close")).to_have_count(0)
+        close_toasts(phone)
+        _shoot(phone, "event-closed-390")
         closed = _rows(server["db"], "SELECT closed_at FROM disaster_events WHERE name = '7·20 暴雨'")
         assert closed[0][0] is not None
 
@@ -134,6 +137,7 @@ def test_the_desk_opens_a_disaster_event_the_officer_sees_it_and_the_desk_closes
     phone.goto("/disasters")
     closed_card = phone.locator("#dz-closed").get_by_role("button", name=re.compile("7·20 暴雨"))
     expect(closed_card).to_contain_text("结束：")
+    _shoot(phone, "events-list-390")
     phone.set_viewport_size({"width": 320, "height": 568})
     phone.goto("/disasters/new")
     expect(phone.get_by_label("临城镇（全镇）")).to_be_visible()
@@ -141,8 +145,7 @@ def test_the_desk_opens_a_disaster_event_the_officer_sees_it_and_the_desk_closes
 
 
 def test_the_county_admin_changes_a_deadline_rule_and_a_duty_officer_reads_it(browser, phone, server):
-    admin_api = api(server["base"], "admin")
-    before = admin_api("GET", "/api/v1/reports/deadline-rules")["rules"]
+    before = api(server["base"], "admin")("GET", "/api/v1/reports/deadline-rules")["rules"]
     try:
         _login(phone, "admin")
         expect(phone.get_by_text(re.compile("管理员")).first).to_be_visible()
@@ -184,9 +187,43 @@ def test_the_county_admin_changes_a_deadline_rule_and_a_duty_officer_reads_it(br
         Path("/tmp/shots").mkdir(parents=True, exist_ok=True)
         phone.screenshot(path="/tmp/shots/rules-390.png")
 
+        # The server refuses once (a 422 as it would word it): the phone puts it at the field in
+        # its own words, from the problem's type, and never shows the server's detail.
+        refusals = []
+
+        def refuse_once(route):
+            if route.request.method == "PUT" and not refusals:
+                refusals.append(route.request.post_data_json)
+                route.fulfill(
+                    status=422,
+                    content_type="application/problem+json",
+                    body=json.dumps(
+                        {
+                            "type": "https://emergency-field.example/problems/validation",
+                            "title": "Invalid input",
+                            "status": 422,
+                            "detail": "SERVER DETAIL NOT FOR THE PHONE",
+                            "errors": {"rules": {"0": {"amount": ["At most 8784 hours."]}}},
+                        }
+                    ),
+                )
+            else:
+                route.continue_()
+
+        phone.route("**/api/v1/reports/deadline-rules", refuse_once)
+        phone.locator("#rules-save").click()
+        phone.get_by_role("dialog").get_by_role("button", name="确定保存").click()
+        expect(phone.locator("#rule-verify-any-any-amount-err")).to_have_text(
+            "服务器不接受这个时限，请检查数字和单位。"
+        )
+        expect(phone.get_by_text("SERVER DETAIL NOT FOR THE PHONE")).to_have_count(0)
+        assert refusals[0]["rules"][0]["node"] == "verify" and refusals[0]["rules"][0]["amount"] == 6
+        assert _rows(server["db"], "SELECT count(*) FROM report_deadline_rules") == [(0,)]
+
         phone.locator("#rules-save").click()
         phone.get_by_role("dialog").get_by_role("button", name="确定保存").click()
         expect(phone.locator("#rules-saved")).to_contain_text("已保存")
+        phone.unroute("**/api/v1/reports/deadline-rules")
         saved = {
             (n, c, s): (a, u, r, g)
             for n, c, s, a, u, r, g in _rows(
