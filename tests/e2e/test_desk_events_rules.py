@@ -60,6 +60,14 @@ def test_the_desk_opens_a_disaster_event_the_officer_sees_it_and_the_desk_closes
     phone.get_by_role("button", name="开启灾害过程").click()
     expect(phone.get_by_role("heading", name="开启灾害过程")).to_be_visible()
 
+    # No signal: the server route is REST only, so the button waits and says why.
+    phone.context.set_offline(True)
+    expect(phone.locator("#dzo-submit")).to_be_disabled()
+    expect(phone.locator("#dzo-offline")).to_have_text("没有网络：开启灾害过程要连上服务器，有信号时再点。")
+    phone.context.set_offline(False)
+    expect(phone.locator("#dzo-submit")).to_be_enabled()
+    expect(phone.locator("#dzo-offline")).to_have_text("")
+
     # Sent with nothing filled: each field says what it needs, in words, and nothing is sent.
     phone.locator("#dzo-submit").click()
     expect(phone.locator("#dzo-kind-err")).to_have_text("请选一种灾害。")
@@ -178,6 +186,9 @@ def test_the_county_admin_changes_a_deadline_rule_and_a_duty_officer_reads_it(br
         expect(flood).to_contain_text("重大")
         flood.locator("input").first.fill("2")
         expect(flood).to_contain_text("2 个工作日内办结")
+        flood.scroll_into_view_if_needed()
+        Path("/tmp/shots").mkdir(parents=True, exist_ok=True)
+        phone.screenshot(path="/tmp/shots/rules-add-390.png")
         phone.get_by_role("button", name="删除 销号 · 全部类别 · 低").click()
         expect(phone.locator('[data-rule="close|any|blue"]')).to_have_count(0)
         expect(phone.locator('[data-rule="close|any|any"] .rules-remove')).to_have_count(0)
