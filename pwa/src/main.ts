@@ -194,6 +194,18 @@ function route(path: string, focus = true): void {
         const { DISASTER_ROLES, renderDisasters } = await import("./features/disaster/disasters");
         return DISASTER_ROLES.has(u.role) ? () => renderDisasters(u) : null;
       });
+    case "/disasters/new":
+      // Before the /disasters/<id> pattern below, which would take "new" for an event id.
+      return lazy(async () => {
+        const [{ DISASTER_DESK }, { renderOpenEvent }] = await Promise.all([import("./features/disaster/disasters"), import("./features/disaster/open")]);
+        return DISASTER_DESK.has(u.role) ? renderOpenEvent : null;
+      });
+    case "/desk/rules":
+      // Before the generic /desk/<board> below, which would take "rules" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderRules }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/rules")]);
+        return DESK_ROLES.has(u.role) ? () => renderRules(u) : null;
+      });
     default: {
       const disaster = /^\/disasters\/([\w-]+)$/.exec(url.pathname);
       if (disaster) return lazy(async () => (await import("./features/disaster/screen")).disasterScreen(u, disaster[1]));

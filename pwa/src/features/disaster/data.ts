@@ -57,6 +57,11 @@ export function loadEvents(): Promise<Loaded<{ items: DisasterEvent[] }>> {
   return withCache("disaster.events", "/api/v1/disaster-events?status=open&limit=50");
 }
 
+/** The desk's last closed events (newest first), apart from the open ones. */
+export function loadClosedEvents(): Promise<Loaded<{ items: DisasterEvent[] }>> {
+  return withCache("disaster.events.closed", "/api/v1/disaster-events?status=closed&limit=20");
+}
+
 export function loadEvent(id: string): Promise<Loaded<EventDetail>> {
   return withCache(`disaster.event.${id}`, `/api/v1/disaster-events/${encodeURIComponent(id)}`);
 }

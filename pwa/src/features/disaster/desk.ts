@@ -4,7 +4,11 @@
 import "./disaster.css";
 import { h } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
-import { api, OfflineError } from "../../api";
+import { api, ApiError, OfflineError } from "../../api";
+import { confirmStep } from "../../shared/confirm";
+import { once } from "../../shared/guard";
+import { isOnline } from "../../shared/network";
+import { problemSentence } from "../../i18n/problem";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
 import { kindLabel } from "./disasters";
 import { FIGURES, type Figure } from "./model";
@@ -92,8 +96,35 @@ function villageCard(v: VillageRow, overdue: boolean): HTMLElement {
   );
 }
 
+/** 结束灾害过程: asks first (no more reports can be filed), then closes it on the server. */
+function closeButton(s: Summary, done: () => void, status: HTMLElement): HTMLButtonElement {
+  const btn = h("button", { type: "button", class: "btn btn-danger btn-block", id: "dzd-close" }, t("dzd.close"));
+  btn.addEventListener("click", () =>
+    void once([btn], async () => {
+      status.hidden = true;
+      if (!isOnline()) {
+        status.textContent = t("dzd.closeOffline");
+        status.hidden = false;
+        return;
+      }
+      const yes = await confirmStep({ title: t("dzd.closeTitle", { name: s.name }), body: t("dzd.closeBody"), confirm: t("dzd.closeYes"), danger: true });
+      if (!yes) return;
+      try {
+        await api.post(`/api/v1/disaster-events/${encodeURIComponent(s.event_id)}/close`);
+        done();
+      } catch (err) {
+        status.textContent = err instanceof ApiError ? problemSentence(err.problem) : t("dzd.closeNoAnswer");
+        status.hidden = false;
+      }
+    }),
+  );
+  return btn;
+}
+
 export function renderDisasterDesk(eventId: string): HTMLElement {
   const status = h("p", { class: "notice", role: "status", hidden: true });
+  const state = h("p", { class: "dzd-state", id: "dzd-state" });
+  const closeSlot = h("div", { class: "dzd-close" });
   const head = h("p", { class: "hint" });
   const totals = h("ul", { class: "cards", "aria-label": t("dz.rollup") });
   const villages = h("ul", { class: "cards", "aria-label": t("dz.villages") });
@@ -112,15 +143,17 @@ export function renderDisasterDesk(eventId: string): HTMLElement {
       { class: "screen-body" },
       screenHead("dzd-title", t("dz.deskTitle")),
       head,
+      state,
       status,
       h("h2", {}, t("dz.rollup")),
       totals,
       h("h2", {}, t("dz.villages")),
       villages,
       exports,
+      closeSlot,
     ),
   );
-  void (async () => {
+  const load = async () => {
     try {
       const s = await api.get<Summary>(`${base}/summary`);
       head.textContent = `${kindLabel(s.kind)} · ${s.name} · ${t(s.overdue ? "dz.dueWas" : "dz.dueBy", { time: formatDateTime(s.initial_due_at) })}${s.status === "closed" ? ` · ${t("dz.closedWord")}` : ""}`;
@@ -128,10 +161,15 @@ export function renderDisasterDesk(eventId: string): HTMLElement {
       // Missing initial reports first: that is who the desk must chase.
       const rows = [...s.villages].sort((a, b) => Number(b.missing_initial) - Number(a.missing_initial));
       villages.replaceChildren(...rows.map((v) => villageCard(v, s.overdue)));
+      const open = s.status === "open";
+      state.className = `dzd-state ${open ? "dzd-open" : "dzd-closed"}`;
+      state.textContent = t(open ? "dzd.stateOpen" : "dzd.stateClosed");
+      closeSlot.replaceChildren(...(open ? [closeButton(s, () => void load(), status)] : []));
     } catch (err) {
       status.textContent = t(err instanceof OfflineError ? "dz.deskOffline" : "dz.loadFailed");
       status.hidden = false;
     }
-  })();
+  };
+  void load();
   return section;
 }
