@@ -28,7 +28,8 @@ client, not the server, set the rate), and the whole machine (other engineers' t
 "gunicorn CPU per answered request" is the workers' CPU time in the window over the requests
 answered in it: the least noisy figure on a shared machine, and the ceiling of the ratio if
 check-ins ran fully in parallel (they do not: each one holds the feed lock on PostgreSQL, and the
-database's write lock from its first statement on SQLite, to its commit).
+database's write lock from its first statement after the authentication read on SQLite, to
+its commit).
 
     .venv/bin/python bench/shelters.py                 # SQLite, then PostgreSQL
     .venv/bin/python bench/shelters.py sqlite          # one of them

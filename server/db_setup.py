@@ -18,6 +18,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_S = 15
+# An execution option: a connection given it (True) reads in SQLite's autocommit mode, each
+# statement alone, and never queues for the write lock. Only for a read that stands alone (the
+# request's authentication, accounts/auth.py): what it reads is not held to the transaction
+# that follows, and a write on it would not be queued.
+READ_ONLY = "emergency_read_only"
 
 
 class _WriterQueue:
@@ -132,6 +137,8 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if conn.get_execution_options().get(READ_ONLY):
+            return  # no BEGIN: pysqlite is in autocommit mode (isolation_level None), no turn
         dbapi_conn = conn.connection.dbapi_connection
         if isinstance(dbapi_conn, _QueuedConnection):
             dbapi_conn.take_turn()

@@ -6,9 +6,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from sqlalchemy.orm import Session
 
 from ..core.audit import record
 from ..core.models import utcnow
+from ..db_setup import READ_ONLY
 from ..errors import ApiProblem
 from ..extensions import db, jwt
 from .models import AuthSession, User
@@ -53,7 +55,9 @@ def login(username: str, password: str, device_id: str | None) -> tuple[User, di
 
 
 def _lock_session(sid) -> AuthSession | None:
-    stmt = sa.select(AuthSession).where(AuthSession.id == sid)
+    # populate_existing: the row as it is now (locked, on PostgreSQL), whatever this session
+    # read of it before: the rotation's check must see a concurrent rotation.
+    stmt = sa.select(AuthSession).where(AuthSession.id == sid).execution_options(populate_existing=True)
     if db.engine.dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=AuthSession)
     return db.session.scalar(stmt)
@@ -119,34 +123,60 @@ def revoke_all(user_id) -> None:
     )
 
 
-def _session_for(jwt_payload) -> AuthSession | None:
+# The token's session and its user (with the user's region, joined) in one statement: no
+# AuthSession object, only the one column the check needs.
+_AUTH = (
+    sa.select(User, AuthSession.revoked_at)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.id == sa.bindparam("sid"))
+)
+
+
+def _read_auth(sid):
+    """-> (user, revoked_at) or None. Every request reads it afresh: a logout or a deactivation
+    counts from the next request on. On SQLite it is read outside the request's transaction,
+    on a connection that does not queue for the write lock (db_setup.READ_ONLY): one SELECT
+    needs no writer's turn, and the request's transaction (which takes it) then begins only at
+    its own first statement. The user is then put in the request's session as loaded."""
+    if db.engine.dialect.name != "sqlite":
+        return db.session.execute(_AUTH, {"sid": sid}).first()
+    with db.engine.connect() as conn, Session(bind=conn.execution_options(**{READ_ONLY: True})) as reader:
+        row = reader.execute(_AUTH, {"sid": sid}).first()
+        if row is None:
+            return None
+        user, revoked_at = row
+        reader.expunge_all()
+    return db.session.merge(user, load=False), revoked_at
+
+
+def _session_for(jwt_payload):
+    """-> (user, revoked_at) of the token's session, or None; read once per request."""
+    sid_text = jwt_payload.get("sid", "")
     cached = g.get("_auth_session")
-    if cached is not None and str(cached.id) == jwt_payload.get("sid"):
-        return cached
+    if cached is not None and cached[0] == sid_text:
+        return cached[1]
     try:
-        sid = uuid.UUID(jwt_payload.get("sid", ""))
+        sid = uuid.UUID(sid_text)
     except ValueError:
         return None
-    session = db.session.get(AuthSession, sid)
-    g._auth_session = session
-    return session
+    found = _read_auth(sid)
+    g._auth_session = (sid_text, found)
+    return found
 
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header, payload) -> bool:
-    session = _session_for(payload)
-    return (
-        session is None
-        or session.revoked_at is not None
-        or not session.user.active
-        or str(session.user_id) != payload.get("sub")
-    )
+    found = _session_for(payload)
+    if found is None:
+        return True
+    user, revoked_at = found
+    return revoked_at is not None or not user.active or str(user.id) != payload.get("sub")
 
 
 @jwt.user_lookup_loader
 def _load_user(_header, payload):
-    session = _session_for(payload)
-    return session.user if session is not None else None
+    found = _session_for(payload)
+    return found[0] if found is not None else None
 
 
 def _problem(slug: str, title: str, detail: str, status: int = 401):

@@ -66,6 +66,11 @@ class Shelter(UUIDPk, Timestamps, db.Model):
 
     @property
     def manager_ids(self) -> list:
+        # The kiosk's check-in reads the ids alone, without the users (checkins.managed_for_kiosk);
+        # they stand until the managers are loaded.
+        known = self.__dict__.get("_known_manager_ids")
+        if known is not None and "managers" not in self.__dict__:
+            return known
         return [m.id for m in self.managers]
 
     @property

@@ -232,3 +232,33 @@ def test_login_tells_the_csrf_values_a_service_worker_cannot_read_from_cookies(a
     body = _login(browser).json
     assert body["csrf_access_token"] == browser.get_cookie("csrf_access_token").value
     assert body["csrf_refresh_token"] == browser.get_cookie("csrf_refresh_token").value
+
+
+def test_an_expired_a_foreign_and_a_tampered_token_are_each_refused_as_such(app, client, demo):
+    """The token is decoded once per request (server/extensions.py): the same refusals as the
+    library's three decodes gave."""
+    import jwt as pyjwt
+
+    tokens = _login(app.test_client(use_cookies=False)).json
+    claims = pyjwt.decode(tokens["access_token"], options={"verify_signature": False})
+    key = app.config["JWT_SECRET_KEY"]
+
+    def me(token):
+        resp = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert resp.mimetype == "application/problem+json"
+        return resp.status_code, resp.json["type"].rsplit("/", 1)[-1]
+
+    assert me(pyjwt.encode({**claims, "exp": claims["iat"] - 10}, key, algorithm="HS256")) == (
+        401,
+        "token-expired",
+    )
+    assert me(pyjwt.encode(claims, "another-secret-that-is-long-enough-for-hs256", algorithm="HS256")) == (
+        401,
+        "token-invalid",
+    )
+    # A user's session with another user's id in it: refused, the session is not theirs.
+    other = _login(app.test_client(use_cookies=False), "member2").json
+    other_sub = pyjwt.decode(other["access_token"], options={"verify_signature": False})["sub"]
+    assert me(pyjwt.encode({**claims, "sub": other_sub}, key, algorithm="HS256"))[0] == 401
+    mine = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.get("/api/v1/me", headers=mine).status_code == 200
