@@ -235,8 +235,17 @@ class Client:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-        resp = self.conn.getresponse()
+        payload = json.dumps(body) if body is not None else None
+        try:
+            self.conn.request(method, path, body=payload, headers=headers)
+            resp = self.conn.getresponse()
+        except (ConnectionError, http.client.RemoteDisconnected):
+            # gunicorn closed the keep-alive connection (its keepalive timeout after a slow
+            # request): once more on a new one, as a browser would; the time includes it.
+            self.conn.close()
+            self.conn.connect()
+            self.conn.request(method, path, body=payload, headers=headers)
+            resp = self.conn.getresponse()
         raw = resp.read()
         return resp.status, raw
 
