@@ -86,8 +86,8 @@ def statement(region_ids, start: datetime, end: datetime, now: datetime, by: str
       closed   closed_at in the period, and on time when closed_at <= deadline_at
                (ix_reports_stats_closed);
       overdue  two parts that cannot overlap: still open (closed_at null) with deadline_at before
-               min(end, now), from the partial index of open reports with a deadline
-               (ix_reports_stats_open_deadline); and closed late after the period began
+               min(end, now), the range (NULL, < t) of ix_reports_stats_closed, the open ones
+               with a deadline only; and closed late after the period began
                (closed_at > start and > deadline_at, deadline_at before min(end, now)), from
                ix_reports_stats_closed's range closed_at > start.
     Together the same figures as one CASE per figure over every report touched in the period."""
