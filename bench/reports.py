@@ -139,7 +139,7 @@ def fill(url: str, n: int = REPORTS, seed: int = 9) -> dict:
             reporter = rng.choice(reporters)
             severity = rng.choice(SEVERITIES)
             path = PATH[state]
-            deadline = unit = who = closed_at = None
+            deadline = unit = who = closed_at = verified_at = None
             t = at
             for seq, (kind, src, dst) in enumerate(path, start=1):
                 t = t + timedelta(hours=rng.randint(1, 72))
@@ -168,6 +168,8 @@ def fill(url: str, n: int = REPORTS, seed: int = 9) -> dict:
                     base = now if state in ("assigned", "rectifying") else t
                     deadline = base + timedelta(days=rng.randint(-10, 20))
                     row.update(responsible_unit=unit, assignee_id=who, deadline_at=deadline)
+                if kind == "verify":
+                    verified_at = t
                 if kind == "close":
                     closed_at = t
                 step_rows.append(row)
@@ -199,6 +201,7 @@ def fill(url: str, n: int = REPORTS, seed: int = 9) -> dict:
                     "assignee_id": who,
                     "deadline_at": deadline,
                     "closed_at": closed_at,
+                    "verified_at": verified_at,
                     "step_count": len(path),
                 }
             )
@@ -282,6 +285,16 @@ def _reuse(url: str) -> dict | None:
                 {"n": REQUESTS},
             ).scalars()
             closed_ids = [str(uuid.UUID(str(i))) for i in closed]
+        with engine.begin() as conn:
+            # Filled before the fill set verified_at: from each report's verify step, as the
+            # migration that added the column did.
+            if conn.execute(sa.text("SELECT count(verified_at) FROM reports")).scalar_one() == 0:
+                conn.execute(
+                    sa.text(
+                        "UPDATE reports SET verified_at = (SELECT max(s.at) FROM report_steps s"
+                        " WHERE s.report_id = reports.id AND s.kind = 'verify')"
+                    )
+                )
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
     finally:
