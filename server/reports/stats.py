@@ -36,6 +36,7 @@ from ..regions.service import require_in_scope, subtree_ids
 from .models import CATEGORIES, SEVERITIES, Report
 
 CHINA = ZoneInfo("Asia/Shanghai")
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
 COUNTS = ("reported", "verified", "closed", "closed_on_time", "overdue")
 DIMENSIONS = {
     "category": Report.category,
@@ -123,11 +124,12 @@ def statement(region_ids, start: datetime, end: datetime, now: datetime, by: str
             part([Report.closed_at.is_(None), Report.deadline_at < late_until], overdue=one),
             part(
                 [
-                    # closed_at <= now always holds (a step's time is never ahead of the server's,
-                    # lifecycle._step); said, it bounds the range SQLite would guess a quarter of
-                    # the table for and scan instead.
+                    # An upper bound every time meets (the last one Python has): without it
+                    # SQLite guesses a one-sided range at a quarter of the table and scans a
+                    # region index instead. Not `now`: a closure dated ahead of the server's
+                    # clock (an old row, a clock set back) must still count.
                     Report.closed_at > start,
-                    Report.closed_at <= now,
+                    Report.closed_at <= LAST_INSTANT,
                     Report.closed_at > Report.deadline_at,
                     Report.deadline_at < late_until,
                 ],
