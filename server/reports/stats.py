@@ -79,7 +79,7 @@ def statement(region_ids, start: datetime, end: datetime, now: datetime, by: str
     group, the five counts) for reports of `region_ids` (a subtree, read first from the small
     regions table), several rows per region and group: the caller adds them up.
 
-    One statement, whatever the number of reports: a UNION ALL of four GROUP BYs, each one range
+    One statement, whatever the number of reports: a UNION ALL of five GROUP BYs, each one range
     of the index its figure is counted on, read from the index alone (every column the figure and
     the groups need is in it, reports/models.py), so a month reads a month's entries and no row:
       filed    reported_at in the period (ix_reports_stats_reported);
