@@ -103,7 +103,6 @@ class Report(Timestamps, db.Model):
         sa.Index("ix_reports_stats_reported", "reported_at", *_STATS_GROUPS),
         sa.Index("ix_reports_stats_verified", "verified_at", *_STATS_GROUPS),
         sa.Index("ix_reports_stats_closed", "closed_at", "deadline_at", *_STATS_GROUPS),
-        sa.Index("ix_reports_deadline_at", "deadline_at"),
     )
 
     @property
