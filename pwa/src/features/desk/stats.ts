@@ -154,6 +154,9 @@ export function renderStats(): HTMLElement {
   }
 
   async function load(): Promise<void> {
+    // Every call takes a ticket, a refused period too: an answer still on its way for the
+    // period before must not overwrite what is said about this one.
+    const mine = ++ticket;
     refused.replaceChildren();
     const p = period();
     setLinks(p);
@@ -161,7 +164,6 @@ export function renderStats(): HTMLElement {
       result.replaceChildren();
       return;
     }
-    const mine = ++ticket;
     status.textContent = t("stats.loading");
     try {
       const s = await api.get<Stats>(statsPath(region, p, by));
