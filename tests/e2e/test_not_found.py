@@ -78,6 +78,9 @@ def test_an_order_that_is_not_the_members_says_not_found_instead_of_waiting_for_
 def test_an_order_not_yet_on_the_phone_while_offline_still_says_it_will_come(server, phone):
     """Offline, the phone cannot know whether the order exists: it keeps the "not here yet" line."""
     _login(phone, "member1", "救援队员")
+    # Offline, the order screen's code comes from the service worker's precache: wait until the
+    # worker controls the page (installed, so precached), as a phone that opened the app once has.
+    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30000)
     phone.context.set_offline(True)
     # In-app navigation (as a tap would), so the page need not be fetched.
     phone.evaluate(
