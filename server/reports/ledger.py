@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from ..accounts.models import User
 from ..core.audit import record
+from ..core.hazards import CATEGORY_WORDS, SEVERITY_WORDS
 from ..core.models import utcnow
 from ..errors import ApiProblem
 from ..extensions import db
@@ -17,18 +18,6 @@ from ..regions.service import require_in_scope, subtree_ids
 from .models import Report, ReportStep
 from .stats import CHINA, china_midnight
 
-CATEGORY_WORDS = {
-    "flood": "洪涝",
-    "geological": "地质灾害",
-    "forest_fire": "森林火灾",
-    "earthquake": "地震",
-    "epidemic": "疫情",
-    "road_traffic": "道路交通",
-    "production_safety": "生产安全",
-    "other": "其他",
-}
-# The colour's word, then the colour: a printed ledger is often black and white.
-SEVERITY_WORDS = {"red": "重大（红）", "orange": "较大（橙）", "yellow": "一般（黄）", "blue": "低（蓝）"}
 STATUS_WORDS = {
     "reported": "待核实",
     "verified": "已核实待交办",

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
+from ..core.hazards import CATEGORY_WORDS, SEVERITY_WORDS
 from ..delivery import service as delivery
 from ..extensions import db
 from ..regions.models import Region
@@ -47,17 +48,6 @@ DESK_ROLES = ("duty_officer", "admin")
 BATCH = 200
 
 NODE_WORDS = {"verify": "待核实", "assign": "待交办", "rectify": "待整改", "close": "待验收销号"}
-COLOUR_WORDS = {"red": "重大（红）", "orange": "较大（橙）", "yellow": "一般（黄）", "blue": "低（蓝）"}
-CATEGORY_WORDS = {
-    "flood": "洪涝",
-    "geological": "地质灾害",
-    "forest_fire": "森林火灾",
-    "earthquake": "地震",
-    "epidemic": "疫情",
-    "road_traffic": "道路交通",
-    "production_safety": "安全生产",
-    "other": "其他",
-}
 
 
 # ---- the deadline, set by each step (lifecycle.py) and at filing (service.py) ---------------
@@ -249,7 +239,7 @@ def message(report, node: str, stage: str, level: int, now: datetime) -> tuple[s
     """Title, body and the `alert` SMS template's parameters, in Chinese, China time."""
     what = f"{CATEGORY_WORDS.get(report.category, '隐患')}隐患"
     if report.severity:
-        what += f"·{COLOUR_WORDS[report.severity]}"
+        what += f"·{SEVERITY_WORDS[report.severity]}"
     local = report.due_at.astimezone(deadlines.CHINA).strftime("%m月%d日%H:%M")
     step = NODE_WORDS[node]
     if stage == "remind":
