@@ -128,7 +128,7 @@ def demo(app):
     from server.demo.load import load_demo
 
     with app.app_context():
-        load_demo()
+        load_demo(stories=False)
         db.session.remove()
 
 

@@ -68,3 +68,51 @@ PASSWORD = "demo12345"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "建国志强海军伟明国华小平晓东红英德胜春生永福金水文斌振华秀兰家辉"
+
+# Hazard reports (风险隐患) at different points of their life, so the desk's list, the map's
+# hazard layer and a report's timeline show something on a fresh demo. (key, reporter, category,
+# description, offset of the point from the reporter's village, steps by the township's desk)
+REPORTS = [
+    (
+        "slope",
+        "officer1",
+        "geological",
+        "后山坡脚出现长约3米的裂缝，雨后有碎石滚落，坡下住着4户人家。",
+        (0.0012, -0.0008),
+        (),
+    ),
+    (
+        "culvert",
+        "officer1",
+        "flood",
+        "村口涵洞被树枝和泥沙堵住大半，上游来水时路面已经漫水。",
+        (-0.0006, 0.0010),
+        ("verify:orange", "assign:临城镇水利站", "start"),
+    ),
+    (
+        "woodland",
+        "officer2",
+        "forest_fire",
+        "林区边缘有村民烧田埂杂草，离林地不到20米，风大。",
+        (0.0015, 0.0015),
+        ("verify:yellow",),
+    ),
+]
+
+# A disaster event (灾害过程) opened by the county desk, with one village's initial report (初报).
+DISASTER_EVENT = {"kind": "typhoon", "name": "第22号台风“山竹”"}
+INITIAL_REPORT = {
+    "affected": 120,
+    "dead": 0,
+    "missing": 0,
+    "injured": 2,
+    "evacuated": 86,
+    "resettled": 40,
+    "houses_collapsed": 0,
+    "houses_severe": 1,
+    "houses_light": 6,
+    "crops_affected_ha": "12.50",
+    "crops_lost_ha": "1.20",
+    "loss_10k_yuan": "35.00",
+    "note": "城东村低洼处进水，已转移86人。",
+}

@@ -7,9 +7,17 @@ import sqlalchemy as sa
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..core.changes import Change
+from ..core.models import utcnow
+from ..disasters import service as disasters
+from ..disasters.models import DisasterEvent
+from ..disasters.schemas import SituationReportCreateSchema
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import create_root
+from ..reports import lifecycle
+from ..reports import service as reports
+from ..reports.models import Report
+from ..reports.schemas import STEP_BODIES, ReportCreateSchema
 from ..shelters.checkins import check_in
 from ..shelters.codes import new_shelter_code
 from ..shelters.models import Shelter
@@ -58,11 +66,13 @@ class _Users:
     def __init__(self):
         self.hash = hash_password(data.PASSWORD)
         self.count = 0
+        self.by_name: dict[str, User] = {}
 
     def ensure(self, username, display_name, role, region, team=None, team_role=None) -> User:
         user = db.session.scalar(sa.select(User).where(User.username == username))
         self.count += 1
         if user is not None:
+            self.by_name[username] = user
             return user
         user = User(
             username=username,
@@ -77,6 +87,7 @@ class _Users:
         )
         db.session.add(user)
         db.session.flush()
+        self.by_name[username] = user
         return user
 
 
@@ -89,7 +100,61 @@ def _team(region: Region) -> Team:
     return team
 
 
-def load_demo() -> dict:
+def _demo_id(what: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"demo-{what}")
+
+
+def _reports(townships, users_by_name, now) -> None:
+    """A few hazard reports, each taken through its steps by its township's duty officer."""
+    for key, reporter, category, description, (dlat, dlon), steps in data.REPORTS:
+        report_id = _demo_id(f"report-{key}")
+        if db.session.get(Report, report_id) is not None:
+            continue
+        author = users_by_name[reporter]
+        village = db.session.get(Region, author.region_id)
+        body = {
+            "id": str(report_id),
+            "category": category,
+            "description": description,
+            "location": {"lat": village.lat + dlat, "lon": village.lon + dlon},
+        }
+        reports.create_report(author, ReportCreateSchema().load(body), now)
+        town_index = next(i for i, t in enumerate(townships) if village.path.startswith(t.path))
+        desk = users_by_name[f"town{town_index + 1}"]
+        for n, step in enumerate(steps):
+            kind, _, arg = step.partition(":")
+            fields = {"id": str(_demo_id(f"report-{key}-step-{n}")), "report_id": str(report_id)}
+            if kind == "verify":
+                fields["severity"] = arg
+            if kind == "assign":
+                fields["responsible_unit"] = arg
+            data_in = STEP_BODIES[kind]().load({k: v for k, v in fields.items() if k != "report_id"})
+            getattr(lifecycle, kind)(desk, {**data_in, "report_id": report_id}, now)
+
+
+def _disaster(county, users_by_name, now) -> None:
+    """The county's typhoon event, and 城东村's initial report (初报) in it."""
+    if db.session.scalar(
+        sa.select(DisasterEvent.id).where(DisasterEvent.name == data.DISASTER_EVENT["name"])
+    ):
+        return
+    event = disasters.open_event(
+        users_by_name["duty"], {**data.DISASTER_EVENT, "region_ids": [county.id], "opened_at": None}, now
+    )
+    officer = users_by_name["officer1"]
+    body = {
+        "id": str(_demo_id("situation-report-1")),
+        "kind": "initial",
+        "region_id": officer.region_id,
+        **data.INITIAL_REPORT,
+    }
+    filed = SituationReportCreateSchema().load(body)
+    disasters.file_report(officer, {**filed, "event_id": event.id}, now)
+
+
+def load_demo(stories: bool = True) -> dict:
+    """The demo county; with `stories`, also a few hazard reports along their life and a
+    typhoon event with one initial report (the API tests start without them: they count)."""
     county = _region(
         data.COUNTY["code"], data.COUNTY["name"], "county", data.COUNTY["lat"], data.COUNTY["lon"], None
     )
@@ -155,9 +220,14 @@ def load_demo() -> dict:
     for shelter in db.session.scalars(sa.select(Shelter)):
         if not db.session.scalar(sa.select(Change.seq).where(Change.entity_id == str(shelter.id)).limit(1)):
             publish(shelter)
+    if stories:
+        now = utcnow()
+        _reports(townships, users.by_name, now)
+        _disaster(county, users.by_name, now)
     db.session.commit()
     return {
         "regions": db.session.scalar(sa.select(sa.func.count()).select_from(Region)),
         "users": db.session.scalar(sa.select(sa.func.count()).select_from(User)),
         "shelters": db.session.scalar(sa.select(sa.func.count()).select_from(Shelter)),
+        "reports": db.session.scalar(sa.select(sa.func.count()).select_from(Report)),
     }
