@@ -14,6 +14,13 @@ def subtree_ids(region_id: int):
     return sa.select(Region.id).where(Region.path.startswith(root_path, autoescape=False))
 
 
+def ancestry(region_id: int) -> list[int]:
+    """The ids of `region_id` and the regions above it, the county (root) first. Read from the
+    region's materialised path ("/1/4/9/"); an unknown region has none."""
+    path = db.session.scalar(sa.select(Region.path).where(Region.id == region_id)) or ""
+    return [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+
+
 def user_scope(user):
     return subtree_ids(user.region_id)
 

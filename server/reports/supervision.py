@@ -30,7 +30,7 @@ from ..accounts.models import User
 from ..core.hazards import CATEGORY_WORDS, SEVERITY_WORDS
 from ..delivery import service as delivery
 from ..extensions import db
-from ..regions.models import Region
+from ..regions.service import ancestry
 from . import deadlines
 from .models import Report, ReportSupervision
 
@@ -186,8 +186,7 @@ def _claim(report, node, stage, level, region_id, told, now) -> bool:
 
 def _ladder(region_id: int) -> list[int]:
     """The report's region and those above it, nearest first."""
-    path = db.session.scalar(sa.select(Region.path).where(Region.id == region_id)) or ""
-    return [int(p) for p in reversed(path.strip("/").split("/")) if p.isdigit()]
+    return ancestry(region_id)[::-1]
 
 
 def _desks(ladder: list[int]) -> dict[int, list]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..accounts.models import User
 from ..delivery import service as delivery
 from ..extensions import db
-from ..regions.models import Region
+from ..regions.service import ancestry
 from .models import Shelter
 
 NEAR = 90  # per cent: 将满, the desk is told
@@ -81,8 +81,7 @@ def tell_if_crossed(shelter_id, checkin_id) -> int:
 
 def desk_of(region_id: int) -> list:
     """The active duty officers of this region and of the regions above it."""
-    path = db.session.scalar(sa.select(Region.path).where(Region.id == region_id)) or ""
-    above_or_here = [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+    above_or_here = ancestry(region_id)
     return list(
         db.session.scalars(
             sa.select(User.id)
