@@ -2,7 +2,7 @@
 // PeopleQuerySchema: 1–30 characters after trimming; all digits means a phone's last four, so
 // exactly four), checked here first so a refusal is said at once, and the card's times in China
 // time. No DOM, no storage.
-import type { Lang } from "../../i18n";
+import { CHINA_TIME_ZONE, type Lang } from "../../i18n";
 
 export const MAX_QUERY = 30;
 
@@ -63,13 +63,12 @@ export function orderedNeeds(needs: string[]): string[] {
   return [...new Set(needs)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-const CHINA = "Asia/Shanghai";
 
 /** 12月2日 08:30 (China time, wherever the phone thinks it is); the year only when it is not this year's. */
 export function chinaTime(value: string, lang: Lang, now: Date = new Date()): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "";
-  const year = (d: Date) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone: CHINA }).format(d);
+  const year = (d: Date) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone: CHINA_TIME_ZONE }).format(d);
   return new Intl.DateTimeFormat(lang, {
     year: year(date) === year(now) ? undefined : "numeric",
     month: lang === "en" ? "short" : "long",
@@ -77,6 +76,6 @@ export function chinaTime(value: string, lang: Lang, now: Date = new Date()): st
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
-    timeZone: CHINA,
+    timeZone: CHINA_TIME_ZONE,
   }).format(date);
 }

@@ -4,7 +4,6 @@
 // photos. The filing itself comes first, from the report.
 import { formatDateTime, t, type Lang, type MessageKey } from "../../i18n";
 
-export const CHINA_TIME = "Asia/Shanghai";
 
 export interface TimelineLine {
   kind: string;
@@ -39,7 +38,7 @@ function word(key: string, fallback: string): string {
 }
 
 function when(value: unknown, lang?: Lang): string {
-  return typeof value === "string" && value ? formatDateTime(value, lang, CHINA_TIME) : "";
+  return typeof value === "string" && value ? formatDateTime(value, lang) : "";
 }
 
 /** What a step did, in words: the colour set, the unit and person and deadline, why refused. */
