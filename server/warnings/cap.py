@@ -66,6 +66,7 @@ _CAP_TOKEN = re.compile(r"^[^\s,<&]+$")
 # (GB/T 4657), 3-digit internal unit code, 2-digit extension.
 _UNIT_CODE = re.compile(r"^\d{14}$")
 _REGION_CODE = re.compile(r"^\d{6,12}$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")  # xs:language
 _CAP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$")
 
 
@@ -133,6 +134,15 @@ def identifier(sender_code: str, issued_at: datetime, seq: int) -> str:
     return f"{code}_{local:%Y%m%d%H%M%S}_{seq}"
 
 
+def region_geocode(region_code: str) -> tuple[str, str]:
+    """(valueName, value) of an area geocode for a region: a county's code is GB/T 2260, a
+    township's or village's (9 or 12 digits) is built by GB/T 10114's rules."""
+    region_code = str(region_code)
+    if not _REGION_CODE.match(region_code):
+        raise ValueError("region code must be 6-12 digits (GB/T 2260 / GB/T 10114)")
+    return ("GB/T 2260" if len(region_code) == 6 else "GB/T 10114", region_code)
+
+
 def identifier_prefix(sender_code: str, issued_at: datetime) -> str:
     """The identifier without its N: what to count (LIKE 'prefix%') to choose the next seq."""
     return identifier(sender_code, issued_at, 0)[:-1]
@@ -180,6 +190,8 @@ class CapMessage:
         _check_kind_level(self.kind, self.level)
         if self.status not in ("Actual", "Exercise", "System", "Test", "Draft"):
             raise ValueError("status is not a CAP 1.2 status")
+        if not _LANGUAGE.match(str(self.language)):
+            raise ValueError("language must be a language tag such as zh-CN")
         if self.scope != "Public":
             raise ValueError("only Public scope is written (a warning is for everyone in its area)")
         for name in ("sent", "onset", "expires"):
@@ -193,10 +205,7 @@ class CapMessage:
             raise ValueError("an update or a cancel must reference the message it follows")
         set_(self, "references", refs)
         set_(self, "polygon", _polygon(self.polygon))
-        codes = tuple((clean_text(n), clean_text(v)) for n, v in (self.geocodes or ()))
-        if any(not n or not v for n, v in codes):
-            raise ValueError("a geocode needs a valueName and a value")
-        set_(self, "geocodes", codes)
+        set_(self, "geocodes", tuple(_geocode(g) for g in self.geocodes or ()))
 
 
 def to_xml(msg: CapMessage) -> bytes:
@@ -288,6 +297,17 @@ def _reference(ref) -> tuple[str, str, str]:
             raise ValueError("a reference's sent must be written as 2026-12-02T08:00:00+08:00")
         return sender, ident, sent
     return sender, ident, cap_time(sent)
+
+
+def _geocode(pair) -> tuple[str, str]:
+    try:
+        name, value = pair
+    except (TypeError, ValueError):
+        raise ValueError("a geocode is (valueName, value)") from None
+    name, value = clean_text(name), clean_text(value)
+    if not name or not value:
+        raise ValueError("a geocode needs a valueName and a value")
+    return name, value
 
 
 def _coord(value, limit: float, name: str) -> str:

@@ -48,7 +48,8 @@ def message(**over):
         contact="0577-67589110",
         area_desc="城关镇, 罗阳镇",
         polygon=[(27.55, 119.71), (27.60, 119.80), (27.52, 119.86)],
-        geocodes=[("GB/T 2260", "330329101"), ("GB/T 2260", "330329102")],
+        geocodes=[cap.region_geocode("330329101"), cap.region_geocode("330329102")],
+        web="https://yj.example.gov.cn/warnings/0b2f8d7e-3c44-4b4a-9b0e-2e0e0e0e0e0e",
     )
     values.update(over)
     return cap.CapMessage(**values)
@@ -80,10 +81,15 @@ def test_an_alert_is_valid_cap_and_says_what_the_desk_issued():
     assert text(doc, "c:info/c:description") == ["受今年第12号台风影响，预计未来24小时我县有12级以上大风。"]
     assert text(doc, "c:info/c:instruction") == ["沿海村居人员立即转移到避灾安置场所。"]
     assert text(doc, "c:info/c:contact") == ["0577-67589110"]
+    assert text(doc, "c:info/c:web") == [
+        "https://yj.example.gov.cn/warnings/0b2f8d7e-3c44-4b4a-9b0e-2e0e0e0e0e0e"
+    ]
+    assert text(doc, "c:info/c:parameter/c:valueName") == ["level"]
+    assert text(doc, "c:info/c:parameter/c:value") == ["red"]
     assert text(doc, "c:info/c:area/c:areaDesc") == ["城关镇, 罗阳镇"]
     # CAP polygons are "lat,lon" pairs with the first point repeated last.
     assert text(doc, "c:info/c:area/c:polygon") == ["27.55,119.71 27.6,119.8 27.52,119.86 27.55,119.71"]
-    assert text(doc, "c:info/c:area/c:geocode/c:valueName") == ["GB/T 2260", "GB/T 2260"]
+    assert text(doc, "c:info/c:area/c:geocode/c:valueName") == ["GB/T 10114", "GB/T 10114"]
     assert text(doc, "c:info/c:area/c:geocode/c:value") == ["330329101", "330329102"]
 
 
@@ -200,6 +206,28 @@ def test_a_code_that_is_neither_a_region_nor_a_unit_code_is_refused(code):
         cap.identifier(code, ISSUED, 0)
 
 
+def test_region_geocodes_name_the_standard_of_their_code():
+    assert cap.region_geocode("330327") == ("GB/T 2260", "330327")
+    assert cap.region_geocode("330327101") == ("GB/T 10114", "330327101")
+    assert cap.region_geocode("330327101207") == ("GB/T 10114", "330327101207")
+    with pytest.raises(ValueError):
+        cap.region_geocode("33032")
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 999), st.integers(0, 86399), st.integers(0, 9)),
+        min_size=2,
+        max_size=50,
+        unique=True,
+    )
+)
+def test_different_townships_seconds_or_numbers_never_share_an_identifier(keys):
+    day = datetime(2026, 12, 2, tzinfo=cap.CHINA)
+    idents = {cap.identifier(f"330327{t:03d}", day + timedelta(seconds=s), n) for t, s, n in keys}
+    assert len(idents) == len(keys)
+
+
 @pytest.mark.parametrize("seq", [-1, 10, 1.0, True, "1"])
 def test_the_sequence_is_one_digit(seq):
     with pytest.raises(ValueError):
@@ -247,6 +275,8 @@ def test_every_identifier_has_the_form_and_is_valid_in_cap(at, seq, township):
         {"polygon": [(27.0, 119.0, 5.0), (27.1, 119.1), (27.2, 119.0)]},
         {"polygon": [("27.0", 119.0), (27.1, 119.1), (27.2, 119.0)]},
         {"geocodes": [("GB/T 2260", "")]},
+        {"geocodes": ["330327"]},
+        {"language": "zh CN"},
     ],
 )
 def test_a_message_that_cap_cannot_say_is_refused_with_a_reason(over):
@@ -255,7 +285,8 @@ def test_a_message_that_cap_cannot_say_is_refused_with_a_reason(over):
 
 
 def test_a_closed_polygon_is_not_closed_twice_and_keeps_its_precision_to_six_decimals():
-    ring = [(27.1234567, 119.7), (27.6, 119.8), (27.5, 119.9), (27.1234567, 119.7)]
+    # As the JSON column gives it back: lists, not tuples.
+    ring = [[27.1234567, 119.7], [27.6, 119.8], [27.5, 119.9], [27.1234567, 119.7]]
     doc = parse_valid(cap.to_xml(message(polygon=ring)))
     assert text(doc, "c:info/c:area/c:polygon") == ["27.123457,119.7 27.6,119.8 27.5,119.9 27.123457,119.7"]
 
