@@ -22,6 +22,7 @@ from ..core.audit import record
 from ..core.schemas import normalise_phone, unstorable_text
 from ..errors import ApiProblem
 from ..extensions import db
+from ..regions.service import scope_ids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -186,7 +187,7 @@ def _check_row(values: dict) -> tuple[dict, list[str]]:
     return {"name": name, "phone": phone, "team_role": team_role}, reasons
 
 
-def check(team, raw: bytes) -> dict:
+def check(actor, team, raw: bytes) -> dict:
     """Read and check every row; change nothing. The answer is the row-by-row report."""
     rows = _rows(raw)
     header_at, columns, ignored = _find_header(rows)
@@ -244,12 +245,15 @@ def check(team, raw: bytes) -> dict:
     taken = {}
     for start in range(0, len(phones), 500):
         chunk = phones[start : start + 500]
-        taken.update(
-            db.session.execute(sa.select(User.phone, User.display_name).where(User.phone.in_(chunk))).all()
-        )
+        stmt = sa.select(User.phone, User.display_name, User.region_id).where(User.phone.in_(chunk))
+        taken.update((phone, (name, region)) for phone, name, region in db.session.execute(stmt))
+    # Whose phone it is, named only when that person is within the caller's area.
+    mine = scope_ids(actor) if taken else set()
     for entry in report:
         if entry["phone"] in taken:
-            entry["reasons"].append(f"手机号已登记（{taken[entry['phone']]}）")
+            name, region = taken[entry["phone"]]
+            who = name if region in mine else "其他地区的用户"
+            entry["reasons"].append(f"手机号已登记（{who}）")
         entry["status"] = "refused" if entry["reasons"] else "taken"
     return {
         "team_id": str(team.id),
@@ -269,7 +273,7 @@ def _username_for(phone: str) -> str:
 def import_roster(actor, team, raw: bytes, confirm: bool) -> dict:
     """The report; with confirm, every good row added as a member of the team (one transaction:
     the request commits once, or, on any failure, nothing)."""
-    answer = check(team, raw)
+    answer = check(actor, team, raw)
     answer["dry_run"] = not confirm
     answer["imported"] = 0
     if not confirm:

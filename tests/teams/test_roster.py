@@ -216,3 +216,11 @@ def test_a_failure_midway_leaves_nothing_half_imported(auth, ids, monkeypatch):
     assert _users(auth) == before
     members = auth("town1").get(f"/api/v1/members?team_id={_team(ids)}&limit=200").json["items"]
     assert "陈志强" not in {m["display_name"] for m in members}
+
+
+def test_a_phone_registered_in_another_township_is_refused_without_naming_the_person(auth, ids):
+    theirs = auth("admin").get(f"/api/v1/users/{ids['users']['t2member1']}").json
+    rows = [["姓名", "手机号"], ["李四", theirs["phone"]]]
+    report = _post(auth("town1"), _team(ids), _xlsx(rows)).json
+    assert report["rows"][0]["reasons"] == ["手机号已登记（其他地区的用户）"]
+    assert theirs["display_name"] not in str(report)
