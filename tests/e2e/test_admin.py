@@ -124,6 +124,13 @@ def test_the_admin_creates_a_team_and_a_user_from_the_screens(phone, browser, se
     expect(phone.locator("#adm-user-state")).to_have_text("已停用")
     assert admin("GET", f"/api/v1/users?q={username}")["items"][0]["active"] is False
 
+    # Without a signal the screens say that administration needs the network.
+    phone.context.set_offline(True)
+    phone.get_by_role("link", name="队伍", exact=True).click()
+    expect(phone.get_by_text("现在没有网络：管理操作需要联网。")).to_be_visible()
+    _shoot(phone, "offline")
+    phone.context.set_offline(False)
+
 
 def _roster(tag: str) -> bytes:
     book = Workbook()
