@@ -135,6 +135,8 @@ function route(path: string, focus = true): void {
             user = me;
             rememberMe(me);
             route(currentPath());
+            // The outbox waited (the server refused it until now, keeping every op): send it.
+            void requestFlush();
           },
           onLogout: () => void logout().finally(() => loggedOut()),
         });
