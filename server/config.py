@@ -126,6 +126,8 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     MEDIA_MAX_BYTES = 10 * 1024 * 1024
+    # A township's roster (花名册) as XLSX: a few hundred rows are tens of KiB.
+    ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(2 * 1024 * 1024)))
     # Photos live on disk; with several app machines, put this on shared storage.
     MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(ROOT / "instance" / "media")))
     SYNC_MAX_OPS = 1000

@@ -9,7 +9,7 @@ import { currentPath, onRoute } from "./shared/router";
 import { isServerPage } from "./shared/server-pages";
 import { applyDocumentLang, onLangChange, t, type MessageKey } from "./i18n";
 import { api, ApiError, readCookie, type User } from "./api";
-import { adoptUser, cachedMe, fetchMe, forgetMe } from "./features/auth/session";
+import { adoptUser, cachedMe, fetchMe, forgetMe, logout, rememberMe } from "./features/auth/session";
 import { renderLogin } from "./features/auth/login";
 import { renderHome } from "./features/home/home";
 import { getCounts, onSyncResult, requestFlush, startOutbox } from "./data/flush";
@@ -123,6 +123,24 @@ function route(path: string, focus = true): void {
   const url = new URL(path, location.origin);
   const u = user;
   const lazy = (load: () => Promise<Screen | null>) => showLazy(load, focus);
+  // A password reset by an administrator: the new one first, before any screen (the server
+  // refuses every other call until then).
+  if (u.must_change_password)
+    return lazy(async () => {
+      const { renderChangePassword } = await import("./features/admin/change-password");
+      return () =>
+        renderChangePassword({
+          user: u,
+          onChanged: (me) => {
+            user = me;
+            rememberMe(me);
+            route(currentPath());
+            // The outbox waited (the server refused it until now, keeping every op): send it.
+            void requestFlush();
+          },
+          onLogout: () => void logout().finally(() => loggedOut()),
+        });
+    });
   switch (url.pathname) {
     case "/report":
       return lazy(async () => {
@@ -206,7 +224,33 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderRules }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/rules")]);
         return DESK_ROLES.has(u.role) ? () => renderRules(u) : null;
       });
+    case "/admin":
+    case "/admin/users":
+      return lazy(async () => {
+        const [{ ADMIN_ROLES }, { renderUsers }] = await Promise.all([import("./features/admin/model"), import("./features/admin/users")]);
+        return ADMIN_ROLES.has(u.role) ? renderUsers : null;
+      });
+    case "/admin/users/new":
+      return lazy(async () => {
+        const [{ ADMIN_ROLES }, { renderNewUser }] = await Promise.all([import("./features/admin/model"), import("./features/admin/users")]);
+        return ADMIN_ROLES.has(u.role) ? () => renderNewUser(u) : null;
+      });
+    case "/admin/teams":
+      return lazy(async () => {
+        const [{ ADMIN_ROLES }, { renderTeams }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);
+        return ADMIN_ROLES.has(u.role) ? renderTeams : null;
+      });
     default: {
+      const adminUser = /^\/admin\/users\/([\w-]+)$/.exec(url.pathname);
+      if (adminUser) return lazy(async () => {
+        const [{ ADMIN_ROLES }, { renderUser }] = await Promise.all([import("./features/admin/model"), import("./features/admin/users")]);
+        return ADMIN_ROLES.has(u.role) ? () => renderUser(u, adminUser[1]) : null;
+      });
+      const adminTeam = /^\/admin\/teams\/([\w-]+)$/.exec(url.pathname);
+      if (adminTeam) return lazy(async () => {
+        const [{ ADMIN_ROLES }, { renderTeam }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);
+        return ADMIN_ROLES.has(u.role) ? () => renderTeam(u, adminTeam[1]) : null;
+      });
       const disaster = /^\/disasters\/([\w-]+)$/.exec(url.pathname);
       if (disaster) return lazy(async () => (await import("./features/disaster/screen")).disasterScreen(u, disaster[1]));
       const shelterEdit = /^\/shelters\/([\w-]+)\/edit$/.exec(url.pathname);
@@ -263,7 +307,7 @@ async function confirmSession(hadCache: boolean): Promise<void> {
     user = fresh;
     cachedAt = undefined;
     // Re-draw home (to drop "shown offline"); never a form the user may be typing in.
-    if (!hadCache || wasOnHome) route(currentPath(), !hadCache);
+    if (!hadCache || wasOnHome || fresh.must_change_password) route(currentPath(), !hadCache);
     void requestFlush();
     // The map picker must open offline later: its tile settings and region centre, kept now.
     prefetchMapSettings(fresh.region_id);

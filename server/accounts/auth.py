@@ -115,12 +115,16 @@ def logout(claims: dict) -> None:
     db.session.flush()
 
 
-def revoke_all(user_id) -> None:
-    db.session.execute(
-        sa.update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason="deactivated")
-    )
+def revoke_all(user_id, keep_sid: str | None = None) -> None:
+    """End every open session of the user; `keep_sid`: but this one (a user changing their own
+    password stays signed in on the device they changed it on)."""
+    stmt = sa.update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if keep_sid:
+        try:
+            stmt = stmt.where(AuthSession.id != uuid.UUID(keep_sid))
+        except ValueError:
+            pass
+    db.session.execute(stmt.values(revoked_at=utcnow(), revoked_reason="deactivated"))
 
 
 # The token's session and its user (with the user's region, joined) in one statement: no

@@ -20,6 +20,8 @@ class User(UUIDPk, Timestamps, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    # Set by an administrator's password reset: the next login must choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     team_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     # captain, vice_captain or member within the team (the source: 队长, 副队长, 队员).
     team_role: Mapped[str | None] = mapped_column(sa.String(20))

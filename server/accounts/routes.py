@@ -13,7 +13,7 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
-from ..core.http import json_body, page_answer
+from ..core.http import json_body, no_store, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
@@ -24,6 +24,7 @@ from .passwords import verify_password
 from .schemas import (
     LoginSchema,
     MeUpdateSchema,
+    PasswordResetSchema,
     RefreshSchema,
     TokensSchema,
     UserCreateSchema,
@@ -171,3 +172,16 @@ def get_user(user_id):
 def update_user(user_id):
     user = service.update_user(g.user, user_id, UserUpdateSchema().load(json_body()))
     return UserSchema().dump(user)
+
+
+@bp.post("/users/<uuid:user_id>/reset-password")
+@requires("users.manage")
+@doc(
+    "Give a user a temporary password (answered once); their sessions end and their next login "
+    "must choose a new one (must_change_password)",
+    response=PasswordResetSchema,
+)
+@no_store
+def reset_password(user_id):
+    user, password = service.reset_password(g.user, user_id)
+    return {"user": UserSchema().dump(user), "temporary_password": password}

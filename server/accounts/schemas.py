@@ -37,9 +37,19 @@ class UserSchema(BaseSchema):
     region_name = fields.Function(lambda u: u.region.name if u.region else None)
     phone = fields.String(allow_none=True)
     active = fields.Boolean()
+    must_change_password = fields.Boolean(
+        metadata={"description": "true: the user must choose a new password (PATCH /me) before anything else"}
+    )
     team_id = fields.UUID(allow_none=True)
     team_role = fields.String(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
+
+
+class PasswordResetSchema(BaseSchema):
+    user = fields.Nested(UserSchema)
+    temporary_password = fields.String(
+        metadata={"description": "shown once; never stored in clear, never answered again"}
+    )
 
 
 class UserCreateSchema(BaseSchema):
@@ -52,6 +62,9 @@ class UserCreateSchema(BaseSchema):
     team_id = fields.UUID(load_default=None, allow_none=True)
     team_role = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(["captain", "vice_captain", "member"])
+    )
+    must_change_password = fields.Boolean(
+        load_default=False, metadata={"description": "true: the password given is temporary"}
     )
 
 

@@ -5,7 +5,7 @@ from functools import wraps
 from flask import g
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
-from ..errors import forbidden
+from ..errors import ApiProblem, forbidden
 
 ROLES = ("admin", "duty_officer", "captain", "member", "info_officer", "shelter_manager")
 
@@ -83,12 +83,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         # The county's deadline rules for supervising hazard reports (督办).
         "reports.rules",
     },
-    "duty_officer": _FIELD | _DESK,
+    # Within their region and below; never an administrator (accounts/service.py).
+    "duty_officer": _FIELD | _DESK | {"users.manage", "teams.manage"},
     "captain": _FIELD | _LEAD | _CALLED_OUT,
     "member": _FIELD | _CALLED_OUT | {"teams.read"},
     "info_officer": _FIELD | _INFO,
     "shelter_manager": _FIELD | _SHELTER_DESK,
 }
+
+
+# What a user whose password was reset may do before choosing a new one.
+_BEFORE_NEW_PASSWORD = frozenset({"me.read", "me.update"})
+
+
+def _password_change_required():
+    return ApiProblem(
+        403,
+        "password-change-required",
+        "Choose a new password",
+        "请先设置新密码 / Your password was reset: choose a new one (PATCH /api/v1/me) first.",
+    )
 
 
 def can(user, action: str) -> bool:
@@ -106,6 +120,8 @@ def requires(action: str):
             user = current_user._get_current_object()  # noqa: SLF001 - werkzeug's documented way
             if not can(user, action):
                 raise forbidden()
+            if getattr(user, "must_change_password", False) and action not in _BEFORE_NEW_PASSWORD:
+                raise _password_change_required()
             g.user = user
             return fn(*args, **kwargs)
 

@@ -1,15 +1,19 @@
 """Teams and members."""
 
-from flask import Blueprint, g, request
+import io
 
-from ..core.http import json_body, page_answer
+from flask import Blueprint, current_app, g, request, send_file
+
+from ..core.http import json_body, no_store, page_answer
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
-from . import service
+from . import roster, service
 from .schemas import (
     MemberQuerySchema,
     MemberSchema,
+    RosterQuerySchema,
+    RosterReportSchema,
     TeamCreateSchema,
     TeamQuerySchema,
     TeamSchema,
@@ -67,3 +71,57 @@ def list_members():
 @doc("One team member", response=MemberSchema)
 def get_member(member_id):
     return MemberSchema().dump(service.get_member(g.user, member_id))
+
+
+def _upload() -> bytes:
+    """The roster's bytes: a multipart form's `file`, or the raw body."""
+    limit = current_app.config["ROSTER_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        raise roster.too_large()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise roster.not_a_spreadsheet("Send the roster as the form field `file`.")
+        raw = upload.stream.read(limit + 1)
+    else:
+        raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise roster.too_large()
+    return raw
+
+
+@bp.post("/teams/<uuid:team_id>/roster")
+@requires("teams.manage")
+@doc(
+    "Import a roster (XLSX, as multipart `file` or the raw body): every row checked and answered "
+    "(taken or refused, with reasons in Chinese); confirm=true adds every good row as a member, "
+    "all in one transaction. 415 or 422 not-a-spreadsheet, 413 too large: nothing changes",
+    body={"type": "string", "contentMediaType": roster.XLSX},
+    # Any bytes may be sent (the check is by content, as for media); the PWA sends the XLSX type.
+    content_type="application/octet-stream",
+    query=RosterQuerySchema,
+    response=RosterReportSchema,
+)
+@no_store
+def import_roster(team_id):
+    args = load_query(RosterQuerySchema(), request.args)
+    team = service.get_team(g.user, team_id)
+    raw = _upload()
+    return RosterReportSchema().dump(roster.import_roster(g.user, team, raw, args["confirm"]))
+
+
+@bp.get("/teams/roster-template.xlsx")
+@requires("teams.manage")
+@doc(
+    "An empty roster with the headers the import reads "
+    "(姓名, 手机号, 身份/队内职务, 出生日期, 文化程度, 人员类别)",
+    produces=roster.XLSX,
+    response={"type": "string", "format": "binary"},
+)
+def roster_template():
+    return send_file(
+        io.BytesIO(roster.template()),
+        mimetype=roster.XLSX,
+        as_attachment=True,
+        download_name="花名册模板.xlsx",
+    )

@@ -55,3 +55,35 @@ class MemberQuerySchema(PageQuerySchema):
     team_id = fields.UUID(metadata={"description": "one team"})
     region_id = region_id_param("members of this region")
     active = fields.Boolean(load_default=True, metadata={"description": "false: those no longer active"})
+
+
+class RosterQuerySchema(BaseSchema):
+    confirm = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: import every good row (all or nothing); false: the report only"},
+    )
+
+
+class RosterRowSchema(BaseSchema):
+    row = fields.Integer(metadata={"description": "the spreadsheet's row number"})
+    status = fields.String(metadata={"description": "taken or refused"})
+    name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    team_role = fields.String(allow_none=True)
+    team_role_label = fields.String(allow_none=True)
+    reasons = fields.List(fields.String(), metadata={"description": "why refused, in Chinese"})
+    read = fields.Dict(metadata={"description": "birth date, education, category: read, not stored"})
+    user_id = fields.String()
+    username = fields.String()
+
+
+class RosterReportSchema(BaseSchema):
+    team_id = fields.String()
+    dry_run = fields.Boolean()
+    columns = fields.List(fields.String())
+    ignored_columns = fields.List(fields.String())
+    read_only_columns = fields.List(fields.String())
+    rows = fields.List(fields.Nested(RosterRowSchema))
+    taken = fields.Integer()
+    refused = fields.Integer()
+    imported = fields.Integer()

@@ -27,9 +27,13 @@ def test_an_admin_makes_a_team_in_a_township_and_it_starts_empty(auth, ids):
 def test_a_team_needs_a_name_and_a_region_of_ones_own(auth, ids):
     bad = auth("admin").post("/api/v1/teams", json={"name": "", "region_id": "2"})
     assert bad.status_code == 422 and set(bad.json["errors"]) == {"name", "region_id"}
+    # A township's duty officer makes teams in their township, not in the neighbour's.
+    town1 = auth("town1")
     assert (
-        auth("town1").post("/api/v1/teams", json={"name": "队", "region_id": ids["regions"][T1]}).status_code
-        == 403
+        town1.post("/api/v1/teams", json={"name": "队", "region_id": ids["regions"][T1]}).status_code == 201
+    )
+    assert (
+        town1.post("/api/v1/teams", json={"name": "队", "region_id": ids["regions"][T2]}).status_code == 422
     )
 
 

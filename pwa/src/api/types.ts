@@ -10,6 +10,8 @@ export interface User {
   region_id: string | null;
   region_name?: string | null;
   phone?: string | null;
+  /** A password reset by an administrator: a new one must be chosen before anything else. */
+  must_change_password?: boolean;
 }
 
 /**

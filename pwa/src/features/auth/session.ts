@@ -25,9 +25,9 @@ export function cachedMe(): CachedMe | null {
 
 export function rememberMe(user: User): void {
   // Copy the known fields only, so nothing else the server adds (a token, say) lands in storage.
-  const { id, username, display_name, role, region_id, region_name, phone } = user;
+  const { id, username, display_name, role, region_id, region_name, phone, must_change_password } = user;
   const entry: CachedMe = {
-    user: { id, username, display_name, role, region_id, region_name, phone },
+    user: { id, username, display_name, role, region_id, region_name, phone, must_change_password },
     saved_at: new Date().toISOString(),
   };
   try {
