@@ -143,7 +143,10 @@ class TeamReadinessSchema(BaseSchema):
     probation = fields.Integer()
     certificates_expiring = fields.List(fields.Nested(_Expiring))
     certificates_expired = fields.List(fields.Nested(_Expiring))
-    flagged_members = fields.Integer()
+    flagged_members = fields.Integer(metadata={"description": "members who break a recruiting rule"})
+    unchecked_members = fields.Integer(
+        metadata={"description": "members with no birth date or education recorded"}
+    )
     insurance = fields.Nested(_Slot, metadata={"description": "not recorded yet: count null, 未登记"})
     equipment = fields.Nested(_Slot, metadata={"description": "not recorded yet: count null, 未登记"})
     status = fields.String(metadata={"description": "red 未达标, yellow 需关注, green 达标"})
@@ -168,6 +171,7 @@ class _Summary(BaseSchema):
     probation = fields.Integer()
     certificates_expiring = fields.Integer()
     flagged_members = fields.Integer()
+    unchecked_members = fields.Integer()
     insurance = fields.Nested(_Slot)
     equipment = fields.Nested(_Slot)
     status = fields.String()

@@ -50,10 +50,15 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         key = profile.stage if profile and profile.stage else "unknown"
         stages[key] = stages.get(key, 0) + 1
     soon, expired = _expiry(people, today)
-    flagged = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(MemberFlag.user_id))).where(
-            MemberFlag.team_id == team.id, MemberFlag.user_id.is_not(None)
+    # A broken rule and a rule that cannot be checked (no birth date or education recorded) are
+    # told apart: the second is work for the desk, not a finding about the member.
+    flagged, unchecked = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(MemberFlag.user_id))).where(
+                MemberFlag.team_id == team.id, MemberFlag.user_id.is_not(None), MemberFlag.rule.in_(which)
+            )
         )
+        for which in (rules.BROKEN, rules.UNCHECKED)
     )
     red = list(rules.team_reasons(people, rule_set).values())
     yellow = []
@@ -63,6 +68,8 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         yellow.append(f"{len(soon)} 本证书 {EXPIRY_DAYS} 天内到期")
     if flagged:
         yellow.append(f"{flagged} 名队员不符合招募条件")
+    if unchecked:
+        yellow.append(f"{unchecked} 名队员未登记出生日期或学历")
     if stages.get("unknown"):
         yellow.append(f"{stages['unknown']} 名队员未登记队员状态")
     status = RED if red else YELLOW if yellow else GREEN
@@ -80,6 +87,7 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         "certificates_expiring": soon,
         "certificates_expired": expired,
         "flagged_members": flagged,
+        "unchecked_members": unchecked,
         "insurance": dict(NOT_RECORDED),
         "equipment": dict(NOT_RECORDED),
         "status": status,
@@ -144,6 +152,7 @@ def readiness(actor, region_id: int | None, now: datetime) -> dict:
             "probation": sum(t["probation"] for r in rows for t in r["teams"]),
             "certificates_expiring": sum(len(t["certificates_expiring"]) for r in rows for t in r["teams"]),
             "flagged_members": sum(t["flagged_members"] for r in rows for t in r["teams"]),
+            "unchecked_members": sum(t["unchecked_members"] for r in rows for t in r["teams"]),
             "insurance": dict(NOT_RECORDED),
             "equipment": dict(NOT_RECORDED),
             "status": status,

@@ -35,6 +35,9 @@ EDUCATION_LABELS = {
 DEFAULT_RULES = {"max_age": 45, "min_education": "junior_high", "min_team_size": 10, "captain_required": True}
 RULE_FIELDS = tuple(DEFAULT_RULES)
 TEAM_ROLES = ("captain", "member")
+# A member's flags: a rule broken, or one that cannot be checked for want of data.
+BROKEN = ("age", "education")
+UNCHECKED = ("age_unknown", "education_unknown")
 
 
 def china_today(now: datetime) -> date:

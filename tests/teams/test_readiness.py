@@ -112,3 +112,16 @@ def test_a_township_without_a_comprehensive_team_is_red(auth, ids, app, clock):
         db.session.commit()
     t3 = _town(auth("duty").get("/api/v1/teams/readiness").json, T3)
     assert t3["status"] == "red" and t3["reasons"] == ["没有综合应急救援队"]
+
+
+def test_members_never_recorded_are_told_apart_from_those_who_break_a_rule(app, auth, ids, clock):
+    from server.extensions import db
+    from server.teams import rules
+
+    with app.app_context():
+        rules.sweep(datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+        db.session.commit()
+    team = _town(auth("town1").get("/api/v1/teams/readiness").json, T1)["teams"][0]
+    assert team["unchecked_members"] == 13 and team["flagged_members"] == 0
+    assert "13 名队员未登记出生日期或学历" in team["reasons"]
+    assert not any("不符合招募条件" in why for why in team["reasons"])
