@@ -146,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_quiet(report_supervision.KIND)
     # Recruiting rules: every team checked again on the first worker round of each China day.
     delivery.register_sweeper(team_rules.sweep)
+    # ... and whenever a team's people change, by any service, before the change commits.
+    team_rules.watch_team_changes()
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

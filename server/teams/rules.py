@@ -201,3 +201,54 @@ def sweep(now: datetime | None = None) -> int:
         db.session.add(row)
     row.checked_on = today
     return check_all(now)
+
+
+# ---- every change of a team's people, wherever it is made ------------------------------------
+# Accounts, the admin screens and the roster import move people between teams, close accounts
+# and name captains through their own services. Rather than each remembering to call the check,
+# the session notes the teams whose people changed and checks them just before it commits (so
+# a request or a sync batch still commits once, with the flags in the same transaction).
+
+_WATCHED = ("team_id", "team_role", "active", "role")
+_NOTED = "teams_to_check"
+
+
+def _note(session, _flush_context, _instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, User):
+            continue
+        state = sa.inspect(obj)
+        if obj not in session.new and not any(state.attrs[a].history.has_changes() for a in _WATCHED):
+            continue
+        noted = session.info.setdefault(_NOTED, set())
+        noted.update(t for t in (obj.team_id, *state.attrs.team_id.history.deleted) if t is not None)
+
+
+def _check_noted(session) -> None:
+    noted = session.info.pop(_NOTED, None)
+    if not noted:
+        return
+    try:
+        ours = session is db.session()
+    except RuntimeError:  # no app context: a session of a script or a test of its own
+        ours = False
+    if not ours:
+        return
+    session.flush()  # what is still pending, so the check reads the people as they will be
+    now = utcnow()
+    for team_id in noted:
+        if session.get(Team, team_id) is not None:
+            check_team(team_id, now)
+
+
+def _forget(session) -> None:
+    session.info.pop(_NOTED, None)
+
+
+def watch_team_changes() -> None:
+    from sqlalchemy.orm import Session
+
+    if not sa.event.contains(Session, "before_flush", _note):
+        sa.event.listen(Session, "before_flush", _note)
+        sa.event.listen(Session, "before_commit", _check_noted)
+        sa.event.listen(Session, "after_rollback", _forget)

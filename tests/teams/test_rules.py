@@ -190,3 +190,24 @@ def test_leap_day_births_around_their_46th_birthday(auth, ids, clock, year, day,
     )
     body = _put(auth, ids, "member3", birth_date=f"{year}-02-29")
     assert ("age" in _rules(body)) is (today >= date(year + 46, 3, 1)), (today, body["age"])
+
+
+def test_a_team_change_made_elsewhere_is_checked_before_it_commits(auth, ids):
+    """The administrator closes four accounts of township 2's team (12 -> 8): the team is flagged
+    at once, not at night; a member moved into another team takes his flags with him."""
+    admin = auth("admin")
+    for m in range(1, 5):
+        assert (
+            admin.patch(f"/api/v1/users/{ids['users'][f't2member{m}']}", json={"active": False}).status_code
+            == 200
+        )
+    flags = auth("town2").get("/api/v1/teams/flags").json["items"]
+    team = [f for f in flags if f["member_id"] is None]
+    assert [f["reason"] for f in team] == ["队员 8 人，少于 10 人"]
+    assert ids["users"]["t2member1"] not in {f["member_id"] for f in flags}
+    assert admin.patch(f"/api/v1/users/{ids['users']['t2member1']}", json={"active": True}).status_code == 200
+    flags = auth("town2").get("/api/v1/teams/flags").json["items"]
+    assert [f["reason"] for f in flags if f["member_id"] is None] == ["队员 9 人，少于 10 人"]
+    assert {"age_unknown", "education_unknown"} <= {
+        f["rule"] for f in flags if f["member_id"] == ids["users"]["t2member1"]
+    }
