@@ -72,6 +72,7 @@ def _register_models() -> None:
     from .shelters import models as _s  # noqa: F401
     from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
+    from .teams import profile_models as _tp  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -100,7 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     from .shelters.routes import bp as shelters_bp
     from .shelters.summary_routes import bp as shelter_summary_bp
     from .sync.routes import bp as sync_bp
+    from .teams import rules as team_rules
     from .teams import service as teams
+    from .teams.profile_routes import bp as team_profiles_bp
     from .teams.routes import bp as teams_bp
     from .web import bp as web_bp
 
@@ -108,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         regions_bp,
         teams_bp,
+        team_profiles_bp,
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,
@@ -140,6 +144,10 @@ def _register_blueprints(app: Flask) -> None:
     # region tree (督办); notices, so push then SMS and no call.
     delivery.register_sweeper(report_supervision.sweep)
     delivery.register_quiet(report_supervision.KIND)
+    # Recruiting rules: every team checked again on the first worker round of each China day.
+    delivery.register_sweeper(team_rules.sweep)
+    # ... and whenever a team's people change, by any service, before the change commits.
+    team_rules.watch_team_changes()
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

@@ -42,6 +42,15 @@ ADMIN = {"admin"}
 # Those who run a shelter's door: its managers (an object rule) and its region's desk.
 SHELTER_DESK = {"admin", "duty_officer", "shelter_manager"}
 
+PROFILE = {
+    "birth_date": "1990-05-17",
+    "education": "senior_high",
+    "background": "veteran",
+    "skills": ["水上救援"],
+    "certificates": [],
+    "emergency_contact": None,
+}
+
 _counter = itertools.count()
 
 
@@ -78,6 +87,9 @@ ITEM_ENDPOINTS = [
     ("PATCH", "/api/v1/users/<uuid:user_id>", DESK, "user", lambda ids, town: {"display_name": "改名"}),
     ("POST", "/api/v1/users/<uuid:user_id>/reset-password", DESK, "user", None),
     ("GET", "/api/v1/members/<uuid:member_id>", {"admin", "duty_officer", "captain"}, "member", None),
+    # Profiles: the personal part by object rule (tests/teams/test_profiles.py).
+    ("GET", "/api/v1/members/<uuid:member_id>/profile", LEAD | {"member"}, "member", None),
+    ("PUT", "/api/v1/members/<uuid:member_id>/profile", LEAD, "member", lambda ids, town: PROFILE),
     ("GET", "/api/v1/regions/<int:region_id>", ALL, "region", None),
     ("PATCH", "/api/v1/regions/<int:region_id>", ADMIN, "region", lambda ids, town: {"name": town}),
     ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
@@ -240,6 +252,7 @@ LIST_ENDPOINTS = [
     ("/api/v1/attendance", ALL, "region_id"),
     ("/api/v1/dispatches", ALL, "region_id"),
     ("/api/v1/incidents", LEAD, "region_id"),
+    ("/api/v1/teams/flags", LEAD, "region_id"),
 ]
 # Lists whose items carry the record under a key (the supervised list: {"report": {...}, ...}).
 NESTED_LIST_ENDPOINTS = [("/api/v1/reports/supervised", DESK, "report")]
@@ -283,6 +296,13 @@ OTHER_ENDPOINTS = {
     # An XLSX body, not JSON: by role and region in tests/teams/test_roster.py.
     ("POST", "/api/v1/teams/<uuid:team_id>/roster"),
     ("GET", "/api/v1/teams/roster-template.xlsx"),
+    # Teams: the member path (its steps depend on the stage: tests/teams/test_profiles_path.py);
+    # the county's one rule set (tests/teams/test_rules.py); readiness, figures per township
+    # (tests/teams/test_readiness.py checks each sees only their own area).
+    ("POST", "/api/v1/members/<uuid:member_id>/path"),
+    ("GET", "/api/v1/teams/rules"),
+    ("PUT", "/api/v1/teams/rules"),
+    ("GET", "/api/v1/teams/readiness"),
     # Needs a query: its own test below.
     ("GET", "/api/v1/shelters/people"),
     # Figures, not records: its own test below.

@@ -218,6 +218,18 @@ function route(path: string, focus = true): void {
         const [{ DISASTER_DESK }, { renderOpenEvent }] = await Promise.all([import("./features/disaster/disasters"), import("./features/disaster/open")]);
         return DISASTER_DESK.has(u.role) ? renderOpenEvent : null;
       });
+    case "/desk/readiness":
+      // Before the generic /desk/<board> below, which would take "readiness" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderReadiness }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/readiness")]);
+        return DESK_ROLES.has(u.role) ? () => renderReadiness(u) : null;
+      });
+    case "/team":
+      // A captain's own team: his township's readiness.
+      return lazy(async () => {
+        const { renderReadiness } = await import("./features/teams/readiness");
+        return u.role === "captain" ? () => renderReadiness(u, true) : null;
+      });
     case "/desk/rules":
       // Before the generic /desk/<board> below, which would take "rules" for an order id.
       return lazy(async () => {

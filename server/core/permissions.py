@@ -42,7 +42,19 @@ _FIELD = frozenset(
 )
 # Those who lead people see their region's attendance, not only their own.
 _LEAD = frozenset(
-    {"attendance.read_region", "members.read", "teams.read", "dispatch.read_region", "map.read"}
+    {
+        "attendance.read_region",
+        "members.read",
+        "teams.read",
+        "dispatch.read_region",
+        "map.read",
+        # Members' profiles and path, readiness and the recruiting flags (object rules in
+        # teams/profiles.py: a captain acts on his own team only).
+        "profiles.read",
+        "profiles.manage",
+        "members.path",
+        "teams.readiness",
+    }
 )
 # The people in a shelter: its managers check them in and out (object rules in shelters/).
 _SHELTER_DESK = frozenset({"shelters.operate", "shelters.checkin", "shelters.people"})
@@ -82,11 +94,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "shelters.remove",
         # The county's deadline rules for supervising hazard reports (督办).
         "reports.rules",
+        # The county's recruiting rules (招募条件).
+        "teams.rules",
     },
     # Within their region and below; never an administrator (accounts/service.py).
     "duty_officer": _FIELD | _DESK | {"users.manage", "teams.manage"},
     "captain": _FIELD | _LEAD | _CALLED_OUT,
-    "member": _FIELD | _CALLED_OUT | {"teams.read"},
+    # A member reads profiles: his own whole, his teammates' public part (teams/profiles.py).
+    "member": _FIELD | _CALLED_OUT | {"teams.read", "profiles.read"},
     "info_officer": _FIELD | _INFO,
     "shelter_manager": _FIELD | _SHELTER_DESK,
 }

@@ -46,6 +46,7 @@ export const PROBLEM_SLUGS = [
   "report-verified",
   "report-race",
   "disaster-closed",
+  "member-path",
   "duplicate-target-closed",
   "duplicate-other-category",
   "duplicate-chain",

@@ -1,0 +1,140 @@
+// 队伍建设达标情况: /desk/readiness for the desk (every township of its area, and their sum) and
+// /team for a captain (his township). Each township and team: a colour with its word beside it
+// (never the colour alone), the reasons it falls short, and its figures; insurance and equipment
+// say 未登记 until those records exist. The last answer is kept on this phone for this account
+// and shown, with its time, when the server cannot be reached.
+import "./teams.css";
+import { h } from "../../shared/dom";
+import { screenHead } from "../../shared/ui";
+import { formatDateTime, t } from "../../i18n";
+import { api, ApiError, type User } from "../../api";
+import { problemSentence } from "../../i18n/problem";
+import { getMeta, setMeta } from "../../data/db";
+import { dayWords, readReadiness, statusWord, teamReasons, toneOf, townshipReasons, type Readiness, type Status, type TeamReadiness, type TownshipReadiness } from "./readiness-model";
+
+const KEPT_KEY = "teams_readiness";
+
+interface Kept {
+  user_id: string;
+  saved_at: number;
+  body: unknown;
+}
+
+function badge(s: Status, id?: string): HTMLElement {
+  return h("span", { class: `tone tone-${toneOf(s)} ready-badge`, "data-status": s, id }, statusWord(s));
+}
+
+function figure(label: string, value: string, bad = false): HTMLElement {
+  return h("div", { class: bad ? "ready-fig ready-fig-bad" : "ready-fig" }, h("dt", {}, label), h("dd", {}, value));
+}
+
+function teamBlock(team: TeamReadiness): HTMLElement {
+  const { red, yellow } = teamReasons(team);
+  const notRecorded = t("ready.notRecorded");
+  const certLines = [...team.expired, ...team.expiring].map((c) =>
+    h("li", {}, t("ready.certLine", { member: c.memberName, cert: c.name, date: dayWords(c.expiresOn) })),
+  );
+  return h(
+    "div",
+    { class: "ready-team", "data-team": team.id },
+    h("h3", {}, team.name, " ", badge(team.status)),
+    red.length || yellow.length
+      ? h("ul", { class: "ready-reasons" }, ...red.map((w) => h("li", { class: "ready-red" }, w)), ...yellow.map((w) => h("li", { class: "ready-yellow" }, w)))
+      : h("p", { class: "ready-ok" }, t("ready.meets")),
+    h(
+      "dl",
+      { class: "ready-figs" },
+      figure(t("ready.fig.size"), t("ready.fig.sizeOf", { n: team.size, min: team.minSize }), team.size < team.minSize),
+      figure(t("ready.fig.captain"), team.captain ?? t("ready.fig.none"), team.captainRequired && !team.captain),
+      figure(t("ready.fig.active"), String(team.active)),
+      figure(t("ready.fig.probation"), String(team.probation)),
+      figure(t("ready.fig.expiring"), String(team.expiring.length + team.expired.length)),
+      figure(t("ready.fig.flagged"), String(team.flagged)),
+      figure(t("ready.fig.unchecked"), String(team.unchecked)),
+      figure(t("ready.fig.insurance"), team.insurance === null ? notRecorded : String(team.insurance)),
+      figure(t("ready.fig.equipment"), team.equipment === null ? notRecorded : String(team.equipment)),
+    ),
+    certLines.length ? h("ul", { class: "ready-certs" }, ...certLines) : null,
+  );
+}
+
+function townshipCard(town: TownshipReadiness): HTMLElement {
+  const reasons = townshipReasons(town);
+  const noTeam = !town.teams.some((tm) => tm.comprehensive);
+  return h(
+    "li",
+    {},
+    h(
+      "article",
+      { class: `card ready-card tone-border-${toneOf(town.status)}`, "data-region": String(town.regionId), "data-status": town.status, "aria-labelledby": `ready-town-${town.regionId}` },
+      h("h2", { id: `ready-town-${town.regionId}`, class: "ready-town" }, town.name, " ", badge(town.status)),
+      noTeam ? h("ul", { class: "ready-reasons" }, ...reasons.map((w) => h("li", { class: "ready-red" }, w))) : null,
+      ...town.teams.map(teamBlock),
+    ),
+  );
+}
+
+function summaryBlock(r: Readiness): HTMLElement {
+  const text =
+    r.townships.length === 0
+      ? t("ready.noTownships")
+      : r.short
+        ? t("ready.summaryShort", { short: r.short, n: r.townships.length })
+        : t("ready.summaryAll", { n: r.townships.length });
+  return h("p", { class: `notice ready-summary tone-border-${toneOf(r.status)}`, id: "ready-summary" }, badge(r.status, "ready-summary-status"), " ", text);
+}
+
+export function renderReadiness(user: User, own = false): HTMLElement {
+  const summary = h("div", {});
+  const list = h("ul", { class: "cards ready-list", id: "ready-list" });
+  const status = h("p", { class: "hint", id: "ready-status", "aria-live": "polite" }, t("desk.loading"));
+  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "ready-refresh" }, t("ready.refresh"));
+  let busy = false;
+
+  function paint(body: unknown): void {
+    const r = readReadiness(body);
+    summary.replaceChildren(own ? h("span") : summaryBlock(r));
+    // Those that fall short first, then those to look at, then the rest; by name within each.
+    const order = { red: 0, yellow: 1, green: 2 };
+    const towns = [...r.townships].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name, "zh-CN"));
+    list.replaceChildren(...towns.map(townshipCard));
+  }
+
+  async function load(): Promise<void> {
+    if (busy) return; // one tap, one request
+    busy = true;
+    refresh.disabled = true;
+    try {
+      const body = await api.get<unknown>("/api/v1/teams/readiness");
+      paint(body);
+      status.className = "hint";
+      status.dataset.state = "fresh";
+      status.textContent = t("ready.asOf", { time: formatDateTime(new Date().toISOString()) });
+      void setMeta(KEPT_KEY, { user_id: user.id, saved_at: Date.now(), body } satisfies Kept).catch(() => undefined);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        status.className = "notice notice-error";
+        status.dataset.state = "refused";
+        status.textContent = problemSentence(err.problem);
+        return;
+      }
+      const kept = await getMeta<Kept>(KEPT_KEY).catch(() => undefined);
+      const mine = kept && kept.user_id === user.id;
+      if (mine) paint(kept.body);
+      status.className = "notice notice-warn";
+      status.dataset.state = "offline";
+      status.textContent = mine ? t("ready.offlineAt", { time: formatDateTime(new Date(kept.saved_at).toISOString()) }) : t("ready.offlineNone");
+    } finally {
+      busy = false;
+      refresh.disabled = false;
+    }
+  }
+  refresh.onclick = () => void load();
+  void load();
+  const title = own ? t("ready.ownTitle") : t("ready.title");
+  return h(
+    "section",
+    { class: "screen screen-wide", "aria-labelledby": "ready-title" },
+    h("div", { class: "screen-body" }, screenHead("ready-title", title), h("p", { class: "hint" }, t("ready.intro")), status, summary, list, refresh),
+  );
+}
