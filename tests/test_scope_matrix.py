@@ -279,6 +279,11 @@ OTHER_ENDPOINTS = {
     # The public shelter door, without an account: tests/shelters.
     ("GET", "/api/v1/public/shelters/<code>"),
     ("POST", "/api/v1/public/shelters/<code>/checkins"),
+    # Residents subscribing to warnings, without an account: tests/residents.
+    ("GET", "/api/v1/public/residents/regions"),
+    ("POST", "/api/v1/public/residents/codes"),
+    ("POST", "/api/v1/public/residents/subscriptions"),
+    ("POST", "/api/v1/public/residents/unsubscribe"),
     # Needs a query: its own test below.
     ("GET", "/api/v1/shelters/people"),
     # Figures, not records: its own test below.

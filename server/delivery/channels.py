@@ -271,7 +271,7 @@ class PushResult:
         self.after = after  # seconds the push service asked us to wait (Retry-After), if it said
 
 
-def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
+def send_push(subscription, payload: dict, topic: str, ttl: int, urgency: str = "high") -> PushResult:
     try:
         # The addresses are checked when a connection is made (_checked_socket), not here: a
         # fan-out to one push service would otherwise ask DNS once per person.
@@ -290,7 +290,7 @@ def send_push(subscription, payload: dict, topic: str, ttl: int) -> PushResult:
             data=json.dumps(payload, ensure_ascii=False),
             headers={
                 **_vapid_headers(f"{endpoint.scheme}://{endpoint.netloc}"),
-                "Urgency": "high",
+                "Urgency": urgency,
                 "Topic": topic,
             },
             ttl=ttl,
