@@ -3,7 +3,8 @@
 gateway stand-in, answering 200), on SQLite and on PostgreSQL. The clock starts before the
 audience's queue() in the issuing transaction and stops when the stand-in has received the last
 message; the sending is done by worker processes running the residents' sender, as the delivery
-worker would. Run alone: `.venv/bin/python bench/warnings.py` (or within `make bench`)."""
+worker would. Run alone: `.venv/bin/python bench/resident_warnings.py` (or within `make bench`). Not named
+warnings.py: bench/ is on sys.path, and that name would shadow the standard library's module."""
 
 import multiprocessing
 import os
