@@ -111,3 +111,21 @@ def test_with_javascript_the_page_offers_browser_notifications_too(browser, serv
     no_sideways_scroll(page)
     _shot(page, "resident-form-js")
     context.close()
+
+
+def test_with_the_apps_service_worker_in_charge_a_resident_link_still_opens_the_servers_page(browser, server):
+    """A village officer with the app on the phone opens the residents' QR code: the server's page,
+    not the app's shell (the worker's navigation fallback leaves /r alone)."""
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=server["base"])
+    page = ctx.new_page()
+    page.goto("/")
+    page.get_by_label("用户名").fill("officer1")
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000
+    )
+    page.goto("/r")
+    expect(page.get_by_role("heading", name="订阅本地预警信息")).to_be_visible()
+    assert page.locator("#app").count() == 0
+    ctx.close()
