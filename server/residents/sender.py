@@ -267,6 +267,8 @@ def sweep(now) -> None:
     """Registered with delivery.register_sweeper: codes, then warnings until none is due or
     this round's time is spent (the next round goes on)."""
     send_codes(now)
+    service.forget_unconfirmed(now)
+    db.session.commit()  # worker unit of work: the unconfirmed numbers forgotten
     started = time.monotonic()
     while send_batch(max(now, utcnow())) and time.monotonic() - started < BUDGET_S:
         pass

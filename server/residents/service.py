@@ -194,14 +194,23 @@ def by_phone(phone: str) -> ResidentSubscription | None:
 
 
 def stop(sub: ResidentSubscription) -> None:
-    if sub.state != "stopped":
-        sub.state, sub.stopped_at = "stopped", utcnow()
-    db.session.execute(
-        sa.update(ResidentCode)
-        .where(ResidentCode.subscription_id == sub.id, ResidentCode.used_at.is_(None))
-        .values(used_at=utcnow(), outbox_code=None)
-    )
+    """The number is forgotten: the row and its codes go (the warnings' delivery rows stay,
+    without it, so the desk's counts do not change), and nothing more is sent to it."""
+    db.session.delete(sub)
     db.session.flush()
+
+
+def forget_unconfirmed(now) -> None:
+    """A number that asked for a code and never confirmed it is forgotten a day after its last code."""
+    recent = sa.select(ResidentCode.id).where(
+        ResidentCode.subscription_id == ResidentSubscription.id,
+        ResidentCode.created_at > now - timedelta(days=1),
+    )
+    db.session.execute(
+        sa.delete(ResidentSubscription)
+        .where(ResidentSubscription.state == "pending", ~sa.exists(recent))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def stop_push(sub_id: uuid.UUID) -> None:
@@ -238,7 +247,7 @@ def inbound(sender_phone: str, text: str) -> str | None:
     elif re.fullmatch(r"861[3-9]\d{9}", digits):
         digits = "+" + digits
     sub = by_phone(digits)
-    if sub is None or sub.state == "stopped":
+    if sub is None:
         return None
     stop(sub)
     return "unsubscribed"

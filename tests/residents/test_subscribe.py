@@ -11,7 +11,7 @@ from server.core.models import utcnow
 from server.extensions import db, limiter
 from server.residents.models import ResidentCode, ResidentDelivery, ResidentSubscription
 
-from .conftest import issue, last_code, run, sms_to, subscribe, warning
+from .conftest import counts, issue, last_code, run, sms_to, subscribe, warning
 
 PHONE = "13800001111"
 E164 = "+8613800001111"
@@ -151,6 +151,7 @@ def test_replying_td_unsubscribes_and_a_later_warning_is_not_sent_to_that_phone(
     assert resp.status_code == 200 and resp.json["answer"] == "unsubscribed"
     assert sms_inbound("13800003333", "td").json["answer"] == "unsubscribed"
     assert sms_inbound("13800003333", "TD").json["answer"] is None  # already stopped
+    assert [s.phone for s in _rows(app, ResidentSubscription)] == []  # both numbers forgotten
     subscribe(app, client, gateway, "13800003333", town)  # subscribes again by a new code
 
     before = len(sms_to(gateway, E164))
@@ -175,7 +176,7 @@ def test_the_link_in_the_sms_unsubscribes_with_a_confirm_step(app, client, ids, 
     assert _rows(app, ResidentSubscription)[0].state == "active"  # a GET changes nothing
     done = client.post(path)
     assert done.status_code == 200 and "已退订" in done.get_data(as_text=True)
-    assert _rows(app, ResidentSubscription)[0].state == "stopped"
+    assert _rows(app, ResidentSubscription) == []  # the number is forgotten
     assert client.post(path).status_code == 200  # the same link again: the same answer
     issue(app, warning(), [town])
     assert [r for r in _rows(app, ResidentDelivery) if r.channel == "sms"] == []
@@ -192,3 +193,21 @@ def test_a_tampered_link_changes_nothing(app, client, ids, gateway):
     assert _rows(app, ResidentSubscription)[0].state == "active"
     resp = client.post("/api/v1/public/residents/unsubscribe", json={"token": token})
     assert resp.status_code == 200 and resp.json["state"] == "stopped"
+
+
+def test_a_number_never_confirmed_is_forgotten_a_day_after_its_last_code(app, client, ids, gateway):
+    assert _ask(client, region_id=ids["regions"]["临城镇"]).status_code == 202
+    run(app, utcnow() + timedelta(hours=23))
+    assert [s.phone for s in _rows(app, ResidentSubscription)] == [E164]
+    run(app, utcnow() + timedelta(days=1, minutes=1))
+    assert _rows(app, ResidentSubscription) == [] and _rows(app, ResidentCode) == []
+
+
+def test_stopping_after_a_warning_went_keeps_the_desks_counts(app, client, ids, gateway, sms_inbound):
+    town = ids["regions"]["临城镇"]
+    subscribe(app, client, gateway, PHONE, town)
+    item = warning()
+    issue(app, item, [town])
+    run(app)
+    assert sms_inbound(PHONE, "TD").json["answer"] == "unsubscribed"
+    assert counts(app, item.id)["sms"] == {"accepted": 1, "failed": 0, "pending": 0}
