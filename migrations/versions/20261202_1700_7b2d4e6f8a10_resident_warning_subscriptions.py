@@ -26,13 +26,10 @@ def upgrade():
         sa.Column("region_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("confirmed_at", UTC, nullable=True),
-        sa.Column("stopped_at", UTC, nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("updated_at", UTC, nullable=False),
-        sa.CheckConstraint(
-            "state IN ('pending','active','stopped')", name=op.f("ck_resident_subscriptions_state")
-        ),
+        sa.CheckConstraint("state IN ('pending','active')", name=op.f("ck_resident_subscriptions_state")),
         sa.ForeignKeyConstraint(
             ["region_id"], ["regions.id"], name=op.f("fk_resident_subscriptions_region_id_regions")
         ),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.models import Timestamps, UTCDateTime, UUIDPk, utcnow
 from ..extensions import db
 
-SUB_STATES = ("pending", "active", "stopped")
+SUB_STATES = ("pending", "active")  # a number that stops is deleted, not kept
 DELIVERY_STATES = ("pending", "accepted", "failed")
 CHANNELS = ("push", "sms")
 BIGINT = sa.BigInteger().with_variant(sa.Integer, "sqlite")  # SQLite autoincrements INTEGER only
@@ -25,9 +25,8 @@ class ResidentSubscription(UUIDPk, Timestamps, db.Model):
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), nullable=False, index=True)
     state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="pending", index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (sa.CheckConstraint("state IN ('pending','active','stopped')", name="state"),)
+    __table_args__ = (sa.CheckConstraint("state IN ('pending','active')", name="state"),)
 
 
 class ResidentCode(UUIDPk, db.Model):

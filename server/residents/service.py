@@ -181,7 +181,7 @@ def confirm(sub: ResidentSubscription | None, code: str) -> ResidentSubscription
         # The wrong try is counted (kept), and nothing else changes.
         raise _code_problem("wrong-code", "Wrong code", "That is not the code sent; try again.", True)
     item.used_at = now
-    sub.state, sub.region_id, sub.confirmed_at, sub.stopped_at = "active", item.region_id, now, None
+    sub.state, sub.region_id, sub.confirmed_at = "active", item.region_id, now
     db.session.flush()
     return sub
 
