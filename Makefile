@@ -65,6 +65,7 @@ test: lint test-sqlite test-postgres test-pwa test-e2e
 
 bench: deps pwa
 	$(PY) bench/run.py
+	$(PY) bench/resident_warnings.py
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist instance/*.sqlite3*

@@ -69,6 +69,7 @@ def _register_models() -> None:
     from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
     from .reports import models as _rp  # noqa: F401
+    from .residents import models as _res  # noqa: F401
     from .shelters import models as _s  # noqa: F401
     from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
@@ -94,6 +95,10 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import supervision as report_supervision
     from .reports.routes import bp as reports_bp
     from .reports.stats_routes import bp as report_stats_bp
+    from .residents import sender as resident_sender
+    from .residents import service as residents
+    from .residents.page import bp as resident_page_bp
+    from .residents.routes import bp as residents_bp
     from .shelters import checkins as shelter_checkins
     from .shelters import fill as shelter_fill
     from .shelters.poster_routes import bp as shelter_poster_bp
@@ -117,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
         shelter_summary_bp,
         # /s/<code>, the poster's page: before the app shell's catch-all.
         shelter_page_bp,
+        # /r, the residents' subscription page: before the app shell's catch-all too.
+        resident_page_bp,
+        residents_bp,
         reports_bp,
         disasters_bp,
         report_stats_bp,
@@ -148,6 +156,10 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_sweeper(team_rules.sweep)
     # ... and whenever a team's people change, by any service, before the change commits.
     team_rules.watch_team_changes()
+    # Residents subscribed to warnings: their codes and warnings are sent by this sweeper, and
+    # TD / 退订 to any SMS stops them (asked before a reply is read as an answer).
+    delivery.register_sweeper(resident_sender.sweep)
+    delivery.register_inbound(residents.inbound)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

@@ -195,12 +195,25 @@ class Config:
         "dispatch_voice": "应急通调度通知。{title}。集合地点：{muster}。接受请按1，拒绝请按2。",
         "alert": "【应急通】{title}：{detail}",
         "alert_voice": "应急通提醒。{title}。{detail}。",
+        # Residents subscribed to warnings (server/residents): the one-time code, and a warning.
+        "resident_code": "【应急通】验证码{code}，{minutes}分钟内有效，用于订阅{area}的预警短信。",
+        "resident_warning": "【应急通】{area}{action}{level}{kind}预警：{title}。退订回复TD或打开{stop_url}",
         **json.loads(os.environ.get("MESSAGE_TEMPLATES_JSON", "{}")),
     }
     PUSH_TTL_S = int(os.environ.get("PUSH_TTL_S", "3600"))
     PUSH_PROXY = os.environ.get("PUSH_PROXY", "")
     DELIVERY_CONCURRENCY = int(os.environ.get("DELIVERY_CONCURRENCY", "16"))
     DELIVERY_BATCH = int(os.environ.get("DELIVERY_BATCH", "500"))
+    # Residents' warning subscriptions (server/residents): a code lives this many minutes, a
+    # number gets at most this many codes an hour and this many wrong tries per code; an address
+    # may ask for codes this often (a carrier's NAT puts a village behind one address); a
+    # warning's push or SMS to a resident is tried at most this many times.
+    RESIDENT_CODE_TTL_MIN = int(os.environ.get("RESIDENT_CODE_TTL_MIN", "10"))
+    RESIDENT_CODE_MAX_PER_HOUR = int(os.environ.get("RESIDENT_CODE_MAX_PER_HOUR", "3"))
+    RESIDENT_CODE_MAX_TRIES = int(os.environ.get("RESIDENT_CODE_MAX_TRIES", "5"))
+    RESIDENT_CODE_ADDRESS_RATE_LIMIT = os.environ.get("RESIDENT_CODE_ADDRESS_RATE_LIMIT", "30 per hour")
+    RESIDENT_SEND_TRIES = int(os.environ.get("RESIDENT_SEND_TRIES", "3"))
+    RESIDENT_BATCH = int(os.environ.get("RESIDENT_BATCH", "1000"))
     # Members still silent this long after an order: their captain and the desk are told.
     DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
     # The desk may begin one member's cascade again at most once in this many seconds.
@@ -280,7 +293,14 @@ def _check_provider(cfg, kind: str) -> None:
     if missing:
         raise RuntimeError(f"{kind}_BACKEND={backend} needs {', '.join(missing)}")
     codes = cfg.get(f"{kind}_TEMPLATE_CODES") or {}
-    templates = sorted({name.removesuffix("_voice") for name in cfg.get("MESSAGE_TEMPLATES") or {}})
+    # A call is made only for a template with a _voice text (residents are never called).
+    templates = sorted(
+        {
+            name.removesuffix("_voice")
+            for name in cfg.get("MESSAGE_TEMPLATES") or {}
+            if kind == "SMS" or name.endswith("_voice")
+        }
+    )
     without = [name for name in templates if not isinstance(codes, dict) or not codes.get(name)]
     if without:
         raise RuntimeError(

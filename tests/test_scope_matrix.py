@@ -303,6 +303,11 @@ OTHER_ENDPOINTS = {
     ("GET", "/api/v1/teams/rules"),
     ("PUT", "/api/v1/teams/rules"),
     ("GET", "/api/v1/teams/readiness"),
+    # Residents subscribing to warnings, without an account: tests/residents.
+    ("GET", "/api/v1/public/residents/regions"),
+    ("POST", "/api/v1/public/residents/codes"),
+    ("POST", "/api/v1/public/residents/subscriptions"),
+    ("POST", "/api/v1/public/residents/unsubscribe"),
     # Needs a query: its own test below.
     ("GET", "/api/v1/shelters/people"),
     # Figures, not records: its own test below.

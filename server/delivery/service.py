@@ -41,6 +41,11 @@ SWEEPERS: list = []
 WAKE = threading.Event()
 
 
+# Functions(sender_phone, text) -> an answer word or None, asked before a reply is read as an
+# answer: a resident's TD / 退订 stops their warnings whatever else that number is sent.
+INBOUND: list = []
+
+
 # How to reach people and who a phone number belongs to: accounts (above) tells delivery.
 DIRECTORY = SimpleNamespace(phones_of=None, user_by_phone=None)
 
@@ -56,6 +61,11 @@ def register_quiet(kind: str) -> None:
 def register_directory(phones_of, user_by_phone) -> None:
     """phones_of(user_ids) -> {user_id: phone}; user_by_phone(e164) -> an active user or None."""
     DIRECTORY.phones_of, DIRECTORY.user_by_phone = phones_of, user_by_phone
+
+
+def register_inbound(fn) -> None:
+    if fn not in INBOUND:
+        INBOUND.append(fn)
 
 
 def register_sweeper(fn) -> None:
@@ -451,6 +461,10 @@ def record_status(message_id: str, status: str) -> bool:
 
 def answer_from(sender_phone: str, text: str) -> str | None:
     """An SMS reply or key press from a registered phone answers that person's open order."""
+    for hook in INBOUND:
+        said = hook(sender_phone, text)
+        if said is not None:
+            return said
     word = (text or "").strip().lower().rstrip("。.!！")
     answer = "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
     if answer is None:

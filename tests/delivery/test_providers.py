@@ -627,7 +627,13 @@ ALIYUN_SMS = {
     "ALIYUN_ACCESS_KEY_ID": "id",
     "ALIYUN_ACCESS_KEY_SECRET": "secret",
     "SMS_SIGN_NAME": SIGN,
-    "SMS_TEMPLATE_CODES": {"dispatch": "SMS_1", "alert": "SMS_2"},
+    # Residents' code and warning SMS (server/residents) need approved templates too.
+    "SMS_TEMPLATE_CODES": {
+        "dispatch": "SMS_1",
+        "alert": "SMS_2",
+        "resident_code": "SMS_3",
+        "resident_warning": "SMS_4",
+    },
 }
 TENCENT_VOICE = {
     "VOICE_BACKEND": "tencent",

@@ -9,8 +9,13 @@ describe("server pages", () => {
       expect(isServerPage(path), path).toBe(true);
   });
 
-  it("are not the app's own screens that merely start with s", () => {
-    for (const path of ["/settings", "/shelters", "/", "/desk/s/1", "/sync"]) expect(isServerPage(path), path).toBe(false);
+  it("are the residents' warning subscription pages", () => {
+    for (const path of ["/r", "/r/", "/r/confirm/cAbc", "/r/td/sAbc", "/r?from=qr"]) expect(isServerPage(path), path).toBe(true);
+  });
+
+  it("are not the app's own screens that merely start with s or r", () => {
+    for (const path of ["/settings", "/shelters", "/", "/desk/s/1", "/sync", "/reports", "/reports/1", "/desk/r"])
+      expect(isServerPage(path), path).toBe(false);
   });
 
   it("are never answered with the shell by the worker, nor are the API and the health check", () => {
