@@ -31,14 +31,16 @@ def _answer(warning, status=200):
 @requires("warnings.issue")
 @doc(
     "Issue a warning to regions of the caller's area (a draft with draft=true, or always when "
-    "WARNING_TWO_PERSON is on); its responsible persons are reached through the cascade",
+    "WARNING_TWO_PERSON is on); its responsible persons are reached through the cascade "
+    "(200: this client id was sent before; nobody is reached twice)",
     body=WarningCreateSchema,
     response=WarningSchema,
     status=201,
+    also=(200,),
 )
 def create_warning():
     warning = service.create_warning(g.user, WarningCreateSchema().load(json_body()))
-    return _answer(warning, 201)
+    return _answer(warning, 200 if getattr(warning, "replayed", False) else 201)
 
 
 @bp.get("/warnings")

@@ -70,6 +70,14 @@ class _WindowCheck:
 
 
 class WarningCreateSchema(_WindowCheck, BaseSchema):
+    id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "made by the client once per form: sending it again (a retry after a "
+            "timeout, a second tap) answers 200 with the first one, and nobody is reached twice"
+        },
+    )
     title = fields.String(required=True, validate=_TITLE)
     body = fields.String(required=True, validate=_BODY)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))

@@ -148,7 +148,9 @@ def _two_person() -> bool:
     return bool(current_app.config["WARNING_TWO_PERSON"])
 
 
-def _new_message(actor, fields: dict, region_ids, msg_type="alert", references=None, draft=False) -> Warning:
+def _new_message(
+    actor, fields: dict, region_ids, msg_type="alert", references=None, draft=False, ident=None
+) -> Warning:
     now = utcnow()
     onset = fields.get("onset_at") or now
     expires = fields.get("expires_at") or onset + DEFAULT_SPAN
@@ -158,7 +160,7 @@ def _new_message(actor, fields: dict, region_ids, msg_type="alert", references=N
         )
     if expires <= now:
         raise ApiProblem(422, "validation", "Invalid input", errors={"expires_at": ["Already past."]})
-    ident = uuid.uuid4()
+    ident = ident or uuid.uuid4()
     region = db.session.get(Region, actor.region_id)
     warning = Warning(
         id=ident,
@@ -178,8 +180,16 @@ def _new_message(actor, fields: dict, region_ids, msg_type="alert", references=N
         created_by_id=actor.id,
         reason=fields.get("reason"),
     )
-    db.session.add(warning)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(warning)
+            db.session.flush()
+    except IntegrityError:
+        # A twin request with the same client id got there first: answer with its warning.
+        again = _replayed(actor, {"id": ident, "title": fields["title"]})
+        if again is None:
+            raise
+        return again
     for rid in region_ids:
         db.session.add(WarningRegion(warning_id=warning.id, region_id=rid))
     db.session.flush()
@@ -197,8 +207,24 @@ def _new_message(actor, fields: dict, region_ids, msg_type="alert", references=N
     return warning
 
 
+def _replayed(actor, data: dict):
+    """The warning a client already made under this id, when it sends it again; None if new."""
+    if not data.get("id"):
+        return None
+    existing = db.session.get(Warning, data["id"])
+    if existing is None:
+        return None
+    if existing.created_by_id != actor.id or existing.title != data["title"] or existing.msg_type != "alert":
+        raise ApiProblem(409, "conflict", "Conflict", "This id belongs to another warning.")
+    existing.replayed = True
+    return existing
+
+
 def create_warning(actor, data: dict) -> Warning:
-    return _new_message(actor, data, _area(actor, data.get("region_ids")), draft=data.get("draft", False))
+    if (again := _replayed(actor, data)) is not None:
+        return again
+    regions = _area(actor, data.get("region_ids"))
+    return _new_message(actor, data, regions, draft=data.get("draft", False), ident=data.get("id"))
 
 
 def issue(actor, warning_id) -> Warning:

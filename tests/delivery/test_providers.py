@@ -627,14 +627,19 @@ ALIYUN_SMS = {
     "ALIYUN_ACCESS_KEY_ID": "id",
     "ALIYUN_ACCESS_KEY_SECRET": "secret",
     "SMS_SIGN_NAME": SIGN,
-    "SMS_TEMPLATE_CODES": {"dispatch": "SMS_1", "alert": "SMS_2"},
+    "SMS_TEMPLATE_CODES": {
+        "dispatch": "SMS_1",
+        "alert": "SMS_2",
+        "warning": "SMS_3",
+        "warning_notice": "SMS_4",
+    },
 }
 TENCENT_VOICE = {
     "VOICE_BACKEND": "tencent",
     "TENCENT_SECRET_ID": "id",
     "TENCENT_SECRET_KEY": "key",
     "TENCENT_VOICE_APP_ID": "1400000002",
-    "VOICE_TEMPLATE_CODES": {"dispatch": "101", "alert": "102"},
+    "VOICE_TEMPLATE_CODES": {"dispatch": "101", "alert": "102", "warning": "103", "warning_notice": "104"},
 }
 
 

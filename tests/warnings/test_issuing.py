@@ -244,3 +244,19 @@ def test_any_polygon_is_kept_as_sent_or_refused_whole(app, auth, ids, points):
     else:
         assert resp.status_code == 422 and "polygon" in resp.json["errors"]
         assert desk.get("/api/v1/warnings?limit=1").json["total"] == before
+
+
+def test_the_same_form_sent_twice_issues_one_warning(auth, ids):
+    import uuid
+
+    form = body(ids, id=str(uuid.uuid4()))
+    first = auth("town1").post("/api/v1/warnings", json=form)
+    again = auth("town1").post("/api/v1/warnings", json=form)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json["id"] == first.json["id"] == form["id"]
+    assert auth("town1").get("/api/v1/warnings").json["total"] == 1
+    assert len(pulled(auth("officer1"), form["id"])) == 1  # told once
+    other = auth("town1").post("/api/v1/warnings", json={**form, "title": "另一条预警"})
+    assert other.status_code == 409 and other.json["type"].endswith("/conflict")
+    stranger = auth("duty").post("/api/v1/warnings", json=form)
+    assert stranger.status_code == 409
