@@ -74,6 +74,7 @@ def _register_models() -> None:
     from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
     from .teams import profile_models as _tp  # noqa: F401
+    from .warnings import models as _w  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import supervision as report_supervision
     from .reports.routes import bp as reports_bp
     from .reports.stats_routes import bp as report_stats_bp
+    from .residents import audience as resident_audience
     from .residents import sender as resident_sender
     from .residents import service as residents
     from .residents.page import bp as resident_page_bp
@@ -110,6 +112,11 @@ def _register_blueprints(app: Flask) -> None:
     from .teams import service as teams
     from .teams.profile_routes import bp as team_profiles_bp
     from .teams.routes import bp as teams_bp
+    from .warnings import reach as warning_reach
+    from .warnings import service as warnings_service
+    from .warnings import supervision as warning_supervision
+    from .warnings.link_page import bp as warning_link_bp
+    from .warnings.routes import bp as warnings_bp
     from .web import bp as web_bp
 
     for bp in (
@@ -125,6 +132,9 @@ def _register_blueprints(app: Flask) -> None:
         # /r, the residents' subscription page: before the app shell's catch-all too.
         resident_page_bp,
         residents_bp,
+        # /w/<token>, the warning SMS's one-tap page: before the app shell's catch-all too.
+        warning_link_bp,
+        warnings_bp,
         reports_bp,
         disasters_bp,
         report_stats_bp,
@@ -160,6 +170,15 @@ def _register_blueprints(app: Flask) -> None:
     # TD / 退订 to any SMS stops them (asked before a reply is read as an answer).
     delivery.register_sweeper(resident_sender.sweep)
     delivery.register_inbound(residents.inbound)
+    # Warnings: responsible persons answer by SMS reply or key press; the others of the area get
+    # a notice (push, then SMS); the silent are reminded once, then reported to the desk.
+    delivery.register_responder(warning_reach.KIND, warnings_service.ack_by_reply)
+    delivery.register_quiet(warning_reach.NOTICE)
+    delivery.register_push_payload(warning_reach.KIND, warning_reach.push_payload)
+    delivery.register_push_payload(warning_reach.NOTICE, warning_reach.push_payload)
+    delivery.register_sweeper(warning_supervision.sweep)
+    # Each issued warning, update and cancel goes to the residents subscribed in its area too.
+    warnings_service.register_audience(resident_audience.AUDIENCE)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

@@ -18,7 +18,18 @@ FLOORS = [
     # Users: every domain below names people; accounts asks teams through register_team_region.
     {"accounts"},
     # The domains.
-    {"teams", "shelters", "reports", "media", "attendance", "dispatch", "audit", "disasters", "residents"},
+    {
+        "teams",
+        "shelters",
+        "reports",
+        "media",
+        "attendance",
+        "dispatch",
+        "audit",
+        "disasters",
+        "residents",
+        "warnings",
+    },
     # Doors and views over several domains: the phones' sync door, the desk's one map.
     {"sync", "mapview"},
     # The app's assembly: the factory, the CLI, the shell and OpenAPI pages, the demo data.

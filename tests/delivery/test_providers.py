@@ -631,8 +631,10 @@ ALIYUN_SMS = {
     "SMS_TEMPLATE_CODES": {
         "dispatch": "SMS_1",
         "alert": "SMS_2",
-        "resident_code": "SMS_3",
-        "resident_warning": "SMS_4",
+        "warning": "SMS_3",
+        "warning_notice": "SMS_4",
+        "resident_code": "SMS_5",
+        "resident_warning": "SMS_6",
     },
 }
 TENCENT_VOICE = {
@@ -640,7 +642,7 @@ TENCENT_VOICE = {
     "TENCENT_SECRET_ID": "id",
     "TENCENT_SECRET_KEY": "key",
     "TENCENT_VOICE_APP_ID": "1400000002",
-    "VOICE_TEMPLATE_CODES": {"dispatch": "101", "alert": "102"},
+    "VOICE_TEMPLATE_CODES": {"dispatch": "101", "alert": "102", "warning": "103", "warning_notice": "104"},
 }
 
 

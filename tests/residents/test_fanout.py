@@ -190,3 +190,37 @@ def test_no_subscriber_no_rows_and_zero_counts(app, ids):
     item = warning()
     assert issue(app, item, [ids["regions"]["才溪镇"]]) == 0
     assert counts(app, item.id)["targeted"] == 0
+
+
+def test_a_warning_issued_at_the_desk_reaches_the_residents_and_the_desk_sees_them_counted(
+    app, client, auth, ids, gateway
+):
+    """The two halves joined: the warnings API hands its message to this audience (create_app
+    registers it), and GET …/delivery counts the residents as the sweeps send to them."""
+    regions = ids["regions"]
+    subscribe(app, client, gateway, "13800005011", regions["城东村"])
+    subscribe(app, client, gateway, "13800005012", regions["古田村"])
+    body = {
+        "title": "临城镇暴雨橙色预警",
+        "body": "未来6小时临城镇将出现50毫米以上降水。",
+        "kind": "rainstorm",
+        "level": "orange",
+        "region_ids": [regions["临城镇"]],
+    }
+    desk = auth("town1")
+    made = desk.post("/api/v1/warnings", json=body)
+    assert made.status_code == 201, made.json
+    wid = made.json["id"]
+    assert desk.get(f"/api/v1/warnings/{wid}/delivery").json["residents"] == {
+        "targeted": 1,
+        "push": {"accepted": 0, "failed": 0, "pending": 0},
+        "sms": {"accepted": 0, "failed": 0, "pending": 1},
+    }
+    run(app)
+    assert len(_warning_sms(gateway, "+8613800005011")) == 1
+    assert _warning_sms(gateway, "+8613800005012") == []
+    assert desk.get(f"/api/v1/warnings/{wid}/delivery").json["residents"]["sms"] == {
+        "accepted": 1,
+        "failed": 0,
+        "pending": 0,
+    }
