@@ -221,6 +221,11 @@ def fill(url: str, n: int = REPORTS, seed: int = 9) -> dict:
             if len(report_rows) >= CHUNK:
                 flush(conn)
         flush(conn)
+        # Written past the services: the statistics' kept counts from the rows, as the migration
+        # that made report_daily_counts backfills them.
+        from server.reports import daily
+
+        daily.rebuild(conn)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # What autovacuum does after a bulk insert (PostgreSQL: the statistics, and the visibility
         # map an index-only scan needs); SQLite keeps only the statistics.
