@@ -111,3 +111,40 @@ def test_the_map_reads_its_hazards_in_a_query_per_colour_at_most_however_many(ap
     # Red alone fills a layer of 5: the other colours are not asked for.
     monkeypatch.setattr(service, "LIMIT", 5)
     assert _queries(app, desk, "/api/v1/map?layers=hazards") == sparse - 4
+
+
+# A report's detail: the session's reads, the report, its photos, its steps, their photos and
+# people (one query each, however many), its assignee, the reports merged into it; and three more
+# when some are, however many (merged reports' photos and the like: selectin loads).
+# Not counted: SQLite's BEGIN IMMEDIATE, which PostgreSQL has no statement for.
+DETAIL_QUERIES = 9
+
+
+def _reads(app, client, path) -> int:
+    with _counting(app) as seen:
+        assert client.get(path).status_code == 200
+    return len([s for s in seen if not s.startswith("BEGIN")])
+
+
+def test_a_reports_detail_reads_in_the_same_queries_however_long_its_life(app, auth, ids):
+    from .reports.life import body_for, bring_to, step
+
+    desk = auth("town1")
+    short = bring_to(auth, ids, "assigned")
+    long = bring_to(auth, ids, "closed")
+    for kind in ("reopen", "assign", "start", "rectify"):
+        actor = auth("member2") if kind in ("start", "rectify") else desk
+        assert step(actor, long, kind, body_for(kind, ids, actor)).status_code == 200, kind
+    assert len(desk.get(f"/api/v1/reports/{long}").json["steps"]) == 9
+    assert _reads(app, desk, f"/api/v1/reports/{short}") == DETAIL_QUERIES
+    assert _reads(app, desk, f"/api/v1/reports/{long}") == DETAIL_QUERIES
+    # Reports merged into the short one (rejected as its duplicates): one or three, the same.
+    merged = []
+    for n in (1, 3):
+        while len(merged) < n:
+            dup = bring_to(auth, ids, "reported")
+            merge = {"rejection": "duplicate", "reason": "同一处隐患", "duplicate_of": short}
+            assert step(desk, dup, "reject", merge).status_code == 200
+            merged.append(dup)
+        assert len(desk.get(f"/api/v1/reports/{short}").json["merged"]) == n
+        assert _reads(app, desk, f"/api/v1/reports/{short}") == DETAIL_QUERIES + 3

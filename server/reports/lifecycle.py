@@ -32,6 +32,7 @@ from ..errors import ApiProblem, forbidden, not_found, validation_problem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import in_scope, scope_ids
+from . import daily
 from .duplicates import merged_count, merged_into
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportDetailSchema
@@ -111,6 +112,7 @@ def _step(actor, kind: str, data: dict, at: datetime, rule) -> Report:
     if report.status not in ALLOWED_FROM[kind]:
         raise _wrong_state(report, kind)
     at = min(at, utcnow())
+    counted = daily.state(report)
     step = ReportStep(
         id=data.get("id") or uuid.uuid4(),
         report_id=report.id,
@@ -133,6 +135,7 @@ def _step(actor, kind: str, data: dict, at: datetime, rule) -> Report:
     report.steps.append(step)
     step.photos.extend(ReportStepMedia(position=i, **photo) for i, photo in enumerate(photos))
     db.session.flush()
+    daily.changed([(counted, daily.state(report))])  # the statistics' counts, moved with it
     _publish(report, {report.reporter_id, report.assignee_id, before_assignee})
     changes = {"from": step.from_status, "to": step.to_status, "step_id": step.id}
     changes.update(

@@ -15,7 +15,7 @@ from ..errors import ApiProblem
 from ..extensions import db
 from ..media.service import owned_media
 from ..regions.service import get_scoped, require_in_scope, scoped, subtree_ids
-from . import deadlines
+from . import daily, deadlines
 from .duplicates import merged_media_regions, merged_reports
 from .models import Report, ReportMedia, ReportStep, ReportStepMedia
 from .schemas import ReportSchema
@@ -126,6 +126,7 @@ def create_reports(actor, items: list[tuple[dict, datetime]]) -> list[Report | S
         insert_rows(db.session, Report.__table__, rows)
     if media_rows:
         insert_rows(db.session, ReportMedia.__table__, media_rows)
+    daily.changed((None, daily.state(row)) for row in rows)  # the statistics' counts
     for report in outcomes:
         if isinstance(report, SimpleNamespace):
             report.feed_entity = entity_of(report)
