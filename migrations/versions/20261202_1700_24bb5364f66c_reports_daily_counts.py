@@ -12,7 +12,7 @@ in it, SQLite's statistics took "duplicate_of = ?" for the whole table, and a re
 walked every rejected report to find those merged into it (64–108 ms p95, 14 ms before).
 
 Revision ID: 24bb5364f66c
-Revises: 5e7a9c1b3d42
+Revises: 46c00649c3d0
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -26,7 +26,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '24bb5364f66c'
-down_revision = '5e7a9c1b3d42'
+down_revision = '46c00649c3d0'
 branch_labels = None
 depends_on = None
 
