@@ -9,6 +9,7 @@ import { syncNow } from "../data/sync";
 import { createClient } from "../api/client";
 import { subscribePush } from "../data/push";
 import { t, workerLang } from "../i18n";
+import { warningTitle } from "../features/warning/notify";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -17,6 +18,7 @@ interface PushPayload {
   id?: string;
   title?: string;
   body?: string;
+  level?: string;
 }
 
 const transport = createClient().fetch;
@@ -46,16 +48,19 @@ async function updateBadge(pushedId?: string): Promise<void> {
 
 async function show(p: PushPayload): Promise<void> {
   const isOrder = p.type === "dispatch" && typeof p.id === "string";
+  const isWarning = p.type === "warning" && typeof p.id === "string";
   const lang = await workerLang();
-  const title = p.title || t(isOrder ? "sw.orderTitle" : "app.name", undefined, lang);
+  const title = isWarning ? warningTitle(p, lang) : p.title || t(isOrder ? "sw.orderTitle" : "app.name", undefined, lang);
   const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
-    body: p.body || t(isOrder ? "sw.orderBody" : "sw.otherBody", undefined, lang),
+    body: p.body || t(isOrder ? "sw.orderBody" : isWarning ? "sw.warningBody" : "sw.otherBody", undefined, lang),
     tag: isOrder ? `dispatch-${p.id}` : p.type ? `${p.type}-${p.id ?? ""}` : "yjt",
     data: p,
     icon: "/icon-192.png",
     lang,
-    requireInteraction: isOrder,
+    // An order and a warning stay until the person has seen them.
+    requireInteraction: isOrder || isWarning,
   };
+  if (isWarning) options.renotify = true;
   if (isOrder) {
     options.actions = [
       { action: "accept", title: t("sw.accept", undefined, lang) },
