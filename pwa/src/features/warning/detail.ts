@@ -16,7 +16,7 @@ import type { LocalRecord, OpState } from "../../data/db";
 import { listOps } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
 import { requestFlush } from "../../data/flush";
-import { chainKey, chains, latestOf, mustAck, standing, type Warning } from "./model";
+import { cancelOf, chainKey, chains, latestOf, mustAck, standing, type Warning } from "./model";
 import { acknowledge, fetchOne, getWarning, listWarnings } from "./store";
 import { kindWord, levelChip, levelStyle, msgWord, standingWord } from "./words";
 
@@ -64,8 +64,10 @@ export function renderWarning(user: User, id: string): HTMLElement {
     head.setAttribute("style", levelStyle(w));
     title.textContent = String(w.title ?? "");
     const latest = latestOf(chain);
+    const lifted = cancelOf(chain);
+    const liftedWhy = lifted && typeof lifted.reason === "string" && lifted.reason ? " " + t("warning.detail.reason", { reason: lifted.reason }) : "";
     const statusText =
-      s === "cancelled" ? t("warning.detail.cancelled") : s === "expired" ? t("warning.detail.expired") : s === "superseded" ? t("warning.detail.superseded") : s === "upcoming" && w.onset_at ? t("warning.detail.upcoming", { time: formatDateTime(String(w.onset_at)) }) : "";
+      s === "cancelled" ? t("warning.detail.cancelled") + liftedWhy : s === "expired" ? t("warning.detail.expired") : s === "superseded" ? t("warning.detail.superseded") : s === "upcoming" && w.onset_at ? t("warning.detail.upcoming", { time: formatDateTime(String(w.onset_at)) }) : "";
     status.replaceChildren(statusText);
     if (s === "superseded" && latest.id !== w.id)
       status.append(" ", h("button", { type: "button", class: "btn btn-secondary", id: "warning-latest", onclick: () => navigate(`/warnings/${latest.id}`) }, t("warning.detail.showLatest")));

@@ -37,7 +37,8 @@ describe("which warnings are in force, by the phone's clock", () => {
     const cancel = w({ id: "a3", msg_type: "cancel", references_id: "a1", issued_at: at(-1) });
     expect(inForce([update, cancel, first], NOW)).toEqual([]);
     const { recent } = forList([first, update, cancel], NOW);
-    expect(recent.map((x) => [x.w.id, x.s])).toEqual([["a3", "cancelled"]]);
+    // Listed under what it said last (the update), as lifted.
+    expect(recent.map((x) => [x.w.id, x.s])).toEqual([["a2", "cancelled"]]);
     expect(chains([cancel, first, update]).get("a1")!.map((x) => x.id)).toEqual(["a1", "a2", "a3"]);
   });
 

@@ -88,6 +88,18 @@ export function latestOf(chain: Warning[]): Warning {
   return [...pool].sort(newerFirst)[0];
 }
 
+/** What a chain said last: its newest message that is not the cancel (a cancel carries the reason,
+ * not the warning's text), so a lifted warning is still listed under its own title. */
+export function contentOf(chain: Warning[]): Warning {
+  const said = chain.filter((w) => w.msg_type !== "cancel");
+  return said.length ? latestOf(said) : latestOf(chain);
+}
+
+/** The chain's cancel, when it has been lifted. */
+export function cancelOf(chain: Warning[]): Warning | undefined {
+  return chain.find((w) => w.msg_type === "cancel" && (w.state ?? "issued") === "issued");
+}
+
 /**
  * Where a message stands at `now`, by the phone's clock and what the phone knows of its chain: a
  * later message supersedes it, a cancel in the chain ends it, expires_at ends it even when the
@@ -132,8 +144,8 @@ export function forList(all: Warning[], now: Date = new Date()): { current: Warn
   const inForceIds = new Set(current.map((w) => w.id));
   const recent: { w: Warning; s: Standing }[] = [];
   for (const chain of chains(all).values()) {
-    const w = latestOf(chain);
-    if (inForceIds.has(w.id)) continue;
+    if (inForceIds.has(latestOf(chain).id)) continue;
+    const w = contentOf(chain);
     const s = standing(w, chain, now);
     if (s !== "draft") recent.push({ w, s });
   }
