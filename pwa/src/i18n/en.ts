@@ -1235,7 +1235,7 @@ export const en: Record<MessageKey, string> = {
   "warning.list.offlineAt": "Offline: shown as of {time}",
   "warning.list.offlineNever": "Offline: this phone has not fetched any warnings yet.",
   "warning.detail.head": "Warning",
-  "warning.detail.body": "Warning",
+  "warning.detail.body": "Message",
   "warning.detail.instructions": "What to do",
   "warning.detail.area": "Area",
   "warning.detail.polygon": "and the area drawn on the map",

@@ -111,7 +111,7 @@ export function renderWarning(user: User, id: string): HTMLElement {
 
   async function drawAck(w: LocalRecord & Warning, s: string): Promise<void> {
     const state = await ackState(w.id);
-    const asked = mustAck(w, user.role) && (s === "active" || s === "upcoming");
+    const asked = mustAck(w, user.role, user.id) && (s === "active" || s === "upcoming");
     const key = `${asked}|${Boolean(w.acked)}|${state}`;
     if (key === ackShown) return;
     ackShown = key;

@@ -107,6 +107,8 @@ describe("merging what the server sends with the phone's copy", () => {
     expect(mustAck(w({ id: "a" }), "member")).toBe(false);
     expect(mustAck(w({ id: "a", responsible: false }), "captain")).toBe(false);
     expect(mustAck(w({ id: "a", responsible: true }), "member")).toBe(true);
+    expect(mustAck(w({ id: "a", issued_by: { id: "u-9", display_name: "县值班员" } }), "duty_officer", "u-9")).toBe(false);
+    expect(mustAck(w({ id: "a", issued_by: { id: "u-9", display_name: "县值班员" } }), "duty_officer", "u-8")).toBe(true);
   });
 });
 

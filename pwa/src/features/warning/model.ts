@@ -181,9 +181,11 @@ export function merge(local: Warning | undefined, incoming: Warning): Warning {
 /** Roles that must acknowledge a warning of their area (the "responsible persons"). */
 export const RESPONSIBLE_ROLES = new Set(["info_officer", "captain", "duty_officer"]);
 
-/** Whether this caller is to be asked for 收到: the server's word when it gives one, else the role. */
-export function mustAck(w: Warning, role: string | undefined): boolean {
+/** Whether this caller is to be asked for 收到: the server's word when it gives one, else the role
+ * (never the person who issued it: the desk does not acknowledge its own warning). */
+export function mustAck(w: Warning, role: string | undefined, userId?: string): boolean {
   for (const k of ["responsible", "must_ack", "can_ack"]) if (typeof w[k] === "boolean") return w[k] as boolean;
+  if (userId && w.issued_by?.id === userId) return false;
   return role !== undefined && RESPONSIBLE_ROLES.has(role);
 }
 
