@@ -184,7 +184,8 @@ export async function discard(opId: string, recordStore?: LocalStoreName): Promi
     const local = await store.get(op.entity_id);
     if (local && local._op_id === opId) {
       if (local._status === "created") await store.delete(op.entity_id);
-      else await store.put({ ...local, _status: "synced", _op_id: undefined });
+      // `_before`: what the op changed on the record (a warning's acked), put back as it was.
+      else await store.put({ ...local, ...((local._before as Record<string, unknown> | undefined) ?? {}), _status: "synced", _op_id: undefined, _before: undefined });
     }
   }
   await tx.done;

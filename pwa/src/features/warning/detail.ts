@@ -21,9 +21,9 @@ import { acknowledge, fetchOne, getWarning, listWarnings } from "./store";
 import { kindWord, levelChip, levelStyle, msgWord, standingWord } from "./words";
 
 /** Where this phone's 收到 for the warning stands: its newest warning.ack op. */
-async function ackState(id: string): Promise<OpState | null> {
+async function ackOp(id: string): Promise<{ state: OpState; op_id: string } | null> {
   const ops = (await listOps()).filter((op) => op.type === "warning.ack" && op.entity_id === id);
-  return ops.length ? ops[ops.length - 1].state : null;
+  return ops.length ? ops[ops.length - 1] : null;
 }
 
 function row(label: MessageKey, value: string | null | undefined): Node[] {
@@ -110,22 +110,25 @@ export function renderWarning(user: User, id: string): HTMLElement {
   }
 
   async function drawAck(w: LocalRecord & Warning, s: string): Promise<void> {
-    const state = await ackState(w.id);
+    const op = await ackOp(w.id);
+    const state = op?.state ?? null;
+    // A refused 收到 is not given, whatever the phone showed while it waited.
+    const acked = Boolean(w.acked) && state !== "refused";
     const asked = mustAck(w, user.role, user.id) && (s === "active" || s === "upcoming");
-    const key = `${asked}|${Boolean(w.acked)}|${state}`;
+    const key = `${asked}|${acked}|${state}`;
     if (key === ackShown) return;
     ackShown = key;
-    if (!asked && !w.acked) {
+    if (!asked && !acked) {
       ackBox.replaceChildren();
       return;
     }
-    if (w.acked) {
+    if (acked) {
       ackBox.replaceChildren(h("p", { class: "big-state warn-acked", id: "warning-acked" }, "✓ ", t("warning.ack.done")));
       if (state) ackBox.append(h("p", { class: "warn-ack-state", id: "warning-ack-state" }, t("warning.ack.sentLabel"), stateBadge(state)));
       return;
     }
     const refused = state === "refused" ? refusalView(await refusalOf(w.id)) : null;
-    const btn = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "warning-ack", onclick: () => void ack(btn) }, t("warning.ack"));
+    const btn = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "warning-ack", onclick: () => void ack(btn, state === "refused" ? op?.op_id : undefined) }, t("warning.ack"));
     ackBox.replaceChildren(
       refused ? h("div", { id: "warning-ack-state" }, t("warning.ack.sentLabel"), stateBadge("refused"), refused) : h("p", { class: "hint" }, t("warning.ack.hint")),
       btn,
@@ -134,14 +137,14 @@ export function renderWarning(user: User, id: string): HTMLElement {
     armLater(btn);
   }
 
-  async function ack(btn: HTMLButtonElement): Promise<void> {
+  async function ack(btn: HTMLButtonElement, refusedOpId?: string): Promise<void> {
     if (busy) return;
     await once([btn], async () => {
       const w = (await getWarning(id)) as (LocalRecord & Warning) | undefined;
-      if (!w || w.acked) return;
+      if (!w || (w.acked && !refusedOpId)) return;
       busy = true;
       try {
-        await acknowledge(w);
+        await acknowledge(w, refusedOpId);
         showToast(t("warning.ack.saved"));
       } catch {
         showToast(t("report.error.storage"));

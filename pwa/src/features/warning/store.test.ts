@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { openDB } from "idb";
 import { fakeServer, freshDb, signIn } from "../../../tests/unit/fake-server";
 import { db, DB_NAME, getMeta, resetDbForTests } from "../../data/db";
-import { listOps } from "../../data/outbox";
+import { discard, listOps } from "../../data/outbox";
 import { applyChanges } from "../../data/stores";
 import { syncNow } from "../../data/sync";
 import { inForce, type Warning } from "./model";
@@ -65,6 +65,32 @@ describe("the phone's copy of the area's warnings", () => {
     const again = await syncNow({ fetch: srv.transport });
     expect(again.posts).toBe(0);
     expect(srv.ledger.size).toBe(1);
+  });
+
+  it("a refused 收到 goes again under a new op id when tapped again; a discarded one is taken back", async () => {
+    const srv = fakeServer();
+    let refuse = true;
+    srv.state.refuse = () => (refuse ? { type: "https://emergency-field.example/problems/forbidden", title: "Forbidden", status: 403 } : null);
+    srv.state.entity = (op) => ({ ...warning(), id: String(op.data.warning_id), acked: true });
+    await storeFetched([warning()]);
+    await acknowledge((await getWarning("w-1"))!);
+    await syncNow({ fetch: srv.transport });
+    const refused = (await listOps())[0];
+    expect(refused.state).toBe("refused");
+    refuse = false;
+    await acknowledge((await getWarning("w-1"))!, refused.op_id);
+    expect((await listOps()).map((o) => [o.state, o.replaces])).toEqual([["waiting", refused.op_id]]);
+    await syncNow({ fetch: srv.transport });
+    expect((await listOps()).map((o) => o.state)).toEqual(["sent"]);
+    expect(srv.ledger.size).toBe(2);
+
+    await storeFetched([warning({ id: "w-2" })]);
+    srv.state.offline = true;
+    await acknowledge((await getWarning("w-2"))!);
+    const waiting = (await listOps()).find((o) => o.entity_id === "w-2")!;
+    await discard(waiting.op_id, "warnings");
+    expect((await getWarning("w-2"))?.acked).toBe(false);
+    expect((await getWarning("w-2"))?._status).toBe("synced");
   });
 
   it("marks gone what the server's active list no longer names, but not one issued after the question", async () => {

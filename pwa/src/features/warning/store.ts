@@ -2,7 +2,7 @@
 // "warning" changes and by GET /api/v1/warnings, read by the banner, the list and the detail with
 // no network; and 收到 as a `warning.ack` op in the outbox, shown as given at once.
 import { db, getMeta, setMeta, type LocalRecord } from "../../data/db";
-import { enqueue } from "../../data/outbox";
+import { enqueue, requeue } from "../../data/outbox";
 import { notifyChanged } from "../../data/events";
 import { api } from "../../api";
 import { isOnline } from "../../shared/network";
@@ -121,12 +121,13 @@ export async function fetchOne(id: string): Promise<"ok" | "missing" | "failed">
   }
 }
 
-/** 收到: the op, and the local copy shown as acknowledged, in one transaction. */
-export async function acknowledge(w: LocalRecord): Promise<void> {
-  await enqueue({
-    type: "warning.ack",
-    data: { warning_id: w.id },
-    entity_id: w.id,
-    record: { store: "warnings", value: { ...w, acked: true, _status: "updated" } },
-  });
+/**
+ * 收到: the op, and the local copy shown as acknowledged, in one transaction. After a refusal the
+ * same intent goes again under a new op id (the refused one leaves the outbox); discarding the op
+ * puts `acked` back as it was (`_before`).
+ */
+export async function acknowledge(w: LocalRecord, refusedOpId?: string): Promise<void> {
+  const record = { store: "warnings" as const, value: { ...w, acked: true, _before: { acked: Boolean(w._before ? (w._before as { acked?: boolean }).acked : w.acked) }, _status: "updated" as const } };
+  if (refusedOpId && (await requeue(refusedOpId, undefined, undefined, record))) return;
+  await enqueue({ type: "warning.ack", data: { warning_id: w.id }, entity_id: w.id, record });
 }
