@@ -7,6 +7,7 @@ import { h } from "../../shared/dom";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { navigate, onRoute } from "../../shared/router";
 import { onDataChanged } from "../../data/events";
+import { listOps } from "../../data/outbox";
 import { formatDateTime, onLangChange, t } from "../../i18n";
 import type { User } from "../../api";
 import { inForce, mustAck, nextChange, standing } from "./model";
@@ -40,7 +41,11 @@ async function draw(): Promise<void> {
   let all;
   let at: string | null;
   try {
-    [all, at] = await Promise.all([listWarnings(), updatedAt()]);
+    let ops;
+    [all, at, ops] = await Promise.all([listWarnings(), updatedAt(), listOps()]);
+    // A 收到 the server refused is not given: it is asked for again.
+    const refused = new Set(ops.filter((op) => op.type === "warning.ack" && op.state === "refused").map((op) => op.entity_id));
+    all = all.map((w) => (refused.has(w.id) ? { ...w, acked: false } : w));
   } catch {
     return; // IndexedDB unreadable: keep what is shown
   }
