@@ -38,6 +38,18 @@ def _small_targets(page):
     )
 
 
+def _small_text(page):
+    """Visible text of the banner and the warning screens under 16 px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#warning-banner *, main *')]
+            .filter((el) => el.offsetParent !== null)
+            .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+            .filter((el) => !el.closest('.state, .back-btn'))
+            .filter((el) => parseFloat(getComputedStyle(el).fontSize) < 16)
+            .map((el) => `${el.textContent.trim().slice(0, 20)} ${getComputedStyle(el).fontSize}`)"""
+    )
+
+
 def _acks(duty, warning_id):
     return duty("GET", f"/api/v1/warnings/{warning_id}/delivery")["responsible"]["acknowledged"]
 
@@ -104,6 +116,7 @@ def test_banner_offline_detail_ack_once_and_expiry_by_clock(server, phone, scree
         close_toasts(phone)
         no_sideways_scroll(phone)
         assert _small_targets(phone) == []
+        assert [t for t in _small_text(phone) if "红色预警" in t or "台风" in t or "全部" in t] == []
         screens(phone, "warning-01-banner-home")
 
         # On another screen too.
@@ -121,6 +134,7 @@ def test_banner_offline_detail_ack_once_and_expiry_by_clock(server, phone, scree
         expect(cards.nth(1)).to_contain_text("黄色预警")
         expect(cards.nth(2)).to_contain_text("蓝色预警")
         close_toasts(phone)
+        assert _small_targets(phone) == []
         screens(phone, "warning-02-list")
 
         # No signal; the app is opened again.
@@ -147,6 +161,8 @@ def test_banner_offline_detail_ack_once_and_expiry_by_clock(server, phone, scree
         expect(details).to_contain_text(re.compile(r"生效时间\s*\d{4}年"))
         expect(details).to_contain_text("失效时间")
         expect(phone.locator(".warn-head")).to_contain_text("生效中")
+        assert _small_targets(phone) == []
+        assert _small_text(phone) == []
 
         # 收到, offline: one tap, kept on the phone.
         ack = phone.get_by_role("button", name="收到", exact=True)
@@ -346,7 +362,12 @@ def test_an_update_and_a_lift_show_in_the_chain_and_leave_the_banner(server, pho
         expect(phone.get_by_role("button", name="收到", exact=True)).to_have_count(0)
         close_toasts(phone)
         no_sideways_scroll(phone)
+        assert _small_targets(phone) == []
+        assert _small_text(phone) == []
         screens(phone, "warning-08-detail-lifted")
+        phone.set_viewport_size({"width": 320, "height": 568})
+        no_sideways_scroll(phone)
+        screens(phone, "warning-09-detail-lifted-320")
     finally:
         try:
             duty("POST", f"/api/v1/warnings/{first['id']}/cancel", {"reason": "测试结束"})
