@@ -60,14 +60,14 @@ async function draw(): Promise<void> {
   }
   const top = shown[0];
   const upcoming = standing(top, [top], now) === "upcoming";
-  const toAck = shown.filter((w) => !w.acked && mustAck(w, user?.role, user?.id)).length;
+  const toAck = shown.filter((w) => !w.acked && mustAck(w, user?.role, user?.id, user?.region_id)).length;
   const main = h(
     "button",
     { type: "button", class: "warn-banner-main", style: levelStyle(top), "data-warning": top.id, "data-level": String(top.level), onclick: () => navigate(`/warnings/${top.id}`) },
     h("span", { class: "warn-banner-line" }, h("span", { class: "warn-banner-level" }, h("span", { "aria-hidden": "true" }, "▲ "), levelWord(top.level)), h("span", { class: "warn-banner-kind" }, kindWord(top.kind))),
     h("span", { class: "warn-banner-title" }, String(top.title ?? "")),
     upcoming && top.onset_at ? h("span", { class: "warn-banner-meta" }, t("warning.banner.upcoming", { time: formatDateTime(String(top.onset_at)) })) : null,
-    !top.acked && mustAck(top, user?.role, user?.id) ? h("span", { class: "warn-banner-ack" }, t("warning.banner.ackNeeded")) : null,
+    !top.acked && mustAck(top, user?.role, user?.id, user?.region_id) ? h("span", { class: "warn-banner-ack" }, t("warning.banner.ackNeeded")) : null,
   );
   const more =
     shown.length > 1

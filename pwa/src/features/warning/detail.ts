@@ -114,7 +114,7 @@ export function renderWarning(user: User, id: string): HTMLElement {
     const state = op?.state ?? null;
     // A refused 收到 is not given, whatever the phone showed while it waited.
     const acked = Boolean(w.acked) && state !== "refused";
-    const asked = mustAck(w, user.role, user.id) && (s === "active" || s === "upcoming");
+    const asked = mustAck(w, user.role, user.id, user.region_id) && (s === "active" || s === "upcoming");
     const key = `${asked}|${acked}|${state}`;
     if (key === ackShown) return;
     ackShown = key;

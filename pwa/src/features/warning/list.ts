@@ -23,7 +23,7 @@ function card(user: User, w: Warning, s: Standing): HTMLElement {
       h("span", { class: "card-top" }, levelChip(w), h("span", { class: "warn-kind" }, kindWord(w.kind)), h("span", { class: `warn-standing standing-${s}` }, standingWord(s))),
       h("span", { class: "card-title" }, String(w.title ?? "")),
       s === "active" || s === "upcoming" ? (until ? h("span", { class: "card-meta" }, until) : null) : w.issued_at ? h("span", { class: "card-meta" }, formatDateTime(String(w.issued_at))) : null,
-      (s === "active" || s === "upcoming") && !w.acked && mustAck(w, user.role, user.id) ? h("span", { class: "warn-ack-needed" }, t("warning.banner.ackNeeded")) : null,
+      (s === "active" || s === "upcoming") && !w.acked && mustAck(w, user.role, user.id, user.region_id) ? h("span", { class: "warn-ack-needed" }, t("warning.banner.ackNeeded")) : null,
     ),
   );
 }

@@ -107,8 +107,12 @@ describe("merging what the server sends with the phone's copy", () => {
     expect(mustAck(w({ id: "a" }), "member")).toBe(false);
     expect(mustAck(w({ id: "a", responsible: false }), "captain")).toBe(false);
     expect(mustAck(w({ id: "a", responsible: true }), "member")).toBe(true);
-    expect(mustAck(w({ id: "a", issued_by: { id: "u-9", display_name: "县值班员" } }), "duty_officer", "u-9")).toBe(false);
-    expect(mustAck(w({ id: "a", issued_by: { id: "u-9", display_name: "县值班员" } }), "duty_officer", "u-8")).toBe(true);
+    expect(mustAck(w({ id: "a", region_ids: [2], issued_by: { id: "u-9", display_name: "镇值班员" } }), "duty_officer", "u-9", 2)).toBe(false);
+    // A desk: only for an area that names its own region.
+    expect(mustAck(w({ id: "a", region_ids: [2] }), "duty_officer", "u-8", 2)).toBe(true);
+    expect(mustAck(w({ id: "a", region_ids: [2] }), "duty_officer", "u-8", 1)).toBe(false);
+    expect(mustAck(w({ id: "a", regions: [{ id: 3, name: "古田镇" }] }), "admin", "u-8", 3)).toBe(true);
+    expect(mustAck(w({ id: "a" }), "shelter_manager", "u-8", 2)).toBe(false);
   });
 });
 

@@ -178,15 +178,26 @@ export function merge(local: Warning | undefined, incoming: Warning): Warning {
   return next;
 }
 
-/** Roles that must acknowledge a warning of their area (the "responsible persons"). */
-export const RESPONSIBLE_ROLES = new Set(["info_officer", "captain", "duty_officer"]);
+/** Field roles that must acknowledge every warning they are shown (the server shows a field user
+ * only the warnings whose area covers their region). */
+export const RESPONSIBLE_ROLES = new Set(["info_officer", "captain"]);
+/** Desk roles: responsible when the area names their own region (warn-core: a township's desk). */
+export const DESK_ROLES = new Set(["duty_officer", "admin"]);
 
-/** Whether this caller is to be asked for 收到: the server's word when it gives one, else the role
- * (never the person who issued it: the desk does not acknowledge its own warning). */
-export function mustAck(w: Warning, role: string | undefined, userId?: string): boolean {
+/**
+ * Whether this caller is to be asked for 收到: the server's word when it gives one; else by role
+ * (a desk only for an area naming its own region, so a county desk that sees a township's warning
+ * is not asked; never the person who issued it).
+ */
+export function mustAck(w: Warning, role: string | undefined, userId?: string, regionId?: number | string | null): boolean {
   for (const k of ["responsible", "must_ack", "can_ack"]) if (typeof w[k] === "boolean") return w[k] as boolean;
   if (userId && w.issued_by?.id === userId) return false;
-  return role !== undefined && RESPONSIBLE_ROLES.has(role);
+  if (role !== undefined && RESPONSIBLE_ROLES.has(role)) return true;
+  if (role !== undefined && DESK_ROLES.has(role) && regionId != null) {
+    const ids = Array.isArray(w.region_ids) ? w.region_ids : Array.isArray(w.regions) ? w.regions.map((r) => r.id) : [];
+    return ids.some((id) => String(id) === String(regionId));
+  }
+  return false;
 }
 
 /** WCAG relative luminance contrast between two #rrggbb colours. */
