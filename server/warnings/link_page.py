@@ -33,6 +33,10 @@ def _china(at) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def _china_en(at) -> str:
+    return f"{(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(reach.CHINA):%Y-%m-%d %H:%M}"
+
+
 def _page(status=200, **context):
     resp = current_app.response_class(render_template("warnings/link.html", **context), status=status)
     resp.mimetype = "text/html"
@@ -62,11 +66,14 @@ def _show(user, warning):
         msg_word=reach.MSG_WORDS[warning.msg_type],
         issued=_china(warning.issued_at),
         expires=_china(warning.expires_at),
+        issued_en=_china_en(warning.issued_at),
+        expires_en=_china_en(warning.expires_at),
         areas="、".join(r.name for r in warning.regions),
         cancelled=warning.cancelled_at is not None,
         superseded=warning.superseded_by_id is not None,
         acked=ack is not None,
         acked_at=_china(ack.acked_at) if ack else None,
+        acked_at_en=_china_en(ack.acked_at) if ack else None,
     )
 
 

@@ -124,6 +124,16 @@ def _report_step(kind: str, state: str):
     return example
 
 
+def _warning_ack(auth, ids, member):
+    """收到 for a warning the township desk issued to member1's township."""
+    resp = auth("town1").post(
+        "/api/v1/warnings",
+        json={"title": "暴雨蓝色预警", "body": "强降雨", "kind": "rainstorm", "level": "blue"},
+    )
+    assert resp.status_code == 201, resp.json
+    return _op("warning.ack", 1, warning_id=resp.json["id"])
+
+
 # Who sends each op type, where member1 may not (a shelter's kiosk is its manager's phone; a
 # report's steps are the desk's, or its assignee's).
 SENDERS = {
@@ -159,6 +169,7 @@ EXAMPLES = {
     "report.rectify": _report_step("rectify", "rectifying"),
     "report.close": _report_step("close", "rectified"),
     "report.reopen": _report_step("reopen", "closed"),
+    "warning.ack": _warning_ack,
 }
 
 

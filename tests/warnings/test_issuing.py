@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .helpers import SYNC, T1, T2, ack_op, body, issue, pulled
 
@@ -47,6 +49,10 @@ def test_a_township_desk_cannot_warn_another_township(auth, ids):
     assert auth("duty").get("/api/v1/warnings").json["total"] == 0
 
 
+def _in(hours):
+    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
+
+
 @pytest.mark.parametrize(
     ("over", "field"),
     [
@@ -61,9 +67,12 @@ def test_a_township_desk_cannot_warn_another_township(auth, ids):
         ({"polygon": [[25.0, 116.0]] * 4}, "polygon"),
         ({"region_ids": []}, "region_ids"),
         ({"region_ids": [2**40]}, "region_ids"),
-        ({"onset_at": "2026-12-02T10:00:00+08:00", "expires_at": "2026-12-02T09:00:00+08:00"}, "expires_at"),
+        ({"onset_at": _in(2), "expires_at": _in(1)}, "expires_at"),
         ({"expires_at": "2020-01-01T00:00:00+08:00"}, "expires_at"),
-        ({"onset_at": "2026-12-02T10:00:00"}, "onset_at"),
+        ({"onset_at": _in(1)[:19]}, "onset_at"),  # no offset: which time would it be?
+        ({"onset_at": "0001-01-01T00:00:00+08:00"}, "onset_at"),
+        ({"onset_at": "9999-12-31T23:00:00-08:00"}, "onset_at"),
+        ({"expires_at": "9999-12-31T23:00:00-08:00"}, "expires_at"),
         ({"colour": "red"}, "colour"),
     ],
 )
@@ -129,6 +138,9 @@ def test_an_update_and_a_cancel_are_new_messages_referencing_the_first(auth, ids
     assert old["superseded_by"] == up["id"] and old["active"] is False
     active = auth("officer1").get("/api/v1/warnings?active=true").json["items"]
     assert [i["id"] for i in active] == [up["id"]]
+    # The phone learns it from the feed too: the first message, now superseded, and the update.
+    assert pulled(auth("officer1"), first["id"])[-1]["data"]["superseded_by"] == up["id"]
+    assert pulled(auth("officer1"), up["id"])[-1]["data"]["msg_type"] == "update"
     # The second update, sent with the update's id, still references the first.
     up2 = auth("town1").post(f"/api/v1/warnings/{up['id']}/update", json={"level": "red", "reason": "升级"})
     assert up2.json["references_id"] == first["id"]
@@ -136,6 +148,7 @@ def test_an_update_and_a_cancel_are_new_messages_referencing_the_first(auth, ids
     assert cancel.status_code == 201
     assert cancel.json["msg_type"] == "cancel" and cancel.json["references_id"] == first["id"]
     assert auth("officer1").get("/api/v1/warnings?active=true").json["total"] == 0
+    assert pulled(auth("member1"), up2.json["id"])[-1]["data"]["cancelled"] is True
     for message in (first, up, up2.json):
         assert auth("officer1").get(f"/api/v1/warnings/{message['id']}").json["cancelled"] is True
     listed = auth("officer1").get("/api/v1/warnings?active=false").json
@@ -211,3 +224,23 @@ def test_an_ack_of_a_warning_not_of_ones_area_is_rejected_and_recorded_nowhere(a
     assert d["acknowledged"] == 0
     bad = auth("officer1").post(SYNC, json={"ops": [ack_op("not-a-uuid")]}).json["results"][0]
     assert bad["status"] == "rejected" and bad["error"]["status"] == 422
+
+
+_point = st.tuples(st.floats(-90, 90, allow_nan=False), st.floats(-180, 180, allow_nan=False)).map(list)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(points=st.lists(_point, min_size=0, max_size=210))
+def test_any_polygon_is_kept_as_sent_or_refused_whole(app, auth, ids, points):
+    desk = auth("town1")
+    before = desk.get("/api/v1/warnings?limit=1").json["total"]
+    resp = desk.post("/api/v1/warnings", json=body(ids, polygon=points))
+    closed = len(points) > 3 and points[0] == points[-1]
+    distinct = points[:-1] if closed else points
+    fine = 3 <= len(points) <= 201 and len(distinct) <= 200 and len({tuple(p) for p in distinct}) >= 3
+    if fine:
+        assert resp.status_code == 201, resp.json
+        assert resp.json["polygon"] == points
+    else:
+        assert resp.status_code == 422 and "polygon" in resp.json["errors"]
+        assert desk.get("/api/v1/warnings?limit=1").json["total"] == before
