@@ -6,6 +6,9 @@ describe("a warning's notification", () => {
   it("puts the level's word before the title, in the phone's language", () => {
     expect(warningTitle({ level: "red", title: "台风红色预警" }, "zh-CN")).toBe("红色预警：台风红色预警");
     expect(warningTitle({ level: "yellow", title: "Rainstorm" }, "en")).toBe("Yellow warning: Rainstorm");
+    // warn-core's push title already leads with the word: kept as it is.
+    expect(warningTitle({ level: "red", title: "红色预警发布：第22号台风" }, "zh-CN")).toBe("红色预警发布：第22号台风");
+    expect(warningTitle({ level: "red", title: "红色预警发布：第22号台风" }, "en")).toBe("红色预警发布：第22号台风");
     // An unknown level still says it is a warning, never a bare colour or nothing.
     expect(warningTitle({ level: "purple", title: "x" }, "zh-CN")).toBe("预警：x");
   });

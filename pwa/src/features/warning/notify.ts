@@ -11,5 +11,8 @@ export interface WarningPush {
 export function warningTitle(p: WarningPush, lang: Lang): string {
   const key = `warning.level.${p.level ?? ""}`;
   const level = hasKey(key) ? t(key, undefined, lang) : t("tile.warnings", undefined, lang);
-  return t("sw.warningTitle", { level, title: p.title ?? "" }, lang);
+  const title = p.title ?? "";
+  // The server's own title already leads with the word (红色预警发布：…): not said twice.
+  if (hasKey(key) && (title.startsWith(t(key, undefined, "zh-CN")) || title.startsWith(level))) return title;
+  return t("sw.warningTitle", { level, title }, lang);
 }
