@@ -6,7 +6,7 @@ import { discard, listOps } from "../../data/outbox";
 import { applyChanges } from "../../data/stores";
 import { syncNow } from "../../data/sync";
 import { inForce, type Warning } from "./model";
-import { acknowledge, getWarning, listWarnings, storeFetched } from "./store";
+import { acknowledge, getWarning, listWarnings, prunePast, storeFetched } from "./store";
 
 const hour = 3600_000;
 const iso = (h: number) => new Date(Date.now() + h * hour).toISOString();
@@ -100,6 +100,13 @@ describe("the phone's copy of the area's warnings", () => {
     await storeFetched([warning({ id: "kept", level: "yellow" })], { askedAt });
     expect(inForce(await listWarnings()).map((w) => w.id)).toEqual(["kept", "new"]);
     expect(await getMeta("warnings_fetched_at")).toBeTypeOf("string");
+  });
+
+  it("forgets warnings a week past their expiry, but never one whose 收到 still waits", async () => {
+    await storeFetched([warning({ id: "old", expires_at: iso(-24 * 8) }), warning({ id: "recent", expires_at: iso(-24 * 6) }), warning({ id: "waits", expires_at: iso(-24 * 9) })]);
+    await acknowledge((await getWarning("waits"))!);
+    expect(await prunePast()).toBe(1);
+    expect((await listWarnings()).map((w) => w.id).sort()).toEqual(["recent", "waits"]);
   });
 
   it("a database from version 2 gets the warnings store, keeps its outbox and pulls again from the start", async () => {

@@ -1,7 +1,7 @@
 // The phone's copy of the area's warnings (IndexedDB store "warnings"): fed by the sync pull's
 // "warning" changes and by GET /api/v1/warnings, read by the banner, the list and the detail with
 // no network; and 收到 as a `warning.ack` op in the outbox, shown as given at once.
-import { db, getMeta, setMeta, type LocalRecord } from "../../data/db";
+import { db, getMeta, type LocalRecord } from "../../data/db";
 import { enqueue, requeue } from "../../data/outbox";
 import { notifyChanged } from "../../data/events";
 import { api } from "../../api";
@@ -53,6 +53,24 @@ export async function storeFetched(items: Warning[], activeList?: { askedAt: Dat
   return n;
 }
 
+/** Past warnings are kept this long after their expiry (the list's 近期), then dropped. */
+export const KEEP_PAST_MS = 7 * 24 * 3600_000;
+
+/** Drops warnings that ended more than a week ago (never one whose 收到 still waits). */
+export async function prunePast(now = Date.now()): Promise<number> {
+  const tx = (await db()).transaction("warnings", "readwrite");
+  let n = 0;
+  for (const w of await tx.store.getAll()) {
+    const ended = Date.parse(String(w.expires_at ?? ""));
+    if (w._status === "synced" && !Number.isNaN(ended) && now - ended > KEEP_PAST_MS) {
+      await tx.store.delete(w.id);
+      n += 1;
+    }
+  }
+  await tx.done;
+  return n;
+}
+
 /** When the phone last had the server's word on the area's warnings: the list or the pull. */
 export async function updatedAt(): Promise<string | null> {
   const [fetched, synced] = await Promise.all([getMeta<string>(FETCHED_AT), getMeta<string>("last_sync")]);
@@ -85,7 +103,7 @@ export function fetchActive(): Promise<boolean> {
       }
       // More than five pages: do not take the ones missing for lifted.
       await storeFetched(items, cursor ? undefined : { askedAt });
-      await setMeta("warnings_asked", askedAt.toISOString());
+      await prunePast();
       return true;
     } catch {
       return false; // offline, refused or a server without warnings yet: the phone's copy stands
