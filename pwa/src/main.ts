@@ -21,6 +21,9 @@ import { listenToWorker, resubscribe } from "./features/dispatch/push";
 
 const root = document.getElementById("app")!;
 const main = h("main", { id: "main", class: "content" });
+// The area's warnings in force, above every screen of a signed-in user (features/warning/banner).
+const warningSlot = h("section", { id: "warning-banner", hidden: true });
+let bannerOn = false;
 let render: (() => HTMLElement) | null = null;
 let user: User | null = null;
 let cachedAt: string | undefined;
@@ -37,6 +40,7 @@ function show(next: () => HTMLElement, focus = true): void {
 
 function showLogin(notice?: MessageKey): void {
   user = null;
+  if (bannerOn) void import("./features/warning/banner").then((m) => m.stopBanner());
   const waiting = getCounts().waiting;
   // The outbox survives a lost session: say how much waits, so the user knows why to log in.
   const extra = waiting > 0 ? t("login.reloginToSend", { n: waiting }) : undefined;
@@ -47,6 +51,9 @@ function signedIn(u: User, at?: string, focus = true): void {
   user = u;
   cachedAt = at;
   route(currentPath(), focus);
+  // Its own chunk, loaded after sign-in: the login page's script stays the shell alone.
+  bannerOn = true;
+  void import("./features/warning/banner").then((m) => user && m.startBanner(warningSlot, user));
   if (!at) {
     void requestFlush();
     prefetchMapSettings(u.region_id);
@@ -230,6 +237,11 @@ function route(path: string, focus = true): void {
         const { renderReadiness } = await import("./features/teams/readiness");
         return u.role === "captain" ? () => renderReadiness(u, true) : null;
       });
+    case "/warnings":
+      return lazy(async () => {
+        const { renderWarnings } = await import("./features/warning/list");
+        return () => renderWarnings(u);
+      });
     case "/desk/rules":
       // Before the generic /desk/<board> below, which would take "rules" for an order id.
       return lazy(async () => {
@@ -280,6 +292,11 @@ function route(path: string, focus = true): void {
         const { renderKiosk } = await import("./features/kiosk/kiosk");
         return () => renderKiosk(u, id);
       });
+      const warning = /^\/warnings\/([\w-]+)$/.exec(url.pathname);
+      if (warning) return lazy(async () => {
+        const { renderWarning } = await import("./features/warning/detail");
+        return () => renderWarning(u, warning[1]);
+      });
       const order = /^\/orders\/([\w-]+)$/.exec(url.pathname);
       if (order) return lazy(async () => {
         const { renderOrder } = await import("./features/dispatch/orders");
@@ -318,6 +335,7 @@ async function confirmSession(hadCache: boolean): Promise<void> {
     const wasOnHome = location.pathname === "/";
     user = fresh;
     cachedAt = undefined;
+    if (bannerOn) void import("./features/warning/banner").then((m) => user && m.startBanner(warningSlot, user));
     // Re-draw home (to drop "shown offline"); never a form the user may be typing in.
     if (!hadCache || wasOnHome || fresh.must_change_password) route(currentPath(), !hadCache);
     void requestFlush();
@@ -334,7 +352,7 @@ async function confirmSession(hadCache: boolean): Promise<void> {
 function boot(): void {
   applyDocumentLang();
   document.title = t("app.name");
-  root.replaceChildren(renderTopbar(), main);
+  root.replaceChildren(renderTopbar(), warningSlot, main);
   mountToasts(root);
 
   onLangChange(() => {

@@ -4,7 +4,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { Problem } from "./problem";
 
 export const DB_NAME = "yjt";
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type OpState = "waiting" | "sending" | "sent" | "refused";
 
@@ -75,11 +75,12 @@ export interface YjtDB extends DBSchema {
   checkins: { key: string; value: LocalRecord };
   shelters: { key: string; value: LocalRecord };
   dispatches: { key: string; value: LocalRecord };
+  warnings: { key: string; value: LocalRecord };
   drafts: { key: string; value: Draft };
 }
 
-export type LocalStoreName = "reports" | "checkins" | "shelters" | "dispatches";
-export const LOCAL_STORES: readonly LocalStoreName[] = ["reports", "checkins", "shelters", "dispatches"];
+export type LocalStoreName = "reports" | "checkins" | "shelters" | "dispatches" | "warnings";
+export const LOCAL_STORES: readonly LocalStoreName[] = ["reports", "checkins", "shelters", "dispatches", "warnings"];
 
 let opening: Promise<IDBPDatabase<YjtDB>> | null = null;
 
@@ -103,6 +104,11 @@ export function db(): Promise<IDBPDatabase<YjtDB>> {
         if (oldVersion < 2) {
           // Dispatch orders (pulled entity "dispatch"): pull from the start so none are missed.
           database.createObjectStore("dispatches", { keyPath: "id" });
+          if (oldVersion >= 1) void tx.objectStore("meta").delete("cursor");
+        }
+        if (oldVersion < 3) {
+          // Area warnings (pulled entity "warning"), readable offline: pull from the start again.
+          database.createObjectStore("warnings", { keyPath: "id" });
           if (oldVersion >= 1) void tx.objectStore("meta").delete("cursor");
         }
       },

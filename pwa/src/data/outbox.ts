@@ -184,7 +184,8 @@ export async function discard(opId: string, recordStore?: LocalStoreName): Promi
     const local = await store.get(op.entity_id);
     if (local && local._op_id === opId) {
       if (local._status === "created") await store.delete(op.entity_id);
-      else await store.put({ ...local, _status: "synced", _op_id: undefined });
+      // `_before`: what the op changed on the record (a warning's acked), put back as it was.
+      else await store.put({ ...local, ...((local._before as Record<string, unknown> | undefined) ?? {}), _status: "synced", _op_id: undefined, _before: undefined });
     }
   }
   await tx.done;
@@ -214,7 +215,7 @@ export async function requeue(opId: string, data?: Record<string, unknown>, medi
   const kept = new Set((await d.getAll("outbox")).filter((o) => o.state !== "sent").flatMap((o) => o.media_ids));
   for (const id of old.media_ids) if (!kept.has(id)) await d.delete("blobs", id);
   if (record === undefined && old.entity_id) {
-    for (const name of ["reports", "checkins", "dispatches"] as const) {
+    for (const name of ["reports", "checkins", "dispatches", "warnings"] as const) {
       const local = await d.get(name, old.entity_id);
       if (local && local._op_id === old.op_id) await d.put(name, { ...local, _op_id: next.op_id });
     }

@@ -2,6 +2,7 @@
 // record with a kinto.js-style _status, readable with no network; and the drafts of open forms.
 import { db, type Draft, type LocalRecord, type LocalStoreName } from "./db";
 import { notifyChanged } from "./events";
+import { merge as mergeWarning, type Warning } from "../features/warning/model";
 
 /** Which local store a pulled entity goes to. Entities not listed are skipped (none yet). */
 export const ENTITY_STORE: Record<string, LocalStoreName> = {
@@ -9,6 +10,7 @@ export const ENTITY_STORE: Record<string, LocalStoreName> = {
   checkin: "checkins",
   shelter: "shelters",
   dispatch: "dispatches",
+  warning: "warnings",
 };
 
 /** Which local store an op's answered entity (and its local record) belongs to. */
@@ -19,6 +21,7 @@ export const OP_STORE: Record<string, LocalStoreName> = {
   "dispatch.respond": "dispatches",
   "dispatch.status": "dispatches",
   "dispatch.ping": "dispatches",
+  "warning.ack": "warnings",
 };
 
 export interface Change {
@@ -35,7 +38,7 @@ export interface Change {
  */
 export async function applyChanges(changes: Change[], cursor: string | null): Promise<number> {
   const d = await db();
-  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches"], "readwrite");
+  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches", "warnings"], "readwrite");
   let applied = 0;
   for (const ch of changes) {
     const name = ENTITY_STORE[ch.entity];
@@ -47,6 +50,9 @@ export async function applyChanges(changes: Change[], cursor: string | null): Pr
       if (!pendingLocal) await store.delete(ch.id);
     } else if (pendingLocal) {
       await store.put({ ...(ch.data ?? {}), ...local, id: ch.id });
+    } else if (name === "warnings") {
+      // The feed is the area's, not this caller's: it must not take back an acknowledgement.
+      await store.put({ ...mergeWarning(local as Warning | undefined, { ...(ch.data ?? {}), id: ch.id } as Warning), _status: "synced" } as LocalRecord);
     } else {
       // A report's timeline comes only with its detail (the feed sends the report alone): keep
       // the last one read, so the detail still shows it offline (it says when steps are missing).
@@ -77,8 +83,8 @@ export async function putRecord(name: LocalStoreName, record: LocalRecord): Prom
 /** Another account signed in on this phone: the pulled copies were the last user's; pull afresh. */
 export async function clearPulled(): Promise<void> {
   const d = await db();
-  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches"], "readwrite");
-  for (const name of ["reports", "checkins", "shelters", "dispatches"] as const) {
+  const tx = d.transaction(["meta", "reports", "checkins", "shelters", "dispatches", "warnings"], "readwrite");
+  for (const name of ["reports", "checkins", "shelters", "dispatches", "warnings"] as const) {
     const store = tx.objectStore(name);
     for (const rec of await store.getAll()) if (rec._status === "synced") await store.delete(rec.id);
   }

@@ -6,9 +6,11 @@ import { getMeta } from "../data/db";
 import { enqueue } from "../data/outbox";
 import { act, getOrder, listOrders, waitingForAnswer } from "../data/dispatch";
 import { syncNow } from "../data/sync";
+import { applyChanges } from "../data/stores";
 import { createClient } from "../api/client";
 import { subscribePush } from "../data/push";
 import { t, workerLang } from "../i18n";
+import { warningTitle } from "../features/warning/notify";
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -17,6 +19,7 @@ interface PushPayload {
   id?: string;
   title?: string;
   body?: string;
+  level?: string;
 }
 
 const transport = createClient().fetch;
@@ -46,16 +49,19 @@ async function updateBadge(pushedId?: string): Promise<void> {
 
 async function show(p: PushPayload): Promise<void> {
   const isOrder = p.type === "dispatch" && typeof p.id === "string";
+  const isWarning = p.type === "warning" && typeof p.id === "string";
   const lang = await workerLang();
-  const title = p.title || t(isOrder ? "sw.orderTitle" : "app.name", undefined, lang);
+  const title = isWarning ? warningTitle(p, lang) : p.title || t(isOrder ? "sw.orderTitle" : "app.name", undefined, lang);
   const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
-    body: p.body || t(isOrder ? "sw.orderBody" : "sw.otherBody", undefined, lang),
+    body: p.body || t(isOrder ? "sw.orderBody" : isWarning ? "sw.warningBody" : "sw.otherBody", undefined, lang),
     tag: isOrder ? `dispatch-${p.id}` : p.type ? `${p.type}-${p.id ?? ""}` : "yjt",
     data: p,
     icon: "/icon-192.png",
     lang,
-    requireInteraction: isOrder,
+    // An order and a warning stay until the person has seen them.
+    requireInteraction: isOrder || isWarning,
   };
+  if (isWarning) options.renotify = true;
   if (isOrder) {
     options.actions = [
       { action: "accept", title: t("sw.accept", undefined, lang) },
@@ -65,9 +71,24 @@ async function show(p: PushPayload): Promise<void> {
   }
   await self.registration.showNotification(title, options);
   if (isOrder) await updateBadge(p.id);
+  if (isWarning) await keepWarning(p.id!);
   // An open page shows the order in-app too.
   const wins = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   for (const w of wins) w.postMessage({ type: "push", payload: p });
+}
+
+/** A pushed warning is fetched and kept at once, so its full text opens even if the signal goes
+ * before the tap (the pull would bring it too, but only on the next sync). */
+async function keepWarning(id: string): Promise<void> {
+  try {
+    if (!(await getMeta<string>("user_id"))) return;
+    const res = await transport(`/api/v1/warnings/${encodeURIComponent(id)}`, { method: "GET" });
+    if (!res.ok) return;
+    const data = (await res.json()) as Record<string, unknown>;
+    if (data && data.id === id) await applyChanges([{ entity: "warning", id, op: "upsert", data }], null);
+  } catch {
+    /* no signal or no session: the banner and the pull fetch it later */
+  }
 }
 
 async function flush(): Promise<void> {

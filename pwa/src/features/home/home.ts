@@ -38,7 +38,7 @@ const TILES: Tile[] = [
   { id: "disasters", label: "tile.disasters", route: "/disasters", roles: ["info_officer", "duty_officer", "admin"], icon: "M3 20h18v2H3v-2Zm2-2V9h3v9H5Zm5 0V4h3v14h-3Zm5 0v-6h3v6h-3Z" },
   { id: "checkin", label: "tile.checkin", route: "/checkin", icon: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z" },
   { id: "tasks", label: "tile.tasks", route: "/orders", icon: "M4 4h16v3H4V4Zm0 6.5h16v3H4v-3ZM4 17h16v3H4v-3Z" },
-  { id: "warnings", label: "tile.warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },
+  { id: "warnings", label: "tile.warnings", route: "/warnings", icon: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.8V3h-3v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" },
   // 人员与队伍: users, teams and the roster import (the county, and a township within itself).
   { id: "admin", label: "tile.admin", route: "/admin/users", roles: ["duty_officer", "admin"], icon: "M16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm0 2c-2.3 0-7 1.2-7 3.5V19h14v-2.5C15 14.2 10.3 13 8 13Zm8 0c-.3 0-.6 0-1 .1 1.2.8 2 2 2 3.4V19h6v-2.5c0-2.3-4.7-3.5-7-3.5Z" },
   { id: "shelters", label: "tile.shelters", route: "/shelters", roles: ["shelter_manager", "duty_officer", "admin"], icon: "M12 3 2 12h3v8h5v-5h4v5h5v-8h3L12 3Z" },
