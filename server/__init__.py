@@ -72,6 +72,7 @@ def _register_models() -> None:
     from .shelters import models as _s  # noqa: F401
     from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
+    from .warnings import models as _w  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -102,6 +103,11 @@ def _register_blueprints(app: Flask) -> None:
     from .sync.routes import bp as sync_bp
     from .teams import service as teams
     from .teams.routes import bp as teams_bp
+    from .warnings import reach as warning_reach
+    from .warnings import service as warnings_service
+    from .warnings import supervision as warning_supervision
+    from .warnings.link_page import bp as warning_link_bp
+    from .warnings.routes import bp as warnings_bp
     from .web import bp as web_bp
 
     for bp in (
@@ -113,6 +119,9 @@ def _register_blueprints(app: Flask) -> None:
         shelter_summary_bp,
         # /s/<code>, the poster's page: before the app shell's catch-all.
         shelter_page_bp,
+        # /w/<token>, the warning SMS's one-tap page: before the app shell's catch-all too.
+        warning_link_bp,
+        warnings_bp,
         reports_bp,
         disasters_bp,
         report_stats_bp,
@@ -140,6 +149,13 @@ def _register_blueprints(app: Flask) -> None:
     # region tree (督办); notices, so push then SMS and no call.
     delivery.register_sweeper(report_supervision.sweep)
     delivery.register_quiet(report_supervision.KIND)
+    # Warnings: responsible persons answer by SMS reply or key press; the others of the area get
+    # a notice (push, then SMS); the silent are reminded once, then reported to the desk.
+    delivery.register_responder(warning_reach.KIND, warnings_service.ack_by_reply)
+    delivery.register_quiet(warning_reach.NOTICE)
+    delivery.register_push_payload(warning_reach.KIND, warning_reach.push_payload)
+    delivery.register_push_payload(warning_reach.NOTICE, warning_reach.push_payload)
+    delivery.register_sweeper(warning_supervision.sweep)
     # Lower floors ask the ones above through these, never by importing them (tests/test_layers.py).
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)

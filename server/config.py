@@ -192,6 +192,11 @@ class Config:
         "dispatch": "【应急通】调度：{title}。集合：{muster}。回复1接受，回复2拒绝。",
         "dispatch_voice": "应急通调度通知。{title}。集合地点：{muster}。接受请按1，拒绝请按2。",
         "alert": "【应急通】{title}：{detail}",
+        # Warnings: the link opens the one-tap 收到 page (no login); a reply 1 or a key 1 also counts.
+        "warning": "【应急通】{level}预警：{title}。详情及确认：{link} 回复1表示收到。",
+        "warning_voice": "应急通预警通知。{level}预警，{title}。收到请按1。",
+        "warning_notice": "【应急通】{level}预警：{title}。详情：{link}",
+        "warning_notice_voice": "应急通预警通知。{level}预警，{title}。",
         "alert_voice": "应急通提醒。{title}。{detail}。",
         **json.loads(os.environ.get("MESSAGE_TEMPLATES_JSON", "{}")),
     }
@@ -201,6 +206,11 @@ class Config:
     DELIVERY_BATCH = int(os.environ.get("DELIVERY_BATCH", "500"))
     # Members still silent this long after an order: their captain and the desk are told.
     DISPATCH_ESCALATE_S = int(os.environ.get("DISPATCH_ESCALATE_S", "180"))
+    # Warnings: every new one a draft that a second person issues (two-person approval); the
+    # silent responsible persons reached again after this many minutes, then reported to the desk.
+    WARNING_TWO_PERSON = _bool("WARNING_TWO_PERSON", False)
+    WARNING_REMIND_AFTER_MIN = int(os.environ.get("WARNING_REMIND_AFTER_MIN", "15"))
+    WARNING_REPORT_AFTER_MIN = int(os.environ.get("WARNING_REPORT_AFTER_MIN", "30"))
     # The desk may begin one member's cascade again at most once in this many seconds.
     NOTIFY_AGAIN_AFTER_S = int(os.environ.get("NOTIFY_AGAIN_AFTER_S", "30"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)

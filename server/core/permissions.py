@@ -38,6 +38,9 @@ _FIELD = frozenset(
         "shelters.read",
         "dispatch.read",
         "push.subscribe",
+        # The warnings whose area covers one's region, and acknowledging them (收到).
+        "warnings.read",
+        "warnings.ack",
     }
 )
 # Those who lead people see their region's attendance, not only their own.
@@ -65,6 +68,8 @@ _DESK = (
         "disasters.manage",
         "disasters.read",
         "disasters.report",
+        # Area warnings: issue, update, cancel, approve drafts, follow their delivery.
+        "warnings.issue",
     }
 )
 # Information officers (灾害信息员) file the situation reports of their villages.

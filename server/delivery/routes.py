@@ -141,7 +141,7 @@ def sms_inbound():
 @doc("A key press during a call (signed): 1 accepts, 2 declines", body=InboundVoiceSchema, public=True)
 def voice_inbound():
     data = _signed_body(InboundVoiceSchema())
-    return {"answer": service.answer_from(data["from_"], data["digits"])}
+    return {"answer": service.answer_from(data["from_"], data["digits"], channel="voice")}
 
 
 @bp.post("/delivery/status")

@@ -1,6 +1,7 @@
 """Asking for someone to be reached, and the cascade that reaches them: web push where they have
 a working subscription, SMS when push is not accepted or not answered in time, then a call."""
 
+import contextvars
 import logging
 import threading
 import uuid
@@ -34,6 +35,16 @@ QUIET: set = set()
 
 # Functions(now) the worker calls each round, so domains can ask for reminders and escalations.
 SWEEPERS: list = []
+
+
+# kind -> function(ref_id, title, body, params) -> the push payload, for a domain whose phone
+# screen needs more than type, id, title and body (a warning's level and its page). Pure: it
+# runs in the sending threads, without the database.
+PUSH_PAYLOADS: dict = {}
+
+
+def register_push_payload(kind: str, fn) -> None:
+    PUSH_PAYLOADS[kind] = fn
 
 
 # Set when this process commits new notifications, so its worker thread sends at once instead
@@ -260,6 +271,8 @@ def _send(job, now, cfg) -> SimpleNamespace:
     attempts, push_results, state, next_at = [], [], job.state, now
     if job.state == "queued" and job.subs:
         payload = {"type": job.kind, "id": job.ref_id, "title": job.title, "body": job.body}
+        if job.kind in PUSH_PAYLOADS:
+            payload = PUSH_PAYLOADS[job.kind](job.ref_id, job.title, job.body, job.params)
         for sub in job.subs:
             topic = f"{job.kind}-{job.ref_id[:20]}"
             result = channels.send_push(sub, payload, topic=topic, ttl=cfg["PUSH_TTL_S"])
@@ -449,8 +462,24 @@ def record_status(message_id: str, status: str) -> bool:
     return True
 
 
-def answer_from(sender_phone: str, text: str) -> str | None:
+# Which way the answer being handled came in ("sms" or "voice"), for a responder that counts it.
+_ANSWER_CHANNEL: contextvars.ContextVar[str] = contextvars.ContextVar("answer_channel", default="sms")
+
+
+def answer_channel() -> str:
+    return _ANSWER_CHANNEL.get()
+
+
+def answer_from(sender_phone: str, text: str, channel: str = "sms") -> str | None:
     """An SMS reply or key press from a registered phone answers that person's open order."""
+    token = _ANSWER_CHANNEL.set(channel)
+    try:
+        return _answer_from(sender_phone, text)
+    finally:
+        _ANSWER_CHANNEL.reset(token)
+
+
+def _answer_from(sender_phone: str, text: str) -> str | None:
     word = (text or "").strip().lower().rstrip("。.!！")
     answer = "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
     if answer is None:

@@ -17,6 +17,8 @@ from ..reports import service as reports
 from ..reports.schemas import STEP_OPS, ReportCreateSchema, ReportSchema
 from ..shelters import checkins as shelters
 from ..shelters.schemas import KioskCheckinSchema, KioskCheckoutSchema, ReceiptSchema
+from ..warnings import service as warnings
+from ..warnings.schemas import WarningAckSchema, WarningSchema
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ HANDLERS: dict[str, OpHandler] = {
     "shelter.checkout": OpHandler(
         KioskCheckoutSchema(), "shelters.checkin", shelters.kiosk_checkout, ReceiptSchema()
     ),
+    # 收到 for a warning, offline too: a second one, by any channel, changes nothing.
+    "warning.ack": OpHandler(WarningAckSchema(), "warnings.ack", warnings.ack_op, WarningSchema()),
 }
 # A hazard report's life, step by step (reports/lifecycle.py): report.verify, report.reject,
 # report.assign, report.start, report.rectify, report.close, report.reopen.
@@ -70,4 +74,4 @@ HANDLERS.update(
 
 # In the contract, arriving with their issues. Answered "rejected" but not recorded, so a
 # phone that queued one can send it again once the server learns it.
-NOT_YET = {"warning.ack"}
+NOT_YET: set[str] = set()

@@ -1,0 +1,153 @@
+"""Shapes of warnings: what the desk sends, what everyone reads, the ack op, the list's query."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from ..core.pagination import PageQuerySchema
+from ..core.schemas import REGION_ID, BaseSchema, QuerySchema
+from .models import KINDS, LEVELS, MSG_TYPES, STATES
+
+_TITLE = validate.Length(min=1, max=120)
+_BODY = validate.Length(min=1, max=4000)
+_INSTRUCTIONS = validate.Length(max=2000)
+_REASON = validate.Length(min=1, max=500)
+
+
+class _LatLon(fields.List):
+    """[lat, lon] in WGS-84."""
+
+    def __init__(self, **kw):
+        super().__init__(fields.Float(allow_nan=False), validate=validate.Length(equal=2), **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        lat, lon = super()._deserialize(value, attr, data, **kwargs)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError("A point is [lat, lon] with lat in -90…90 and lon in -180…180.")
+        return [lat, lon]
+
+
+POLYGON = fields.List(
+    _LatLon(),
+    load_default=None,
+    allow_none=True,
+    validate=validate.Length(min=3, max=201),
+    metadata={"description": "[[lat, lon], ...] WGS-84, 3–200 points, closed or not"},
+)
+
+
+def _check_polygon(points):
+    if points is None:
+        return
+    closed = len(points) > 3 and points[0] == points[-1]
+    distinct = points[:-1] if closed else points
+    if len(distinct) > 200:
+        raise ValidationError("At most 200 points.", "polygon")
+    if len({tuple(p) for p in distinct}) < 3:
+        raise ValidationError("A polygon needs at least 3 different points.", "polygon")
+
+
+class _WindowCheck:
+    @validates_schema
+    def _window(self, data, **_):
+        _check_polygon(data.get("polygon"))
+        onset, expires = data.get("onset_at"), data.get("expires_at")
+        if onset and expires and expires <= onset:
+            raise ValidationError("Must be after onset_at.", "expires_at")
+
+
+class WarningCreateSchema(_WindowCheck, BaseSchema):
+    title = fields.String(required=True, validate=_TITLE)
+    body = fields.String(required=True, validate=_BODY)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    region_ids = fields.List(
+        fields.Integer(strict=True, validate=REGION_ID),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the area's regions (default: the caller's region)"},
+    )
+    polygon = POLYGON
+    instructions = fields.String(load_default=None, allow_none=True, validate=_INSTRUCTIONS)
+    onset_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    expires_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, metadata={"description": "default onset_at + 24 h"}
+    )
+    draft = fields.Boolean(
+        load_default=False,
+        metadata={"description": "save without issuing (always so with two-person approval)"},
+    )
+
+
+class WarningUpdateSchema(_WindowCheck, BaseSchema):
+    """An update: what changes (the rest is kept from the message it replaces) and why."""
+
+    title = fields.String(validate=_TITLE)
+    body = fields.String(validate=_BODY)
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    level = fields.String(validate=validate.OneOf(LEVELS))
+    region_ids = fields.List(
+        fields.Integer(strict=True, validate=REGION_ID), validate=validate.Length(min=1, max=200)
+    )
+    polygon = POLYGON
+    instructions = fields.String(allow_none=True, validate=_INSTRUCTIONS)
+    onset_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    draft = fields.Boolean(load_default=False)
+    reason = fields.String(required=True, validate=_REASON)
+
+
+class WarningCancelSchema(BaseSchema):
+    reason = fields.String(required=True, validate=_REASON)
+    draft = fields.Boolean(load_default=False)
+
+
+class WarningAckSchema(BaseSchema):
+    warning_id = fields.UUID(required=True)
+
+
+class WarningQuerySchema(PageQuerySchema):
+    active = fields.Boolean(
+        metadata={"description": "true: issued, not cancelled, superseded or expired (upcoming too)"}
+    )
+    state = fields.String(validate=validate.OneOf(STATES))
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    level = fields.String(validate=validate.OneOf(LEVELS))
+
+
+class NoQuerySchema(QuerySchema):
+    pass
+
+
+def _person(user):
+    return None if user is None else {"id": str(user.id), "display_name": user.display_name}
+
+
+class WarningSchema(BaseSchema):
+    id = fields.UUID()
+    identifier = fields.String()
+    msg_type = fields.String(metadata={"enum": list(MSG_TYPES)})
+    references_id = fields.UUID(allow_none=True)
+    state = fields.String()
+    kind = fields.String()
+    level = fields.String()
+    title = fields.String()
+    body = fields.String()
+    instructions = fields.String(allow_none=True)
+    region_id = fields.Integer()
+    region_ids = fields.Function(lambda w: [r.id for r in w.regions])
+    regions = fields.Function(lambda w: [{"id": r.id, "name": r.name} for r in w.regions])
+    polygon = fields.Raw(allow_none=True)
+    onset_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    issued_at = fields.DateTime(allow_none=True)
+    issued_by = fields.Function(lambda w: _person(w.issued_by))
+    created_by_id = fields.UUID()
+    approved_by_id = fields.UUID(allow_none=True)
+    reason = fields.String(allow_none=True)
+    active = fields.Function(lambda w: getattr(w, "is_active", False))
+    upcoming = fields.Function(lambda w: getattr(w, "is_upcoming", False))
+    acked = fields.Function(lambda w: getattr(w, "acked", False))
+    superseded_by = fields.UUID(attribute="superseded_by_id", allow_none=True)
+    cancelled = fields.Function(lambda w: w.cancelled_at is not None)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
