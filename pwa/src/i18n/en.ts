@@ -1332,5 +1332,6 @@ export const en: Record<MessageKey, string> = {
   "wd.err.reason": "Enter the reason.",
   "wd.noAnswer": "No answer from the server: the warning may have gone out. Check the list before issuing it again.",
   "wd.notFound": "There is no such warning, or it is not in your area.",
+  "wd.messagesN": "{n} messages",
   "wd.err.server": "The server does not accept this. Please check it.",
 };

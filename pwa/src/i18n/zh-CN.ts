@@ -1330,6 +1330,7 @@ export const zhCN = {
   "wd.err.reason": "请填原因。",
   "wd.noAnswer": "没有收到服务器的回答：预警可能已经发出。请先看预警列表，不要重复签发。",
   "wd.notFound": "没有这条预警，或者不在你的辖区。",
+  "wd.messagesN": "共 {n} 条消息",
   "wd.err.server": "服务器不接受这一项，请检查。",
 } as const;
 

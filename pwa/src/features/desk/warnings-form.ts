@@ -7,7 +7,7 @@ import { h } from "../../shared/dom";
 import { navigate } from "../../shared/router";
 import { screenHead } from "../../shared/ui";
 import { confirmStep } from "../../shared/confirm";
-import { once } from "../../shared/guard";
+import { ARM_MS, once } from "../../shared/guard";
 import { isOnline, onNetworkChange } from "../../shared/network";
 import { errorSlot, markField, revealField } from "../../shared/form-errors";
 import { showToast } from "../../shared/toast";
@@ -56,7 +56,11 @@ export function levelBadge(level: string): HTMLElement {
 
 /** "3 个地区" or "地图上画的范围（5 个点）": what the confirm step names as the area. */
 export function areaWords(d: WarningDraft): string {
-  return d.area === "polygon" ? t("wd.areaPolygonN", { n: d.polygon.length }) : t("wd.areaRegionsN", { n: d.region_ids.length });
+  if (d.area === "polygon") return t("wd.areaPolygonN", { n: d.polygon.length });
+  const names = d.region_ids.map((id) => d.region_names[String(id)]).filter(Boolean);
+  const n = t("wd.areaRegionsN", { n: d.region_ids.length });
+  // The names too while they fit in a sentence: "2 个地区（临城镇、古田村）".
+  return names.length === d.region_ids.length && names.length <= 6 ? `${n}（${names.join("、")}）` : n;
 }
 
 /** A stored warning as a draft of its update (same fields, today's form). */
@@ -118,7 +122,7 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
   for (const [el, field, set] of text) el.addEventListener("input", () => change(() => set(el.value), field));
   reasonIn.addEventListener("input", () => {
     reason = reasonIn.value;
-    markField(reasonIn, errs.reason!, null);
+    if (errs.reason) markField(reasonIn, errs.reason, null);
   });
 
   // The area: regions or a polygon.
@@ -157,7 +161,15 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
   const buttons = [issueBtn, draftBtn, discardBtn];
 
   function paintRegions(): void {
-    for (const [id, box] of boxes) box.checked = d.region_ids.includes(id);
+    // A ticked township covers its villages: they show ticked and cannot be ticked alone.
+    const towns = new Set(regions.filter((r) => r.level === "township" && d.region_ids.includes(r.id)).map((r) => r.id));
+    for (const r of regions) {
+      const box = boxes.get(r.id);
+      if (!box) continue;
+      const covered = r.parent_id !== null && towns.has(r.parent_id);
+      box.disabled = covered;
+      box.checked = covered || d.region_ids.includes(r.id);
+    }
     chosenLine.textContent = t("wd.regionsChosen", { n: d.region_ids.length });
   }
 
@@ -236,6 +248,8 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
         const ids = new Set(d.region_ids);
         if (box.checked) ids.add(r.id);
         else ids.delete(r.id);
+        // Ticking a township takes its villages in: they are not sent twice.
+        if (box.checked && r.level === "township") for (const v of regions) if (v.parent_id === r.id) ids.delete(v.id);
         d.region_ids = [...ids];
         d.region_names = { ...d.region_names, [String(r.id)]: r.name };
         paintRegions();
@@ -320,6 +334,9 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
       });
       if (!yes) return;
     }
+    // The second tap of a double tap on the confirm button lands on the form under it: the form
+    // takes no taps until the answer is in (and a moment after), so it cannot tick a village.
+    form.inert = true;
     try {
       const path = updateOf ? `/api/v1/warnings/${encodeURIComponent(updateOf)}/update` : "/api/v1/warnings";
       const w = await api.post<WarningItem>(path, warningBody(d, updateOf ? { reason } : { draft: asDraft }));
@@ -334,6 +351,8 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
         status.textContent = t("wd.noAnswer");
         status.hidden = false;
       }
+    } finally {
+      setTimeout(() => (form.inert = false), ARM_MS);
     }
   }
 
@@ -348,7 +367,7 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
     h("div", { class: "field" }, h("label", { for: onsetIn.id }, t("wd.f.onset")), onsetIn, onsetWords, slot("onset")),
     h("div", { class: "field" }, h("label", { for: expiresIn.id }, t("wd.f.expires")), expiresIn, expiresWords, slot("expires")),
     areaBox,
-    h("div", { class: "field", hidden: !updateOf }, h("label", { for: reasonIn.id }, t("wd.f.reasonUpdate")), reasonIn, slot("reason")),
+    updateOf ? h("div", { class: "field" }, h("label", { for: reasonIn.id }, t("wd.f.reasonUpdate")), reasonIn, slot("reason")) : null,
     kept,
     status,
     h("div", { class: "form-actions" }, offlineWhy, issueBtn, draftBtn, discardBtn),

@@ -55,6 +55,8 @@ export function drawPolygon(opts: DrawOptions): Promise<[number, number][] | nul
     config: opts.config,
     onTilesFailed: () => (note.hidden = false),
   });
+  // Corners are tapped one after another, often quickly: two taps must be two corners, not a zoom.
+  map.doubleClickZoom.disable();
   const shape = L.polygon([], { color: "#b91c1c", weight: 3, fillOpacity: 0.15, interactive: false }).addTo(map);
   const corners = L.layerGroup().addTo(map);
 

@@ -12,6 +12,7 @@ import {
   fieldOf,
   fromChinaInput,
   groupOf,
+  latestPerChain,
   loadWarningDraft,
   mergeDelivery,
   readDelivery,
@@ -210,6 +211,26 @@ describe("the list's groups", () => {
     expect(groupOf({ ...base, ...period, superseded_by: "w2" }, now)).toBe("ended");
     expect(groupOf({ ...base, onset_at: "2026-12-02T05:00:00Z", expires_at: "2026-12-03T01:00:00Z" }, now)).toBe("upcoming");
     expect(groupOf({ ...base, onset_at: "2026-12-01T01:00:00Z", expires_at: "2026-12-02T01:00:00Z", active: true }, now)).toBe("ended");
+  });
+});
+
+describe("one line per chain", () => {
+  it("lists a chain's latest issued message, counts its messages, and keeps drafts apart", () => {
+    const m = (id: string, extra: Record<string, unknown>) => ({ id, msg_type: "alert" as const, state: "issued" as const, kind: "flood", level: "red", title: id, ...extra });
+    const lines = latestPerChain([
+      m("a", { issued_at: "2026-12-02T01:00:00Z" }),
+      m("a2", { msg_type: "update", references_id: "a", issued_at: "2026-12-02T02:00:00Z" }),
+      m("a3", { msg_type: "cancel", references_id: "a", issued_at: "2026-12-02T03:00:00Z" }),
+      m("b", { issued_at: "2026-12-02T00:30:00Z" }),
+      m("d", { state: "draft", created_at: "2026-12-02T04:00:00Z" }),
+      m("a4", { state: "draft", msg_type: "update", references_id: "a", created_at: "2026-12-02T05:00:00Z" }),
+    ]);
+    expect(lines.map((l) => [l.item.id, l.messages])).toEqual([
+      ["a4", 1],
+      ["d", 1],
+      ["a3", 3],
+      ["b", 1],
+    ]);
   });
 });
 

@@ -360,6 +360,30 @@ export function groupOf(w: WarningItem, now: number = Date.now()): ListGroup {
   return w.active === false ? "ended" : "active";
 }
 
+/**
+ * One line per warning for the list: an update or a cancellation is a new message of the first's
+ * chain, so of each chain's issued messages only the latest is listed (with how many there are).
+ * Drafts stand on their own (a draft update is not yet part of what people were told).
+ */
+export function latestPerChain(items: WarningItem[]): { item: WarningItem; messages: number }[] {
+  const at = (w: WarningItem) => w.issued_at ?? w.created_at ?? "";
+  const chains = new Map<string, WarningItem[]>();
+  const out: { item: WarningItem; messages: number }[] = [];
+  for (const w of items) {
+    if (w.state === "draft") {
+      out.push({ item: w, messages: 1 });
+      continue;
+    }
+    const root = w.references_id || w.id;
+    chains.set(root, [...(chains.get(root) ?? []), w]);
+  }
+  for (const list of chains.values()) {
+    const latest = list.reduce((a, b) => (at(b) > at(a) || (at(b) === at(a) && b.msg_type === "cancel") ? b : a));
+    out.push({ item: latest, messages: list.length });
+  }
+  return out.sort((a, b) => at(b.item).localeCompare(at(a.item)));
+}
+
 // On the phone ------------------------------------------------------------------------------------
 
 export async function loadWarningDraft(key: string): Promise<WarningDraft | null> {

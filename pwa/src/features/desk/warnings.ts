@@ -16,7 +16,7 @@ import { problemSlug } from "../../data/problem";
 import { problemSentence } from "../../i18n/problem";
 import { formatDateTime, roleName, t, type MessageKey } from "../../i18n";
 import { kindWord, levelBadge, levelWord } from "./warnings-form";
-import { groupOf, mergeDelivery, readDelivery, telHref, type Delivery, type ListGroup, type WarningItem } from "./warnings-model";
+import { groupOf, latestPerChain, mergeDelivery, readDelivery, telHref, type Delivery, type ListGroup, type WarningItem } from "./warnings-model";
 
 const GOING_OUT_MS = 3000;
 const SETTLED_MS = 15000;
@@ -40,7 +40,7 @@ function areaText(w: WarningItem): string {
   return (w.regions ?? []).map((r) => r.name).join("、");
 }
 
-function card(w: WarningItem): HTMLElement {
+function card({ item: w, messages }: { item: WarningItem; messages: number }): HTMLElement {
   return h(
     "li",
     {},
@@ -50,6 +50,7 @@ function card(w: WarningItem): HTMLElement {
       h("span", { class: "card-top" }, levelBadge(w.level), h("span", { class: "card-title" }, w.title)),
       h("span", { class: "card-meta" }, [kindWord(w.kind), t(`wd.m.${w.msg_type}` as MessageKey), stateWords(w), areaText(w)].filter(Boolean).join(" · ")),
       w.onset_at && w.expires_at ? h("span", { class: "card-meta" }, t("wd.period", { from: formatDateTime(w.onset_at), to: formatDateTime(w.expires_at) })) : null,
+      messages > 1 ? h("span", { class: "card-meta" }, t("wd.messagesN", { n: messages })) : null,
     ),
   );
 }
@@ -61,8 +62,8 @@ export function renderWarnings(): HTMLElement {
     try {
       const page = await api.get<{ items: WarningItem[] }>("/api/v1/warnings?limit=100");
       const now = Date.now();
-      const by = new Map<ListGroup, WarningItem[]>();
-      for (const w of page.items) by.set(groupOf(w, now), [...(by.get(groupOf(w, now)) ?? []), w]);
+      const by = new Map<ListGroup, { item: WarningItem; messages: number }[]>();
+      for (const line of latestPerChain(page.items)) by.set(groupOf(line.item, now), [...(by.get(groupOf(line.item, now)) ?? []), line]);
       status.textContent = page.items.length ? "" : t("wd.empty");
       lists.replaceChildren(
         ...GROUPS.filter((g) => by.get(g)?.length).map((g) =>
@@ -107,7 +108,7 @@ export function deliveryView(d: Delivery): HTMLElement {
       countCell("r-push", t("wd.r.push"), r.reached.push),
       countCell("r-sms", t("wd.r.sms"), r.reached.sms),
       countCell("r-voice", t("wd.r.voice"), r.reached.voice),
-      countCell("r-acked", t("wd.r.acked"), r.acknowledged, "ok"),
+      countCell("r-acked", t("wd.r.acked"), r.acknowledged, r.acknowledged ? "ok" : ""),
       countCell("r-silent", t("wd.r.silent"), silentN, silentN ? "warn" : ""),
     ),
     r.reported_at ? h("p", { class: "hint" }, t("wd.r.reported", { time: formatDateTime(r.reported_at) })) : null,
@@ -138,9 +139,9 @@ export function deliveryView(d: Delivery): HTMLElement {
       "div",
       { class: "wd-counts" },
       countCell("p-targeted", t("wd.p.targeted"), p.targeted),
-      countCell("p-push-ok", t("wd.p.pushOk"), p.push.accepted, "ok"),
+      countCell("p-push-ok", t("wd.p.pushOk"), p.push.accepted, p.push.accepted ? "ok" : ""),
       countCell("p-push-fail", t("wd.p.pushFail"), p.push.failed, p.push.failed ? "bad" : ""),
-      countCell("p-sms-ok", t("wd.p.smsOk"), p.sms.accepted, "ok"),
+      countCell("p-sms-ok", t("wd.p.smsOk"), p.sms.accepted, p.sms.accepted ? "ok" : ""),
       countCell("p-sms-fail", t("wd.p.smsFail"), p.sms.failed, p.sms.failed ? "bad" : ""),
     ),
     p.push.pending + p.sms.pending ? h("p", { class: "hint" }, t("wd.p.pending", { n: p.push.pending + p.sms.pending })) : null,
@@ -274,6 +275,7 @@ export function renderWarning(id: string): HTMLElement {
         w.identifier ? h("p", { class: "card-meta wd-ident" }, w.identifier) : null,
       ),
       status,
+      w.state === "issued" ? h("section", { class: "wd-delivery-sec" }, h("h2", {}, t("wd.delivery")), deliveryState, deliveryBox) : null,
       h("div", { class: "form-actions wd-actions" }, w.state === "draft" ? approve : null, w.state === "issued" && !ended ? update : null, w.state === "issued" && !ended ? cancel : null),
       chain.length > 1
         ? h(
@@ -298,7 +300,6 @@ export function renderWarning(id: string): HTMLElement {
             ),
           )
         : null,
-      w.state === "issued" ? h("section", { class: "wd-delivery-sec" }, h("h2", {}, t("wd.delivery")), deliveryState, deliveryBox) : h("span", {}),
     ];
   }
 
