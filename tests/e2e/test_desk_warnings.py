@@ -242,3 +242,63 @@ def test_the_desk_pages_fit_a_laptop(browser, server, screens):
         screens(page, "desk-warnings-list-1280")
     finally:
         context.close()
+
+
+def test_a_draft_waits_as_pending_and_is_issued_with_one_tap_asked_first_at_320(browser, server, screens):
+    """With the signal gone the form says it cannot send and keeps what is typed; saved as a draft
+    the warning is listed 待审核 and goes out only when 签发 is confirmed."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 568},
+        base_url=server["base"],
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    base = server["base"]
+    title = f"暴雨黄色预警 {uuid.uuid4().hex[:6]}"
+    try:
+        _login(page)
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+        close_toasts(page)
+        _open_form(page)
+        page.get_by_text("暴雨", exact=True).click()
+        page.get_by_text("黄色预警", exact=True).click()
+        page.get_by_label("标题").fill(title)
+        page.get_by_label("预警内容").fill("未来 6 小时有暴雨。")
+        page.get_by_text("古田镇（全镇）").click()
+
+        context.set_offline(True)
+        expect(page.get_by_role("button", name="签发预警")).to_be_disabled()
+        expect(page.locator("#wd-offline")).to_have_text("连不上服务器，联网后再试。")
+        page.get_by_label("预警内容").fill("未来 6 小时有暴雨，局部大暴雨。")
+        screens(page, "desk-warnings-form-offline-320")
+        context.set_offline(False)
+        expect(page.get_by_role("button", name="签发预警")).to_be_enabled()
+        _floor(page, "form at 320")
+
+        page.get_by_role("button", name="存为草稿").click()
+        expect(page).to_have_url(re.compile(r"/desk/warnings/[\w-]+$"))
+        expect(page.locator("#wd-state")).to_contain_text("待审核")
+        [draft] = _mine(base, title)
+        assert draft["state"] == "draft" and draft["body"] == "未来 6 小时有暴雨，局部大暴雨。"
+        page.goto("/desk/warnings")
+        expect(page.locator('[data-group="drafts"]')).to_contain_text(title)
+        page.locator('[data-group="drafts"] .wd-card').filter(has_text=title).click()
+
+        page.get_by_role("button", name="签发", exact=True).click()
+        ask = page.get_by_role("dialog", name="签发这条待审核的预警？")
+        expect(ask).to_contain_text("古田镇")
+        ask.get_by_role("button", name="取消").click()
+        assert _mine(base, title)[0]["state"] == "draft"
+        page.get_by_role("button", name="签发", exact=True).click()
+        page.wait_for_timeout(800)
+        page.get_by_role("dialog", name="签发这条待审核的预警？").get_by_role("button", name="签发").click()
+        expect(page.locator("#wd-state")).to_contain_text("生效中", timeout=15000)
+        assert _mine(base, title)[0]["state"] == "issued"
+        _floor(page, "warning page at 320")
+        screens(page, "desk-warnings-issued-320")
+    finally:
+        context.close()
