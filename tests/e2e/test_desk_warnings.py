@@ -240,6 +240,13 @@ def test_the_desk_pages_fit_a_laptop(browser, server, screens):
         expect(page.locator("#wd-lists, .hint").first).to_be_visible()
         no_sideways_scroll(page)
         screens(page, "desk-warnings-list-1280")
+        # English second: the same screens in English, level words and all.
+        page.get_by_role("button", name="English").click()
+        page.goto("/desk/warnings/new")
+        expect(page.get_by_role("heading", name="Issue a warning")).to_be_visible()
+        expect(page.get_by_text("Orange warning", exact=True)).to_be_visible()
+        no_sideways_scroll(page)
+        screens(page, "desk-warnings-form-1280-en")
     finally:
         context.close()
 

@@ -1333,5 +1333,9 @@ export const en: Record<MessageKey, string> = {
   "wd.noAnswer": "No answer from the server: the warning may have gone out. Check the list before issuing it again.",
   "wd.notFound": "There is no such warning, or it is not in your area.",
   "wd.messagesN": "{n} messages",
+  "wd.p.alreadyIssued": "This warning has been issued already. Reload the page.",
+  "wd.p.cancelled": "This warning has been cancelled already. Reload the page.",
+  "wd.p.expired": "This draft has expired. Change its times first.",
+  "wd.p.notIssued": "This warning is not issued yet. Issue or change the draft first.",
   "wd.err.server": "The server does not accept this. Please check it.",
 };

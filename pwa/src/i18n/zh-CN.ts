@@ -1331,6 +1331,10 @@ export const zhCN = {
   "wd.noAnswer": "没有收到服务器的回答：预警可能已经发出。请先看预警列表，不要重复签发。",
   "wd.notFound": "没有这条预警，或者不在你的辖区。",
   "wd.messagesN": "共 {n} 条消息",
+  "wd.p.alreadyIssued": "这条预警已经签发过了，请刷新页面。",
+  "wd.p.cancelled": "这条预警已经解除了，请刷新页面。",
+  "wd.p.expired": "这份草稿的失效时间已过，请先更新时间。",
+  "wd.p.notIssued": "这条预警还没签发，请先签发或修改草稿。",
   "wd.err.server": "服务器不接受这一项，请检查。",
 } as const;
 

@@ -19,7 +19,7 @@ import { kindWord, levelBadge, levelWord } from "./warnings-form";
 import { groupOf, latestPerChain, mergeDelivery, readDelivery, telHref, type Delivery, type ListGroup, type WarningItem } from "./warnings-model";
 
 const GOING_OUT_MS = 3000;
-const SETTLED_MS = 15000;
+const SETTLED_MS = 10000; // acknowledgements keep coming in after the cascade has gone out
 const GROUPS: ListGroup[] = ["active", "upcoming", "drafts", "ended"];
 
 function errorText(err: unknown): string {
@@ -226,8 +226,15 @@ export function renderWarning(id: string): HTMLElement {
         showToast(done);
         navigate(`/desk/warnings/${encodeURIComponent(w.id)}`, true);
       } catch (err) {
-        if (err instanceof ApiError && problemSlug(err) === "same-person") say(t("wd.samePerson"));
-        else say(errorText(err));
+        const slug = err instanceof ApiError ? problemSlug(err) : "";
+        const words: Record<string, MessageKey> = {
+          "same-person": "wd.samePerson",
+          "already-issued": "wd.p.alreadyIssued",
+          cancelled: "wd.p.cancelled",
+          expired: "wd.p.expired",
+          "not-issued": "wd.p.notIssued",
+        };
+        say(words[slug] ? t(words[slug]) : errorText(err));
       }
     });
   }
