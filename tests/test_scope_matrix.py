@@ -637,10 +637,87 @@ def test_hazard_statistics_and_ledgers_only_for_the_desk_of_the_region(auth, ids
                 assert resp.json["region"]["name"] == town
 
 
+# Warnings: a field user reads those whose area covers their region (a village officer sees
+# their township's); the desk acts on those of its own area (tests/warnings).
+WARNING_SEES = {**SEES, "officer1": {T1}, "officer2": {T2}}
+_WARN = "/api/v1/warnings/<uuid:warning_id>"
+# In this order: a draft is issued, then updated, then cancelled.
+WARNING_ENDPOINTS = [
+    ("GET", _WARN, ALL, "issued", None),
+    ("POST", _WARN + "/ack", ALL, "issued", None),
+    ("GET", _WARN + "/delivery", DESK, "issued", None),
+    ("POST", _WARN + "/issue", DESK, "draft", None),
+    ("POST", _WARN + "/update", DESK, "issued", lambda: {"level": "orange", "reason": "风力加强"}),
+    ("POST", _WARN + "/cancel", DESK, "issued", lambda: {"reason": "已解除"}),
+]
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_warnings_answer_by_role_and_area(auth, ids, username):
+    desk = auth("duty")
+    made = {"issued": {}, "draft": {}}
+    for town in (T1, T2):
+        for kind in made:
+            resp = desk.post(
+                "/api/v1/warnings",
+                json={
+                    "title": f"{town}暴雨预警",
+                    "body": "强降雨",
+                    "kind": "rainstorm",
+                    "level": "blue",
+                    "region_ids": [ids["regions"][town]],
+                    "draft": kind == "draft",
+                },
+            )
+            assert resp.status_code == 201, resp.json
+            made[kind][town] = resp.json["id"]
+    client = auth(username)
+    role = ROLE_OF[username]
+    sees = WARNING_SEES[username]
+    listed = client.get("/api/v1/warnings?limit=200").json["items"]
+    assert {w["id"] for w in listed} >= {made["issued"][t] for t in sees}, username
+    others = {made[k][t] for k in made for t in (T1, T2) if t not in sees}
+    assert not {w["id"] for w in listed} & others, username
+    if role not in DESK:
+        assert not {w["id"] for w in listed} & set(made["draft"].values()), username
+    for method, rule, allowed, kind, body in WARNING_ENDPOINTS:
+        for town in (T1, T2):
+            path = rule.replace("<uuid:warning_id>", made[kind][town])
+            resp = client.open(method, path, json=body() if body else None)
+            if role not in allowed:
+                expected = {403}
+            elif town in sees:
+                expected = {200, 201}
+            else:
+                expected = {404}
+            assert resp.status_code in expected, (username, method, path, resp.status_code, resp.json)
+            if resp.status_code >= 400:
+                assert resp.mimetype == "application/problem+json"
+    for town in (T1, T2):
+        resp = client.post(
+            "/api/v1/warnings",
+            json={
+                "title": "高温预警",
+                "body": "高温",
+                "kind": "heat",
+                "level": "yellow",
+                "region_ids": [ids["regions"][town]],
+            },
+        )
+        if role not in DESK:
+            assert resp.status_code == 403, (username, town)
+        elif town in sees:
+            assert resp.status_code == 201, (username, town, resp.json)
+        else:
+            assert resp.status_code == 422, (username, town, resp.json)
+
+
 def test_every_api_endpoint_is_in_this_matrix(app):
     covered = {(m, r) for m, r, *_ in ITEM_ENDPOINTS}
     covered |= {(m, r) for m, r, *_ in DISASTER_ENDPOINTS}
     covered |= {("GET", "/api/v1/disaster-events"), ("POST", "/api/v1/disaster-events")}
+    covered |= {(m, r) for m, r, *_ in WARNING_ENDPOINTS}
+    covered |= {("GET", "/api/v1/warnings"), ("POST", "/api/v1/warnings")}
     covered |= {("POST", f"/api/v1/reports/<uuid:report_id>/{kind}") for kind, *_ in REPORT_STEPS}
     covered |= {("POST", r) for r, *_ in CREATE_ENDPOINTS}
     covered |= {("GET", r) for r, *_ in LIST_ENDPOINTS}

@@ -1,5 +1,7 @@
 """Shapes of warnings: what the desk sends, what everyone reads, the ack op, the list's query."""
 
+from datetime import UTC, datetime, timedelta
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..core.pagination import PageQuerySchema
@@ -25,13 +27,14 @@ class _LatLon(fields.List):
         return [lat, lon]
 
 
-POLYGON = fields.List(
-    _LatLon(),
-    load_default=None,
-    allow_none=True,
-    validate=validate.Length(min=3, max=201),
-    metadata={"description": "[[lat, lon], ...] WGS-84, 3–200 points, closed or not"},
-)
+def _polygon(**kw):
+    return fields.List(
+        _LatLon(),
+        allow_none=True,
+        validate=validate.Length(min=3, max=201),
+        metadata={"description": "[[lat, lon], ...] WGS-84, 3–200 points, closed or not; null: none"},
+        **kw,
+    )
 
 
 def _check_polygon(points):
@@ -43,6 +46,18 @@ def _check_polygon(points):
         raise ValidationError("At most 200 points.", "polygon")
     if len({tuple(p) for p in distinct}) < 3:
         raise ValidationError("A polygon needs at least 3 different points.", "polygon")
+
+
+def _near(value):
+    """A warning's times lie within a year or so of now: a year-1 or year-9999 time is a typo
+    (and would overflow the arithmetic of a default expiry)."""
+    now = datetime.now(UTC)
+    if not now - timedelta(days=31) <= value <= now + timedelta(days=731):
+        raise ValidationError("Must be within a month before and two years after now.")
+
+
+def _when(**kw):
+    return fields.AwareDateTime(validate=_near, **kw)
 
 
 class _WindowCheck:
@@ -66,10 +81,10 @@ class WarningCreateSchema(_WindowCheck, BaseSchema):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "the area's regions (default: the caller's region)"},
     )
-    polygon = POLYGON
+    polygon = _polygon(load_default=None)
     instructions = fields.String(load_default=None, allow_none=True, validate=_INSTRUCTIONS)
-    onset_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    expires_at = fields.AwareDateTime(
+    onset_at = _when(load_default=None, allow_none=True)
+    expires_at = _when(
         load_default=None, allow_none=True, metadata={"description": "default onset_at + 24 h"}
     )
     draft = fields.Boolean(
@@ -88,10 +103,10 @@ class WarningUpdateSchema(_WindowCheck, BaseSchema):
     region_ids = fields.List(
         fields.Integer(strict=True, validate=REGION_ID), validate=validate.Length(min=1, max=200)
     )
-    polygon = POLYGON
+    polygon = _polygon()  # not sent: kept
     instructions = fields.String(allow_none=True, validate=_INSTRUCTIONS)
-    onset_at = fields.AwareDateTime()
-    expires_at = fields.AwareDateTime()
+    onset_at = _when()
+    expires_at = _when()
     draft = fields.Boolean(load_default=False)
     reason = fields.String(required=True, validate=_REASON)
 

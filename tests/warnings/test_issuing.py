@@ -47,6 +47,10 @@ def test_a_township_desk_cannot_warn_another_township(auth, ids):
     assert auth("duty").get("/api/v1/warnings").json["total"] == 0
 
 
+def _in(hours):
+    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
+
+
 @pytest.mark.parametrize(
     ("over", "field"),
     [
@@ -61,9 +65,12 @@ def test_a_township_desk_cannot_warn_another_township(auth, ids):
         ({"polygon": [[25.0, 116.0]] * 4}, "polygon"),
         ({"region_ids": []}, "region_ids"),
         ({"region_ids": [2**40]}, "region_ids"),
-        ({"onset_at": "2026-12-02T10:00:00+08:00", "expires_at": "2026-12-02T09:00:00+08:00"}, "expires_at"),
+        ({"onset_at": _in(2), "expires_at": _in(1)}, "expires_at"),
         ({"expires_at": "2020-01-01T00:00:00+08:00"}, "expires_at"),
-        ({"onset_at": "2026-12-02T10:00:00"}, "onset_at"),
+        ({"onset_at": _in(1)[:19]}, "onset_at"),  # no offset: which time would it be?
+        ({"onset_at": "0001-01-01T00:00:00+08:00"}, "onset_at"),
+        ({"onset_at": "9999-12-31T23:00:00-08:00"}, "onset_at"),
+        ({"expires_at": "9999-12-31T23:00:00-08:00"}, "expires_at"),
         ({"colour": "red"}, "colour"),
     ],
 )
