@@ -237,7 +237,7 @@ def test_the_desk_pages_fit_a_laptop(browser, server, screens):
         no_sideways_scroll(page)
         screens(page, "desk-warnings-form-1280")
         page.goto("/desk/warnings")
-        expect(page.locator("#wd-lists, .hint").first).to_be_visible()
+        expect(page.locator("#wd-list-status")).not_to_have_text("正在加载…")
         no_sideways_scroll(page)
         screens(page, "desk-warnings-list-1280")
         # English second: the same screens in English, level words and all.

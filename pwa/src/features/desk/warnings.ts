@@ -56,7 +56,7 @@ function card({ item: w, messages }: { item: WarningItem; messages: number }): H
 }
 
 export function renderWarnings(): HTMLElement {
-  const status = h("p", { class: "hint", "aria-live": "polite" }, t("wd.loading"));
+  const status = h("p", { class: "hint", id: "wd-list-status", "aria-live": "polite" }, t("wd.loading"));
   const lists = h("div", { id: "wd-lists" });
   void (async () => {
     try {
