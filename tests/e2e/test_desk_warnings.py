@@ -139,6 +139,8 @@ def test_the_desk_issues_a_warning_to_a_township_watches_it_reach_people_and_can
     expect(page.locator("#wd-message")).to_have_attribute("data-msg", "update", timeout=15000)
     expect(page.locator("#wd-message")).to_contain_text("红色预警")
     expect(page.locator("#wd-chain li")).to_have_count(2)
+    close_toasts(page)
+    screens(page, "desk-warnings-updated-390")
     assert api(base, "duty")("GET", f"/api/v1/warnings/{warning['id']}")["superseded_by"]
 
     # Cancelling asks first (with a reason); saying no changes nothing.
