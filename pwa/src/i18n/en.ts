@@ -1337,5 +1337,6 @@ export const en: Record<MessageKey, string> = {
   "wd.p.cancelled": "This warning has been cancelled already. Reload the page.",
   "wd.p.expired": "This draft has expired. Change its times first.",
   "wd.p.notIssued": "This warning is not issued yet. Issue or change the draft first.",
+  "wd.more": "Load older warnings",
   "wd.err.server": "The server does not accept this. Please check it.",
 };

@@ -1335,6 +1335,7 @@ export const zhCN = {
   "wd.p.cancelled": "这条预警已经解除了，请刷新页面。",
   "wd.p.expired": "这份草稿的失效时间已过，请先更新时间。",
   "wd.p.notIssued": "这条预警还没签发，请先签发或修改草稿。",
+  "wd.more": "加载更早的预警",
   "wd.err.server": "服务器不接受这一项，请检查。",
 } as const;
 

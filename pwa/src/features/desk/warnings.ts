@@ -20,6 +20,7 @@ import { groupOf, latestPerChain, mergeDelivery, readDelivery, telHref, type Del
 
 const GOING_OUT_MS = 3000;
 const SETTLED_MS = 10000; // acknowledgements keep coming in after the cascade has gone out
+const LIST_LIMIT = 100;
 const GROUPS: ListGroup[] = ["active", "upcoming", "drafts", "ended"];
 
 function errorText(err: unknown): string {
@@ -58,22 +59,36 @@ function card({ item: w, messages }: { item: WarningItem; messages: number }): H
 export function renderWarnings(): HTMLElement {
   const status = h("p", { class: "hint", id: "wd-list-status", "aria-live": "polite" }, t("wd.loading"));
   const lists = h("div", { id: "wd-lists" });
-  void (async () => {
+  const more = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "wd-more", hidden: true }, t("wd.more"));
+  // Newest first, a page at a time; a chain's messages may straddle pages, so every page loaded so
+  // far is grouped again.
+  const items: WarningItem[] = [];
+  let cursor: string | null = null;
+  function paint(): void {
+    const now = Date.now();
+    const by = new Map<ListGroup, { item: WarningItem; messages: number }[]>();
+    for (const line of latestPerChain(items)) by.set(groupOf(line.item, now), [...(by.get(groupOf(line.item, now)) ?? []), line]);
+    status.textContent = items.length ? "" : t("wd.empty");
+    lists.replaceChildren(
+      ...GROUPS.filter((g) => by.get(g)?.length).map((g) =>
+        h("section", { class: "wd-group", "data-group": g }, h("h2", {}, t(`wd.g.${g}` as MessageKey), ` (${by.get(g)!.length})`), h("ul", { class: "cards" }, ...by.get(g)!.map(card))),
+      ),
+    );
+    more.hidden = !cursor;
+  }
+  async function load(): Promise<void> {
     try {
-      const page = await api.get<{ items: WarningItem[] }>("/api/v1/warnings?limit=100");
-      const now = Date.now();
-      const by = new Map<ListGroup, { item: WarningItem; messages: number }[]>();
-      for (const line of latestPerChain(page.items)) by.set(groupOf(line.item, now), [...(by.get(groupOf(line.item, now)) ?? []), line]);
-      status.textContent = page.items.length ? "" : t("wd.empty");
-      lists.replaceChildren(
-        ...GROUPS.filter((g) => by.get(g)?.length).map((g) =>
-          h("section", { class: "wd-group", "data-group": g }, h("h2", {}, t(`wd.g.${g}` as MessageKey), ` (${by.get(g)!.length})`), h("ul", { class: "cards" }, ...by.get(g)!.map(card))),
-        ),
-      );
+      const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const page = await api.get<{ items: WarningItem[]; next_cursor?: string | null }>(`/api/v1/warnings?limit=${LIST_LIMIT}${q}`);
+      items.push(...page.items.filter((w) => !items.some((x) => x.id === w.id)));
+      cursor = page.next_cursor ?? null;
+      paint();
     } catch (err) {
       status.textContent = errorText(err);
     }
-  })();
+  }
+  more.addEventListener("click", () => void once([more], load));
+  void load();
   return h(
     "section",
     { class: "screen screen-wide", "aria-labelledby": "wd-title" },
@@ -84,6 +99,7 @@ export function renderWarnings(): HTMLElement {
       h("div", { class: "front-actions" }, h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "wd-new", onclick: () => navigate("/desk/warnings/new") }, t("wd.new"))),
       status,
       lists,
+      more,
     ),
   );
 }
@@ -315,7 +331,7 @@ export function renderWarning(id: string): HTMLElement {
       const w = await api.get<WarningItem>(`/api/v1/warnings/${encodeURIComponent(id)}`);
       const root = w.references_id || w.id;
       // The chain: the first message and every message that references it, oldest first.
-      const page = await api.get<{ items: WarningItem[] }>("/api/v1/warnings?limit=100").catch(() => ({ items: [] as WarningItem[] }));
+      const page = await api.get<{ items: WarningItem[] }>("/api/v1/warnings?limit=200").catch(() => ({ items: [] as WarningItem[] }));
       const chain = [w, ...page.items.filter((m) => m.id !== w.id && (m.id === root || m.references_id === root))].sort((a, b) =>
         (a.issued_at ?? a.created_at ?? "").localeCompare(b.issued_at ?? b.created_at ?? ""),
       );
