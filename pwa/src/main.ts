@@ -242,6 +242,17 @@ function route(path: string, focus = true): void {
         const { renderWarnings } = await import("./features/warning/list");
         return () => renderWarnings(u);
       });
+    case "/desk/warnings":
+      // Before the generic /desk/<board> below, which would take "warnings" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderWarnings }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/warnings")]);
+        return DESK_ROLES.has(u.role) ? renderWarnings : null;
+      });
+    case "/desk/warnings/new":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderWarningForm }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/warnings-form")]);
+        return DESK_ROLES.has(u.role) ? () => renderWarningForm(u) : null;
+      });
     case "/desk/rules":
       // Before the generic /desk/<board> below, which would take "rules" for an order id.
       return lazy(async () => {
@@ -307,6 +318,14 @@ function route(path: string, focus = true): void {
           const { renderReportDetail } = await import("./features/report/report-detail");
           return () => renderReportDetail(url.pathname.slice("/reports/".length));
         });
+      const deskWarning = /^\/desk\/warnings\/([\w-]+)(\/update)?$/.exec(url.pathname);
+      if (deskWarning) return lazy(async () => {
+        const { DESK_ROLES } = await import("./features/desk/desk");
+        if (!DESK_ROLES.has(u.role)) return null;
+        const [, id, update] = deskWarning;
+        if (update) return (await import("./features/desk/warnings-form")).renderWarningForm.bind(null, u, id);
+        return (await import("./features/desk/warnings")).renderWarning.bind(null, id);
+      });
       const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
       if (board) return lazy(async () => {
         const { DESK_ROLES, renderBoard } = await import("./features/desk/desk");

@@ -131,6 +131,7 @@ export function renderFront(): HTMLElement {
         "div",
         { class: "front-actions" },
         h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "desk-new", onclick: () => navigate("/desk/new") }, t("desk.new")),
+        h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-warnings", onclick: () => navigate("/desk/warnings") }, t("wd.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-reports", onclick: () => navigate("/desk/reports") }, t("dr.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-map", onclick: () => navigate("/desk/map") }, t("deskmap.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-people", onclick: () => navigate("/desk/people") }, t("lookup.open")),
