@@ -37,10 +37,11 @@ if (!hasCss) fail("precache list has no stylesheet under assets/");
 for (const url of urls) if (!existsSync(join(dist, url))) fail(`precached ${url} is not in dist/`);
 
 // The navigation fallback must keep its hands off the API, the health check and the shelters'
-// public pages (/s/<code> is the server's form that works without JavaScript).
+// public pages (/s/<code>, /r and /w/<token> are the server's forms that work without JavaScript).
 if (!sw.includes("healthz")) fail("sw.js has no /healthz denylist entry");
 if (!/\\\/api/.test(sw)) fail("sw.js has no /api/ denylist entry");
-if (!sw.includes("\\/s(?:[/?]|$)")) fail("sw.js has no /s/ denylist entry (shelters' public pages)");
+// One pattern covers /s (shelters), /r (residents' subscription) and /w (a warning SMS's link).
+if (!sw.includes("\\/[srw](?:[/?]|$)")) fail("sw.js has no /s/, /r/, /w/ denylist entry (the server's public pages)");
 
 // The outbox must flush from the worker on Background Sync (tag shared with src/data/flush.ts).
 if (!sw.includes("yjt-outbox")) fail("sw.js has no Background Sync handler for the outbox (tag yjt-outbox)");

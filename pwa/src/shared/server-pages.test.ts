@@ -13,13 +13,17 @@ describe("server pages", () => {
     for (const path of ["/r", "/r/", "/r/confirm/cAbc", "/r/td/sAbc", "/r?from=qr"]) expect(isServerPage(path), path).toBe(true);
   });
 
+  it("are a warning SMS's one-tap page", () => {
+    for (const path of ["/w/tok.sig", "/w/tok.sig?lang=en", "/w"]) expect(isServerPage(path), path).toBe(true);
+  });
+
   it("are not the app's own screens that merely start with s or r", () => {
-    for (const path of ["/settings", "/shelters", "/", "/desk/s/1", "/sync", "/reports", "/reports/1", "/desk/r"])
+    for (const path of ["/settings", "/shelters", "/", "/desk/s/1", "/sync", "/warnings", "/warnings/3", "/desk/warnings", "/reports", "/reports/1", "/desk/r"])
       expect(isServerPage(path), path).toBe(false);
   });
 
   it("are never answered with the shell by the worker, nor are the API and the health check", () => {
-    for (const path of ["/s/ABCD23456", "/api/v1/me", "/healthz", "/healthz?x"]) expect(denied(path), path).toBe(true);
-    for (const path of ["/", "/settings", "/desk/map", "/orders/1"]) expect(denied(path), path).toBe(false);
+    for (const path of ["/s/ABCD23456", "/r/confirm/c1", "/w/tok.sig", "/api/v1/me", "/healthz", "/healthz?x"]) expect(denied(path), path).toBe(true);
+    for (const path of ["/", "/settings", "/desk/map", "/orders/1", "/warnings/1"]) expect(denied(path), path).toBe(false);
   });
 });
