@@ -39,3 +39,17 @@ def api(base, username):
             return json.load(resp)
 
     return call
+
+
+def lift_all_warnings(base):
+    """Cancel every warning in force (the server is shared by the whole e2e session: a test that
+    counts the banner's warnings starts from none)."""
+    duty = api(base, "duty")
+    for _ in range(5):
+        listed = duty("GET", "/api/v1/warnings?active=true&limit=100")["items"]
+        active = [w for w in listed if w["msg_type"] != "cancel"]
+        if not active:
+            return
+        for w in active:
+            duty("POST", f"/api/v1/warnings/{w['id']}/cancel", {"reason": "测试开始前解除"})
+    raise AssertionError("warnings still in force after five rounds of cancelling")

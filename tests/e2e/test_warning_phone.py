@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from .helpers import api, close_toasts, no_sideways_scroll
+from .helpers import api, close_toasts, lift_all_warnings, no_sideways_scroll
 
 SHORT_S = 75  # the short warning's life: long enough to open the app, short enough to wait for
 
@@ -58,6 +58,7 @@ def test_banner_offline_detail_ack_once_and_expiry_by_clock(server, phone, scree
     base = server["base"]
     duty = api(base, "duty")
     town = next(r for r in duty("GET", "/api/v1/regions?limit=200")["items"] if r["name"] == "临城镇")
+    lift_all_warnings(base)  # the banner's count is of these three alone
     now = datetime.now(UTC)
     issued = []
     try:
@@ -213,6 +214,7 @@ def test_banner_offline_detail_ack_once_and_expiry_by_clock(server, phone, scree
 
 
 def test_a_warning_push_shows_the_level_word_and_keeps_the_text_for_offline(browser, server):
+    lift_all_warnings(server["base"])
     """A real push event (through the DevTools protocol, as a push service would send it): the
     notification's title starts with the level's word, and the worker keeps the warning, so its
     full text opens with no signal. Its own Chromium, as in test_dispatch."""
@@ -269,14 +271,15 @@ def test_a_warning_push_shows_the_level_word_and_keeps_the_text_for_offline(brow
             "ServiceWorker.deliverPushMessage",
             {"origin": server["base"], "registrationId": reg["registrationId"], "data": payload},
         )
-        phone.wait_for_function(
-            "async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0",
+        # Read in the same poll that sees it: headless Chromium may take a shown notification away
+        # again (no notification centre), so a second look can find none on a loaded machine.
+        shown = phone.wait_for_function(
+            """async () => {
+                 const ns = await (await navigator.serviceWorker.ready).getNotifications();
+                 return ns.length ? ns.map((n) => ({ title: n.title, body: n.body, tag: n.tag,
+                   requireInteraction: n.requireInteraction })) : null; }""",
             timeout=10000,
-        )
-        shown = phone.evaluate(
-            """async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
-                title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction }))"""
-        )
+        ).json_value()
         assert shown == [
             {
                 "title": "橙色预警：洪水橙色预警",
@@ -312,6 +315,7 @@ def test_an_update_and_a_lift_show_in_the_chain_and_leave_the_banner(server, pho
     history."""
     duty = api(server["base"], "duty")
     town = next(r for r in duty("GET", "/api/v1/regions?limit=200")["items"] if r["name"] == "临城镇")
+    lift_all_warnings(server["base"])  # the banner's top line is this warning's
     first = duty(
         "POST",
         "/api/v1/warnings",
