@@ -271,15 +271,17 @@ def test_a_warning_push_shows_the_level_word_and_keeps_the_text_for_offline(brow
             "ServiceWorker.deliverPushMessage",
             {"origin": server["base"], "registrationId": reg["registrationId"], "data": payload},
         )
-        # Read in the same poll that sees it: headless Chromium may take a shown notification away
-        # again (no notification centre), so a second look can find none on a loaded machine.
-        shown = phone.wait_for_function(
-            """async () => {
-                 const ns = await (await navigator.serviceWorker.ready).getNotifications();
-                 return ns.length ? ns.map((n) => ({ title: n.title, body: n.body, tag: n.tag,
-                   requireInteraction: n.requireInteraction })) : null; }""",
-            timeout=10000,
-        ).json_value()
+        # Polled from here: wait_for_function does not wait for an async predicate's promise (a
+        # promise is truthy), so it returned before the worker had shown anything.
+        shown = []
+        for _ in range(100):
+            shown = phone.evaluate(
+                """async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+                    title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction }))"""
+            )
+            if shown:
+                break
+            phone.wait_for_timeout(100)
         assert shown == [
             {
                 "title": "橙色预警：洪水橙色预警",

@@ -209,7 +209,11 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
       .catch(() => undefined);
   }
 
+  // Set by the first change: the draft restored below must not overwrite what was typed meanwhile
+  // (on a loaded phone IndexedDB can answer after the first taps).
+  let touched = false;
   function change(fn: () => void, field: WarningField): void {
+    touched = true;
     fn();
     if (errs[field]) markField(controlsOf(field), errs[field]!, null);
     if (field === "area") paint();
@@ -397,12 +401,15 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
   // The draft kept on this phone first; an update with none starts from the message it updates.
   void (async () => {
     const stored = await loadWarningDraft(key).catch(() => null);
+    if (touched) return; // what is on the screen is newer, and is being kept
     if (stored) {
       d = stored;
       if (stored.saved_at) kept.textContent = t("wd.draftKept", { time: formatDateTime(stored.saved_at) });
     } else if (updateOf) {
       try {
-        d = draftFrom(await api.get<WarningItem>(`/api/v1/warnings/${encodeURIComponent(updateOf)}`), key);
+        const from = draftFrom(await api.get<WarningItem>(`/api/v1/warnings/${encodeURIComponent(updateOf)}`), key);
+        if (touched) return;
+        d = from;
       } catch (err) {
         status.textContent = err instanceof ApiError ? problemSentence(err.problem) : t("wd.offline");
         status.hidden = false;
