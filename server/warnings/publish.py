@@ -32,8 +32,13 @@ def issued_warning(warning_id) -> Warning:
 
 
 def _sender(message: Warning) -> str:
-    # Kept at issue; a message issued before it was kept: the setting, else its unit code.
-    return message.cap_sender or current_app.config["WARNING_CAP_SENDER"] or message.identifier.split("_")[0]
+    # Kept at issue; for a message issued before it was kept: the setting, else its unit code.
+    if message.cap_sender:
+        return message.cap_sender
+    region = db.session.get(Region, message.region_id)
+    return current_app.config["WARNING_CAP_SENDER"] or cap.unit_code(
+        region.code, current_app.config["WARNING_CAP_ORG_CODE"]
+    )
 
 
 def _sender_name(region: Region) -> str:

@@ -274,6 +274,42 @@ def test_a_number_taken_by_another_worker_meanwhile_is_refused_by_the_constraint
     assert one(cap_doc(client, second["id"]), "c:identifier") == second["identifier"]
 
 
+def test_desks_issuing_at_the_same_moment_from_several_threads_get_different_identifiers(
+    app, auth, ids, clock, tokens
+):
+    """As several gunicorn workers would: each request its own connection and transaction."""
+    import threading
+
+    from ..conftest import ApiClient
+
+    at = _a_second()
+    clock(at)
+    until = (at + timedelta(days=1)).isoformat()
+    token = tokens("town1")["access_token"]
+    n = 4
+    start = threading.Barrier(n)
+    answers, errors = [None] * n, []
+
+    def send(i):
+        try:
+            client = ApiClient(app, token)
+            start.wait(10)
+            resp = client.post("/api/v1/warnings", json=body(ids, title=f"第{i}条", expires_at=until))
+            answers[i] = (resp.status_code, resp.json.get("identifier"))
+        except Exception as exc:  # noqa: BLE001 - report any failure of a thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert [status for status, _ in answers] == [201] * n
+    stamp = at.astimezone(CHINA).strftime("%Y%m%d%H%M%S")
+    assert sorted(ident for _, ident in answers) == [f"{TOWN1_UNIT}_{stamp}_{i}" for i in range(n)]
+
+
 def test_an_identifier_is_unique_in_the_database(app, auth, ids):
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError
