@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,14 @@ def _positive(name: str, default: str, top: float) -> float:
     if not 0 < value <= top:
         raise RuntimeError(f"{name} {raw!r}: needs 0 < {name} <= {top:g}")
     return value
+
+
+def _matching(name: str, default: str, pattern: str, what: str) -> str:
+    """A setting that must match `pattern` (whole); a bad one stops the app at start."""
+    raw = os.environ.get(name, default).strip()
+    if not re.fullmatch(pattern, raw):
+        raise RuntimeError(f"{name} must be {what}, not {raw!r}")
+    return raw
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -226,6 +235,14 @@ class Config:
     WARNING_TWO_PERSON = _bool("WARNING_TWO_PERSON", False)
     WARNING_REMIND_AFTER_MIN = int(os.environ.get("WARNING_REMIND_AFTER_MIN", "15"))
     WARNING_REPORT_AFTER_MIN = int(os.environ.get("WARNING_REPORT_AFTER_MIN", "30"))
+    # CAP 1.2 (GET /api/v1/warnings/<id>/cap): the sender of every message ('' : the issuing
+    # desk's 14-digit unit code, as the identifier begins), the organisation's GB/T 4657 code in
+    # that unit code (DDD), and the contact written in each message ('' : none).
+    WARNING_CAP_SENDER = _matching(
+        "WARNING_CAP_SENDER", "", r"[^\s,<&]{0,120}", "at most 120 characters without spaces, commas, < or &"
+    )
+    WARNING_CAP_ORG_CODE = _matching("WARNING_CAP_ORG_CODE", "000", r"\d{3}", "3 digits (GB/T 4657)")
+    WARNING_CAP_CONTACT = os.environ.get("WARNING_CAP_CONTACT", "").strip()[:200]
     # The desk may begin one member's cascade again at most once in this many seconds.
     NOTIFY_AGAIN_AFTER_S = int(os.environ.get("NOTIFY_AGAIN_AFTER_S", "30"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)

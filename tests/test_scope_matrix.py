@@ -308,6 +308,9 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/public/residents/codes"),
     ("POST", "/api/v1/public/residents/subscriptions"),
     ("POST", "/api/v1/public/residents/unsubscribe"),
+    # Warnings published without an account (CAP 1.2, the Atom feed): tests/warnings/test_publish.py.
+    ("GET", "/api/v1/warnings/<uuid:warning_id>/cap"),
+    ("GET", "/api/v1/warnings/feed.atom"),
     # Needs a query: its own test below.
     ("GET", "/api/v1/shelters/people"),
     # Figures, not records: its own test below.

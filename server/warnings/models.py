@@ -23,7 +23,12 @@ def _in(column: str, values) -> str:
 class Warning(UUIDPk, Timestamps, db.Model):
     __tablename__ = "warnings"
 
-    identifier: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    # CAP identifier in the GB/T 35965.1 form (cap.identifier), allocated once when the message
+    # is issued (a draft has none); the unique constraint is what keeps two issuers apart.
+    identifier: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # CAP sender as it was when the message was issued: a later settings change must not alter
+    # a published message nor the references of those that follow it.
+    cap_sender: Mapped[str | None] = mapped_column(sa.String(120))
     msg_type: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="alert")
     # The FIRST message of the chain, for an update or a cancel.
     references_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("warnings.id"), index=True)

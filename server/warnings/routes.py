@@ -1,14 +1,14 @@
 """Warnings over REST: the desk issues, updates, cancels and follows delivery; everyone reads
 their area's and acknowledges (the app's 收到 also comes through the sync door)."""
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from ..core.http import json_body, no_store, page_answer
 from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_query
-from . import reach, service
+from . import atom, cap, publish, reach, service
 from .schemas import (
     NoQuerySchema,
     WarningAckSchema,
@@ -54,6 +54,55 @@ def create_warning():
 def list_warnings():
     args = load_query(WarningQuerySchema(), request.args)
     return page_answer(service.list_warnings(g.user, args), WarningSchema())
+
+
+# ---- public, without an account: CAP 1.2 and the Atom feed, as alert hubs read them ----------
+
+_XML_STRING = {"type": "string"}
+
+
+def _xml(body: bytes, mimetype: str, max_age: int, validator: str | None = None, changed=None):
+    resp = current_app.response_class(body, mimetype=f"{mimetype}; charset=utf-8")
+    resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    if validator:
+        resp.set_etag(validator)
+    if changed is not None:
+        resp.last_modified = changed
+    return resp.make_conditional(request)
+
+
+@bp.get("/warnings/feed.atom")
+@doc(
+    "The Atom feed (application/atom+xml) of the warnings in force: issued, not cancelled, not "
+    "expired; one entry per message (an alert and its updates), each linking its CAP file. "
+    "ETag / Last-Modified: a conditional request is answered 304",
+    response=_XML_STRING,
+    produces=atom.ATOM_MIME,
+    query=NoQuerySchema,
+    public=True,
+)
+def feed():
+    load_query(NoQuerySchema(), request.args)
+    body, changed = publish.feed_document()
+    # Short: a message leaves the feed at its expiry, and a reader should see that soon.
+    return _xml(body, atom.ATOM_MIME, 60, publish.etag(body), changed)
+
+
+@bp.get("/warnings/<uuid:warning_id>/cap")
+@doc(
+    "An issued message (alert, update or cancel) as CAP 1.2 XML (application/cap+xml); a draft "
+    "or an unknown id is 404",
+    response=_XML_STRING,
+    produces=cap.CAP_MIME,
+    query=NoQuerySchema,
+    public=True,
+)
+def cap_file(warning_id):
+    load_query(NoQuerySchema(), request.args)
+    body, message = publish.cap_document(warning_id)
+    # An issued message never changes (an update is a new message): readers may keep it a while.
+    return _xml(body, cap.CAP_MIME, 300, publish.etag(body), message.issued_at)
 
 
 @bp.get("/warnings/<uuid:warning_id>")

@@ -147,7 +147,10 @@ def _person(user):
 
 class WarningSchema(BaseSchema):
     id = fields.UUID()
-    identifier = fields.String()
+    identifier = fields.String(
+        allow_none=True,
+        metadata={"description": "CAP identifier (GB/T 35965.1 form), given when issued; null for a draft"},
+    )
     msg_type = fields.String(metadata={"enum": list(MSG_TYPES)})
     references_id = fields.UUID(allow_none=True)
     state = fields.String()

@@ -19,7 +19,7 @@ from ..errors import ApiProblem, not_found
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import in_scope, require_in_scope, subtree_ids
-from . import reach
+from . import cap, reach
 from .models import Warning, WarningAck, WarningRegion
 from .schemas import WarningSchema
 
@@ -132,9 +132,50 @@ def desk_warning(actor, warning_id) -> Warning:
     return warning
 
 
-def _identifier(region: Region, at, ident: uuid.UUID) -> str:
-    # GB/T 35965 style: the issuing region's administrative code, the time, a serial.
-    return f"{region.code}{at.astimezone(reach.CHINA):%Y%m%d%H%M%S}{ident.hex[:8].upper()}"
+# How many seconds past the issue time an identifier may be looked for: ten messages of one unit
+# per second are what the form holds; sixty seconds of that is a desk gone wrong, not a storm.
+IDENTIFIER_SECONDS = 60
+
+
+def _taken_identifiers(prefix: str) -> set[str]:
+    """The identifiers already given under `prefix` (one unit, one second): a guess of the free
+    numbers that saves tries. Only the unique constraint decides."""
+    return set(
+        db.session.scalars(
+            sa.select(Warning.identifier).where(Warning.identifier.startswith(prefix, autoescape=True))
+        )
+    )
+
+
+def _allocate_identifier(warning: Warning, region: Region, at) -> str:
+    """Give `warning` its CAP identifier (GB/T 35965.1 form: the issuing unit's code, the issue
+    time in Beijing time, N 0-9), once. Each try is a savepoint that writes only the identifier:
+    another worker issuing for the same unit in the same second (not yet committed, so not seen
+    by `_taken_identifiers`) makes the unique constraint refuse it, and the next N is tried;
+    when all ten of a second are taken, the next second's."""
+    db.session.flush()  # everything else first, so a refused try rolls back only the identifier
+    unit = cap.unit_code(region.code, current_app.config["WARNING_CAP_ORG_CODE"])
+    for step in range(IDENTIFIER_SECONDS):
+        second = at + timedelta(seconds=step)
+        taken = _taken_identifiers(cap.identifier_prefix(unit, second))
+        for seq in range(10):
+            candidate = cap.identifier(unit, second, seq)
+            if candidate in taken:
+                continue
+            try:
+                with db.session.begin_nested():
+                    warning.identifier = candidate
+                    db.session.flush()
+            except IntegrityError:
+                taken.add(candidate)
+                continue
+            return candidate
+    raise ApiProblem(
+        503,
+        "identifier-exhausted",
+        "Too many warnings at once",
+        "No warning number is free for this desk just now; issue it again in a minute.",
+    )
 
 
 def _area(actor, region_ids) -> list[int]:
@@ -161,10 +202,8 @@ def _new_message(
     if expires <= now:
         raise ApiProblem(422, "validation", "Invalid input", errors={"expires_at": ["Already past."]})
     ident = ident or uuid.uuid4()
-    region = db.session.get(Region, actor.region_id)
     warning = Warning(
         id=ident,
-        identifier=_identifier(region, now, ident),
         msg_type=msg_type,
         references_id=references.id if references is not None else None,
         state="draft",
@@ -266,7 +305,10 @@ def _issue(actor, warning: Warning, approved: bool = False) -> None:
     warning.issued_by_id = actor.id
     if approved:
         warning.approved_by_id = actor.id
-    warning.identifier = _identifier(db.session.get(Region, warning.region_id), now, warning.id)
+    if warning.identifier is None:  # never given twice: a message keeps the number it was issued with
+        ident = _allocate_identifier(warning, db.session.get(Region, warning.region_id), now)
+        # No sender set: the unit code the identifier begins with (unique in the country).
+        warning.cap_sender = current_app.config["WARNING_CAP_SENDER"] or ident.split("_")[0]
     touched = []
     if root_id is not None:
         for message in chain:
