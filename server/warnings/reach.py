@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 
 from ..accounts.models import User
+from ..delivery import channels
 from ..delivery import service as delivery
 from ..delivery.models import Notification
 from ..extensions import db
@@ -135,6 +136,16 @@ def send(warning: Warning, covered: dict, actor) -> None:
     db.session.flush()
 
 
+def send_how_to_ack(user, warning: Warning) -> bool:
+    """A short SMS to someone whose reply was not 收到, saying how to acknowledge (the generic
+    `alert` template, which every deployment has a provider code for). Sent once, at once."""
+    if not user.phone:
+        return False
+    detail = f"回复“收到”或1，即表示已收到{LEVEL_WORDS[warning.level]}预警“{warning.title[:40]}”"
+    params = {"title": "预警确认", "detail": detail}
+    return channels.send_sms(f"wh-{uuid.uuid4()}", user.phone, "alert", params)
+
+
 def restart(warning: Warning, user_id) -> None:
     title, body, params = _message(warning, user_id)
     delivery.restart(user_id, KIND, warning.id, title, body, KIND, params)
@@ -198,6 +209,9 @@ def delivery_counts(warning: Warning, audiences: list) -> dict:
         }
         if rec.reminded_at is not None:
             entry["reminded_at"] = rec.reminded_at.isoformat()
+        if rec.replied_at is not None:
+            # What they answered that was not 收到 (2, 拒绝, a question): the desk reads it.
+            entry["reply"] = {"text": rec.reply_text or "", "at": rec.replied_at.isoformat()}
         silent.append(entry)
     responsible = {
         "targeted": len(recipients),
