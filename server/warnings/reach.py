@@ -8,7 +8,7 @@ from datetime import timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from ..accounts.models import User
 from ..delivery import channels
@@ -86,8 +86,11 @@ def covered_users(region_ids) -> dict[uuid.UUID, bool]:
 # ---- the link ----------------------------------------------------------------------------------
 
 
-def _signer() -> Signer:
-    return Signer(current_app.config["SECRET_KEY"], salt="warning-ack")
+def _signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="warning-ack")
+
+
+EXPIRED = "expired"  # read_token's answer for a link that was ours but is older than its lifetime
 
 
 def link_token(user_id: uuid.UUID, warning_id: uuid.UUID) -> str:
@@ -95,12 +98,16 @@ def link_token(user_id: uuid.UUID, warning_id: uuid.UUID) -> str:
     return _signer().sign(raw).decode()
 
 
-def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | str | None:
+    """(user id, warning id) of a good link; EXPIRED for one of ours older than
+    WARNING_LINK_TTL_H; None for anything else (tampered, cut short, made up)."""
     if not token or len(token) > 200:
         return None
     try:
-        raw = _signer().unsign(token).decode()
+        raw = _signer().unsign(token, max_age=current_app.config["WARNING_LINK_TTL_H"] * 3600).decode()
         data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except SignatureExpired:
+        return EXPIRED  # only raised once the signature itself checked out
     except (BadSignature, ValueError, UnicodeError):
         return None
     if len(data) != 32:
