@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from ..accounts.models import User
+from ..core.schemas import dial_form
 from ..delivery import channels
 from ..delivery import service as delivery
 from ..delivery.models import Notification
@@ -213,6 +214,8 @@ def delivery_counts(warning: Warning, audiences: list) -> dict:
             "role": user.role,
             "region": names.get(user.region_id),
             "phone": user.phone,
+            # As a person dials it (138 0000 5009), like the shelter poster prints it.
+            "phone_dial": dial_form(user.phone),
         }
         if rec.reminded_at is not None:
             entry["reminded_at"] = rec.reminded_at.isoformat()

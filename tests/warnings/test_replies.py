@@ -80,6 +80,9 @@ def test_a_reply_that_is_not_received_is_kept_and_answered_with_how_to_acknowled
     assert r["acknowledged"] == 0
     mine = next(s for s in r["silent"] if s["user_id"] == ids["users"]["captain1"])
     assert mine["reply"]["text"] == text and mine["reply"]["at"]
+    # The desk calls them: the number as one dials it (as the shelter poster prints it).
+    local = phone.removeprefix("+86")
+    assert mine["phone"] == phone and mine["phone_dial"] == f"{local[:3]} {local[3:7]} {local[7:]}"
     assert auth("captain1").get(f"/api/v1/warnings/{w['id']}").json["acked"] is False
     texts = _sms_to(gateway, phone)
     assert len(texts) == 2 and "回复“收到”或1" in texts[1] and "预警" in texts[1]

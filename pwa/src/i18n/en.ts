@@ -1547,6 +1547,8 @@ export const en: Record<MessageKey, string> = {
   "wd.r.reported": "Silent list reported to the duty room {time}",
   "wd.r.reminded": "Reminded {time}",
   "wd.r.noPhone": "No phone",
+  "wd.r.reply": "Replied “{text}” ({time}): not an acknowledgement",
+  "wd.r.call": "Call {name} on {phone}",
   "wd.p.title": "Subscribed residents",
   "wd.p.targeted": "To reach",
   "wd.p.pushOk": "Push accepted",

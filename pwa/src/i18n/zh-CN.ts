@@ -1545,6 +1545,8 @@ export const zhCN = {
   "wd.r.reported": "已向值班室报告未确认名单 {time}",
   "wd.r.reminded": "已提醒 {time}",
   "wd.r.noPhone": "没有电话",
+  "wd.r.reply": "回复了“{text}”（{time}），不算收到",
+  "wd.r.call": "拨打{name}的电话 {phone}",
   "wd.p.title": "订阅群众",
   "wd.p.targeted": "应通知",
   "wd.p.pushOk": "推送已受理",
