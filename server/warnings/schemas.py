@@ -174,7 +174,7 @@ class WarningSchema(BaseSchema):
     # message's responsible persons, who are asked to acknowledge it (the phone shows 收到 only then).
     acked_at = fields.Function(
         lambda w: getattr(w, "acked_at", None) and w.acked_at.isoformat(),
-        metadata={"type": "string", "format": "date-time", "nullable": True},
+        metadata={"type": ["string", "null"], "format": "date-time"},
     )
     responsible = fields.Function(lambda w: getattr(w, "responsible", False), metadata={"type": "boolean"})
     superseded_by = fields.UUID(attribute="superseded_by_id", allow_none=True)
