@@ -172,7 +172,13 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_inbound(residents.inbound)
     # Warnings: responsible persons answer by SMS reply or key press; the others of the area get
     # a notice (push, then SMS); the silent are reminded once, then reported to the desk.
-    delivery.register_responder(warning_reach.KIND, warnings_service.ack_by_reply)
+    # Only 收到 / 1 / 好 / OK acknowledges; 2, 拒绝 or other words are kept for the desk.
+    delivery.register_responder(
+        warning_reach.KIND,
+        warnings_service.ack_by_reply,
+        words=warnings_service.read_reply,
+        other=warnings_service.reply_not_ack,
+    )
     delivery.register_quiet(warning_reach.NOTICE)
     delivery.register_push_payload(warning_reach.KIND, warning_reach.push_payload)
     delivery.register_push_payload(warning_reach.NOTICE, warning_reach.push_payload)

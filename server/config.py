@@ -243,6 +243,9 @@ class Config:
     )
     WARNING_CAP_ORG_CODE = _matching("WARNING_CAP_ORG_CODE", "000", r"\d{3}", "3 digits (GB/T 4657)")
     WARNING_CAP_CONTACT = os.environ.get("WARNING_CAP_CONTACT", "").strip()[:200]
+    # How long the one-tap link in a warning's SMS (/w/<token>) opens its page, in hours from
+    # when the warning was sent to them; an older link shows 链接已过期 (410) and counts nothing.
+    WARNING_LINK_TTL_H = int(os.environ.get("WARNING_LINK_TTL_H", "168"))
     # The desk may begin one member's cascade again at most once in this many seconds.
     NOTIFY_AGAIN_AFTER_S = int(os.environ.get("NOTIFY_AGAIN_AFTER_S", "30"))
     RUN_WORKER_IN_PROCESS = _bool("RUN_WORKER_IN_PROCESS", True)

@@ -3,7 +3,9 @@ a working subscription, SMS when push is not accepted or not answered in time, t
 
 import contextvars
 import logging
+import re
 import threading
+import unicodedata
 import uuid
 from collections import deque
 from datetime import datetime, timedelta
@@ -61,8 +63,19 @@ INBOUND: list = []
 DIRECTORY = SimpleNamespace(phones_of=None, user_by_phone=None)
 
 
-def register_responder(kind: str, fn) -> None:
+# kind -> function(word) -> an answer or None: how a reply to that kind is read (default: the
+# order's 1 accept / 2 decline). kind -> function(user, ref_id, text) -> an answer word: what a
+# reply no answer fits does (a warning keeps it for the desk); without one it is ignored.
+READERS: dict = {}
+OTHER_REPLIES: dict = {}
+
+
+def register_responder(kind: str, fn, words=None, other=None) -> None:
     RESPONDERS[kind] = fn
+    if words is not None:
+        READERS[kind] = words
+    if other is not None:
+        OTHER_REPLIES[kind] = other
 
 
 def register_quiet(kind: str) -> None:
@@ -493,10 +506,20 @@ def answer_from(sender_phone: str, text: str, channel: str = "sms") -> str | Non
         _ANSWER_CHANNEL.reset(token)
 
 
+def reply_word(text: str) -> str:
+    """A reply as typed on any phone, made comparable: full-width digits and letters (１, ＯＫ) as
+    half-width, no spaces (full-width ones too), no closing punctuation, lower case."""
+    word = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
+    return word.strip("。.!！~～,，、'\"“”")
+
+
+def read_order_answer(word: str) -> str | None:
+    return "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
+
+
 def _answer_from(sender_phone: str, text: str) -> str | None:
-    word = (text or "").strip().lower().rstrip("。.!！")
-    answer = "accept" if word in ACCEPT_WORDS else "decline" if word in DECLINE_WORDS else None
-    if answer is None:
+    word = reply_word(text)
+    if not word:
         return None
     try:
         phone = normalise_phone(sender_phone)
@@ -519,6 +542,11 @@ def _answer_from(sender_phone: str, text: str) -> str | None:
     )
     if note is None or note.kind not in RESPONDERS:
         return None
+    answer = READERS.get(note.kind, read_order_answer)(word)
+    if answer is None:
+        other = OTHER_REPLIES.get(note.kind)
+        # Not an answer: the cascade goes on (a warning's person is still silent).
+        return other(user, note.ref_id, (text or "").strip()) if other is not None else None
     RESPONDERS[note.kind](user, note.ref_id, answer)
     mark_answered(user.id, note.kind, note.ref_id)
     return answer

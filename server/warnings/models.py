@@ -94,6 +94,10 @@ class WarningRecipient(db.Model):
     responsible: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
     # When the cascade was begun again for them, still silent (once).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Their last SMS reply (or key) that was not 收到 (2, 拒绝, a question): the desk reads it;
+    # they stay silent until they acknowledge.
+    reply_text: Mapped[str | None] = mapped_column(sa.String(160))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WarningAck(db.Model):

@@ -8,9 +8,11 @@ from datetime import timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from ..accounts.models import User
+from ..core.schemas import dial_form
+from ..delivery import channels
 from ..delivery import service as delivery
 from ..delivery.models import Notification
 from ..extensions import db
@@ -85,8 +87,11 @@ def covered_users(region_ids) -> dict[uuid.UUID, bool]:
 # ---- the link ----------------------------------------------------------------------------------
 
 
-def _signer() -> Signer:
-    return Signer(current_app.config["SECRET_KEY"], salt="warning-ack")
+def _signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="warning-ack")
+
+
+EXPIRED = "expired"  # read_token's answer for a link that was ours but is older than its lifetime
 
 
 def link_token(user_id: uuid.UUID, warning_id: uuid.UUID) -> str:
@@ -94,12 +99,16 @@ def link_token(user_id: uuid.UUID, warning_id: uuid.UUID) -> str:
     return _signer().sign(raw).decode()
 
 
-def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | str | None:
+    """(user id, warning id) of a good link; EXPIRED for one of ours older than
+    WARNING_LINK_TTL_H; None for anything else (tampered, cut short, made up)."""
     if not token or len(token) > 200:
         return None
     try:
-        raw = _signer().unsign(token).decode()
+        raw = _signer().unsign(token, max_age=current_app.config["WARNING_LINK_TTL_H"] * 3600).decode()
         data = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except SignatureExpired:
+        return EXPIRED  # only raised once the signature itself checked out
     except (BadSignature, ValueError, UnicodeError):
         return None
     if len(data) != 32:
@@ -133,6 +142,16 @@ def send(warning: Warning, covered: dict, actor) -> None:
         kind = KIND if responsible else NOTICE
         delivery.notify(uid, kind, warning.id, title, body, kind, params)
     db.session.flush()
+
+
+def send_how_to_ack(user, warning: Warning) -> bool:
+    """A short SMS to someone whose reply was not 收到, saying how to acknowledge (the generic
+    `alert` template, which every deployment has a provider code for). Sent once, at once."""
+    if not user.phone:
+        return False
+    detail = f"回复“收到”或1，即表示已收到{LEVEL_WORDS[warning.level]}预警“{warning.title[:40]}”"
+    params = {"title": "预警确认", "detail": detail}
+    return channels.send_sms(f"wh-{uuid.uuid4()}", user.phone, "alert", params)
 
 
 def restart(warning: Warning, user_id) -> None:
@@ -195,9 +214,14 @@ def delivery_counts(warning: Warning, audiences: list) -> dict:
             "role": user.role,
             "region": names.get(user.region_id),
             "phone": user.phone,
+            # As a person dials it (138 0000 5009), like the shelter poster prints it.
+            "phone_dial": dial_form(user.phone),
         }
         if rec.reminded_at is not None:
             entry["reminded_at"] = rec.reminded_at.isoformat()
+        if rec.replied_at is not None:
+            # What they answered that was not 收到 (2, 拒绝, a question): the desk reads it.
+            entry["reply"] = {"text": rec.reply_text or "", "at": rec.replied_at.isoformat()}
         silent.append(entry)
     responsible = {
         "targeted": len(recipients),

@@ -173,6 +173,13 @@ class WarningSchema(BaseSchema):
     active = fields.Function(lambda w: getattr(w, "is_active", False))
     upcoming = fields.Function(lambda w: getattr(w, "is_upcoming", False))
     acked = fields.Function(lambda w: getattr(w, "acked", False))
+    # For the caller: their 收到's time (whichever way it came), and whether they are one of this
+    # message's responsible persons, who are asked to acknowledge it (the phone shows 收到 only then).
+    acked_at = fields.Function(
+        lambda w: getattr(w, "acked_at", None) and w.acked_at.isoformat(),
+        metadata={"type": ["string", "null"], "format": "date-time"},
+    )
+    responsible = fields.Function(lambda w: getattr(w, "responsible", False), metadata={"type": "boolean"})
     superseded_by = fields.UUID(attribute="superseded_by_id", allow_none=True)
     cancelled = fields.Function(lambda w: w.cancelled_at is not None)
     created_at = fields.DateTime()

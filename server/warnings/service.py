@@ -20,7 +20,7 @@ from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import in_scope, require_in_scope, subtree_ids
 from . import cap, reach
-from .models import Warning, WarningAck, WarningRegion
+from .models import Warning, WarningAck, WarningRecipient, WarningRegion
 from .schemas import WarningSchema
 
 _DUMP = WarningSchema()
@@ -72,14 +72,26 @@ def _active_clause(now):
 
 
 def annotate(warnings, user_id=None, now=None) -> None:
-    """Set active/upcoming and, for `user_id`, acked on each message (one query for the acks)."""
+    """Set active/upcoming and, for `user_id`, acked, acked_at and responsible on each message
+    (one query for the acks, one for the recipients)."""
     now = now or utcnow()
-    acked = set()
+    acked: dict = {}
+    responsible: set = set()
     if user_id is not None and warnings:
-        acked = set(
+        ids = [w.id for w in warnings]
+        acked = dict(
+            db.session.execute(
+                sa.select(WarningAck.warning_id, WarningAck.acked_at).where(
+                    WarningAck.user_id == user_id, WarningAck.warning_id.in_(ids)
+                )
+            ).all()
+        )
+        responsible = set(
             db.session.scalars(
-                sa.select(WarningAck.warning_id).where(
-                    WarningAck.user_id == user_id, WarningAck.warning_id.in_([w.id for w in warnings])
+                sa.select(WarningRecipient.warning_id).where(
+                    WarningRecipient.user_id == user_id,
+                    WarningRecipient.warning_id.in_(ids),
+                    WarningRecipient.responsible.is_(True),
                 )
             )
         )
@@ -94,6 +106,8 @@ def annotate(warnings, user_id=None, now=None) -> None:
         w.is_active = live and w.onset_at <= now
         w.is_upcoming = live and now < w.onset_at
         w.acked = w.id in acked
+        w.acked_at = acked.get(w.id)
+        w.responsible = w.id in responsible
 
 
 def get_warning(actor, warning_id) -> Warning:
@@ -323,10 +337,10 @@ def _issue(actor, warning: Warning, approved: bool = False) -> None:
     db.session.refresh(warning)
     region_ids = [r.id for r in warning.regions]
     covered = reach.covered_users(region_ids)
+    reach.send(warning, covered, actor)  # first: its recipients say who is responsible in the feed
     for message in touched:
         publish(message, covered)
     publish(warning, covered)
-    reach.send(warning, covered, actor)
     for audience in AUDIENCES:
         audience.queue(warning, region_ids, warning.polygon)
     record(actor, "warning.issue", "warning", warning.id, warning.region_id, {"msg_type": warning.msg_type})
@@ -377,12 +391,24 @@ def cancel_warning(actor, warning_id, data: dict) -> Warning:
 def publish(warning: Warning, user_ids) -> None:
     """Each covered person's copy (with their own `acked`) goes into the feed for their phone."""
     user_ids = list(user_ids)
-    acked = set(db.session.scalars(sa.select(WarningAck.user_id).where(WarningAck.warning_id == warning.id)))
+    acked = dict(
+        db.session.execute(
+            sa.select(WarningAck.user_id, WarningAck.acked_at).where(WarningAck.warning_id == warning.id)
+        ).all()
+    )
+    responsible = set(
+        db.session.scalars(
+            sa.select(WarningRecipient.user_id).where(
+                WarningRecipient.warning_id == warning.id, WarningRecipient.responsible.is_(True)
+            )
+        )
+    )
     annotate([warning])
     for uid in user_ids:
-        warning.acked = uid in acked
+        warning.acked, warning.acked_at = uid in acked, acked.get(uid)
+        warning.responsible = uid in responsible
         emit("warning", warning.id, _DUMP.dump(warning), user_id=uid)
-    warning.acked = False
+    warning.acked, warning.acked_at, warning.responsible = False, None, False
 
 
 # ---- acknowledging ---------------------------------------------------------------------------
@@ -414,6 +440,35 @@ def acknowledge(user, warning_id, channel: str, at=None) -> tuple[Warning, bool]
 def ack_op(actor, data: dict, at) -> Warning:
     """The `warning.ack` op and POST /warnings/<id>/ack: the app's 收到."""
     return acknowledge(actor, data["warning_id"], "app", min(at, utcnow()))[0]
+
+
+# What a responsible person may reply to the warning's SMS (as delivery.reply_word makes it:
+# full-width digits as half-width, no spaces, lower case) to say 收到. 2, 拒绝 or anything else
+# is not an acknowledgement: reply_not_ack keeps it for the desk.
+ACK_WORDS = {"收到", "已收到", "收到了", "1", "好", "好的", "ok", "确认"}
+
+
+def read_reply(word: str) -> str | None:
+    return "accept" if word in ACK_WORDS else None
+
+
+def reply_not_ack(user, ref_id: str, text: str) -> str:
+    """A reply that is not 收到: kept (the last one) for the desk's silent list; the person stays
+    silent and the cascade goes on. The first such SMS reply is answered with how to acknowledge."""
+    from ..delivery import service as delivery
+
+    warning = db.session.get(Warning, uuid.UUID(ref_id))
+    rec = db.session.get(WarningRecipient, (warning.id, user.id)) if warning is not None else None
+    if rec is None:
+        return "reply"
+    first = rec.replied_at is None
+    rec.reply_text, rec.replied_at = text[:160], utcnow()
+    channel = delivery.answer_channel()
+    record(user, "warning.reply", "warning", warning.id, warning.region_id, {"channel": channel})
+    if first and channel == "sms":
+        reach.send_how_to_ack(user, warning)
+    db.session.flush()
+    return "reply"
 
 
 def ack_by_reply(user, ref_id: str, _answer: str) -> None:

@@ -6,6 +6,7 @@ import { distanceM, wgs84ToGcj02 } from "../../shared/coords";
 import { t } from "../../i18n";
 import {
   checkWarning,
+  dialForm,
   chinaInput,
   discardWarningDraft,
   emptyWarningDraft,
@@ -197,6 +198,43 @@ describe("delivery counts", () => {
   it("makes a phone number a tel: link", () => {
     expect(telHref("138 0000-0001")).toBe("tel:13800000001");
     expect(telHref("+86 138 0000 0001")).toBe("tel:+8613800000001");
+  });
+
+  it.each([
+    ["+8613800000005", "138 0000 0005"],
+    ["+8613800005009", "138 0000 5009"],
+    ["+8657788889999", "057788889999"], // a landline with its area code
+    ["+85291234567", "+85291234567"], // not a mainland number: as given
+    ["110", "110"],
+  ])("shows %s as a person dials it: %s (as the shelter poster prints it)", (e164, dial) => expect(dialForm(e164)).toBe(dial));
+
+  it("shows the silent's phone as dialled and keeps the full number for the tel: link", () => {
+    const d = readDelivery({
+      responsible: {
+        silent: [
+          { user_id: "a", display_name: "王五", phone: "+8613800005009", phone_dial: "138 0000 5009" },
+          { user_id: "b", display_name: "李四", phone: "+8613900000001" }, // an older server: made here
+          { user_id: "c", display_name: "赵六", phone: null },
+        ],
+      },
+    });
+    const [a, b, c] = d.responsible.silent;
+    expect([a.phone_dial, telHref(a.phone!)]).toEqual(["138 0000 5009", "tel:+8613800005009"]);
+    expect([b.phone_dial, telHref(b.phone!)]).toEqual(["139 0000 0001", "tel:+8613900000001"]);
+    expect([c.phone, c.phone_dial]).toEqual([null, null]);
+  });
+
+  it("reads a silent person's reply that was not 收到, and ignores a malformed one", () => {
+    const d = readDelivery({
+      responsible: {
+        silent: [
+          { user_id: "a", phone: "+8613800005009", reply: { text: "2", at: "2026-12-02T08:00:00+00:00" } },
+          { user_id: "b", reply: "2" },
+          { user_id: "c" },
+        ],
+      },
+    });
+    expect(d.responsible.silent.map((p) => p.reply)).toEqual([{ text: "2", at: "2026-12-02T08:00:00+00:00" }, null, null]);
   });
 });
 

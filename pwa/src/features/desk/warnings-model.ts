@@ -214,7 +214,11 @@ export interface SilentPerson {
   role: string;
   region: string;
   phone: string | null;
+  /** The phone as a person dials it (138 0000 5009), for the eye; `phone` goes in the tel: link. */
+  phone_dial: string | null;
   reminded_at?: string | null;
+  /** Their last reply to the SMS that was not 收到 (2, 拒绝, a question): they are still silent. */
+  reply?: { text: string; at: string | null } | null;
 }
 
 export interface Delivery {
@@ -259,7 +263,10 @@ export function readDelivery(raw: unknown): Delivery {
           role: typeof p.role === "string" ? p.role : "",
           region: typeof p.region === "string" ? p.region : "",
           phone: typeof p.phone === "string" && p.phone ? p.phone : null,
+          phone_dial:
+            typeof p.phone_dial === "string" && p.phone_dial ? p.phone_dial : typeof p.phone === "string" && p.phone ? dialForm(p.phone) : null,
           reminded_at: typeof p.reminded_at === "string" ? p.reminded_at : null,
+          reply: readReply(p.reply),
         })),
       reported_at: typeof resp.reported_at === "string" ? resp.reported_at : null,
     },
@@ -310,6 +317,23 @@ export function mergeDelivery(
       going_out: b.going_out,
     },
   };
+}
+
+function readReply(v: unknown): { text: string; at: string | null } | null {
+  if (!v || typeof v !== "object") return null;
+  const r = v as Record<string, unknown>;
+  return typeof r.text === "string" ? { text: r.text, at: typeof r.at === "string" ? r.at : null } : null;
+}
+
+/**
+ * A number as a person dials it in China, as the shelter poster prints it (server/core/schemas.py
+ * dial_form): +8613800000005 -> 138 0000 0005, +8657788889999 -> 057788889999; others as given.
+ */
+export function dialForm(phone: string): string {
+  if (!phone.startsWith("+86")) return phone;
+  const local = phone.slice(3);
+  if (/^1\d{10}$/.test(local)) return `${local.slice(0, 3)} ${local.slice(3, 7)} ${local.slice(7)}`;
+  return "0" + local;
 }
 
 /** A phone number as a tel: link (digits and a leading + only). */

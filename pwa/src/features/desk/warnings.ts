@@ -142,7 +142,12 @@ export function deliveryView(d: Delivery): HTMLElement {
                 { "data-user": s.user_id },
                 h("span", { class: "wd-silent-who" }, s.display_name, " · ", roleName(s.role), s.region ? ` · ${s.region}` : ""),
                 s.reminded_at ? h("span", { class: "hint" }, t("wd.r.reminded", { time: formatDateTime(s.reminded_at) })) : null,
-                s.phone ? h("a", { class: "btn btn-secondary wd-call", href: telHref(s.phone) }, s.phone) : h("span", { class: "hint" }, t("wd.r.noPhone")),
+                s.reply
+                  ? h("span", { class: "wd-silent-reply" }, t("wd.r.reply", { text: s.reply.text, time: s.reply.at ? formatDateTime(s.reply.at) : "" }))
+                  : null,
+                s.phone
+                  ? h("a", { class: "btn btn-secondary wd-call", href: telHref(s.phone), "aria-label": t("wd.r.call", { phone: s.phone_dial ?? s.phone, name: s.display_name }) }, s.phone_dial ?? s.phone)
+                  : h("span", { class: "hint" }, t("wd.r.noPhone")),
               ),
             ),
           ),

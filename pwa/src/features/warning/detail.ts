@@ -115,7 +115,7 @@ export function renderWarning(user: User, id: string): HTMLElement {
     // A refused 收到 is not given, whatever the phone showed while it waited.
     const acked = Boolean(w.acked) && state !== "refused";
     const asked = mustAck(w, user.role, user.id, user.region_id) && (s === "active" || s === "upcoming");
-    const key = `${asked}|${acked}|${state}`;
+    const key = `${asked}|${acked}|${state}|${w.acked_at ?? ""}`;
     if (key === ackShown) return;
     ackShown = key;
     if (!asked && !acked) {
@@ -123,7 +123,8 @@ export function renderWarning(user: User, id: string): HTMLElement {
       return;
     }
     if (acked) {
-      ackBox.replaceChildren(h("p", { class: "big-state warn-acked", id: "warning-acked" }, "✓ ", t("warning.ack.done")));
+      const at = typeof w.acked_at === "string" && w.acked_at ? formatDateTime(w.acked_at) : null;
+      ackBox.replaceChildren(h("p", { class: "big-state warn-acked", id: "warning-acked" }, "✓ ", at ? t("warning.ack.doneAt", { time: at }) : t("warning.ack.done")));
       if (state) ackBox.append(h("p", { class: "warn-ack-state", id: "warning-ack-state" }, t("warning.ack.sentLabel"), stateBadge(state)));
       return;
     }

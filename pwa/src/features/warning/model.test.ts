@@ -114,6 +114,19 @@ describe("merging what the server sends with the phone's copy", () => {
     expect(mustAck(w({ id: "a", regions: [{ id: 3, name: "古田镇" }] }), "admin", "u-8", 3)).toBe(true);
     expect(mustAck(w({ id: "a" }), "shelter_manager", "u-8", 2)).toBe(false);
   });
+
+  it("the server's responsible: false wins over any role, so the others read it without 收到", () => {
+    for (const role of ["info_officer", "captain", "duty_officer", "admin", "member"])
+      expect(mustAck(w({ id: "a", responsible: false, region_ids: [2] }), role, "u-8", 2), role).toBe(false);
+    expect(mustAck(w({ id: "a", responsible: true, region_ids: [1] }), "duty_officer", "u-8", 2)).toBe(true);
+  });
+
+  it("keeps the caller's acked_at: a later copy without it does not erase when they acknowledged", () => {
+    const local = w({ id: "a", acked: true, acked_at: "2026-12-02T08:01:00+00:00" });
+    expect(merge(local, w({ id: "a", acked: true })).acked_at).toBe("2026-12-02T08:01:00+00:00");
+    expect(merge(w({ id: "b" }), w({ id: "b", acked: true, acked_at: "2026-12-02T09:00:00+00:00" })).acked_at).toBe("2026-12-02T09:00:00+00:00");
+    expect(merge(undefined, w({ id: "c" })).acked_at).toBeNull();
+  });
 });
 
 describe("the level's look and words", () => {

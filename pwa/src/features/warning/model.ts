@@ -28,6 +28,10 @@ export interface Warning {
   issued_by?: { id?: string; display_name?: string } | null;
   active?: boolean;
   acked?: boolean;
+  /** The caller's own 收到, whichever way it came (app, SMS reply, key press, link). */
+  acked_at?: string | null;
+  /** The server's word: this caller is one of the message's responsible persons, asked for 收到. */
+  responsible?: boolean;
   superseded_by?: string | null;
   cancelled?: boolean;
   /** Phone-side: the server's active list, read at this time, no longer had it. */
@@ -173,7 +177,8 @@ export function nextChange(all: Warning[], now: Date = new Date()): Date | null 
  */
 export function merge(local: Warning | undefined, incoming: Warning): Warning {
   const acked = Boolean(incoming.acked) || Boolean(local?.acked);
-  const next: Warning = { ...(local ?? {}), ...incoming, id: incoming.id, acked };
+  const ackedAt = incoming.acked_at || local?.acked_at || null;
+  const next: Warning = { ...(local ?? {}), ...incoming, id: incoming.id, acked, acked_at: ackedAt };
   delete next._gone_at;
   return next;
 }
