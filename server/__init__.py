@@ -72,6 +72,7 @@ def _register_models() -> None:
     from .residents import models as _res  # noqa: F401
     from .shelters import models as _s  # noqa: F401
     from .sync import models as _sy  # noqa: F401
+    from .teams import insurance_models as _ti  # noqa: F401
     from .teams import models as _t  # noqa: F401
     from .teams import profile_models as _tp  # noqa: F401
     from .warnings import models as _w  # noqa: F401
@@ -108,8 +109,10 @@ def _register_blueprints(app: Flask) -> None:
     from .shelters.routes import bp as shelters_bp
     from .shelters.summary_routes import bp as shelter_summary_bp
     from .sync.routes import bp as sync_bp
+    from .teams import insurance as team_insurance
     from .teams import rules as team_rules
     from .teams import service as teams
+    from .teams.insurance_routes import bp as team_insurance_bp
     from .teams.profile_routes import bp as team_profiles_bp
     from .teams.routes import bp as teams_bp
     from .warnings import reach as warning_reach
@@ -124,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         regions_bp,
         teams_bp,
         team_profiles_bp,
+        team_insurance_bp,
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,
@@ -166,6 +170,10 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_sweeper(team_rules.sweep)
     # ... and whenever a team's people change, by any service, before the change commits.
     team_rules.watch_team_changes()
+    # Members' accident insurance: the desk and the captain told 30 days before a member's cover
+    # ends and on the day it lapses, once per policy and threshold; notices, so no call.
+    delivery.register_sweeper(team_insurance.sweep)
+    delivery.register_quiet(team_insurance.KIND)
     # Residents subscribed to warnings: their codes and warnings are sent by this sweeper, and
     # TD / 退订 to any SMS stops them (asked before a reply is read as an answer).
     delivery.register_sweeper(resident_sender.sweep)

@@ -90,6 +90,21 @@ ITEM_ENDPOINTS = [
     # Profiles: the personal part by object rule (tests/teams/test_profiles.py).
     ("GET", "/api/v1/members/<uuid:member_id>/profile", LEAD | {"member"}, "member", None),
     ("PUT", "/api/v1/members/<uuid:member_id>/profile", LEAD, "member", lambda ids, town: PROFILE),
+    # Insurance: the member's captain and the desk (tests/teams/test_insurance.py).
+    ("GET", "/api/v1/members/<uuid:member_id>/insurance", LEAD, "member", None),
+    (
+        "POST",
+        "/api/v1/members/<uuid:member_id>/insurance",
+        LEAD,
+        "member",
+        lambda ids, town: {
+            "insurer": "中国人寿",
+            "number": _uniq("P"),
+            "cover_yuan": 500000,
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-01-01",
+        },
+    ),
     ("GET", "/api/v1/regions/<int:region_id>", ALL, "region", None),
     ("PATCH", "/api/v1/regions/<int:region_id>", ADMIN, "region", lambda ids, town: {"name": town}),
     ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
@@ -303,6 +318,9 @@ OTHER_ENDPOINTS = {
     ("GET", "/api/v1/teams/rules"),
     ("PUT", "/api/v1/teams/rules"),
     ("GET", "/api/v1/teams/readiness"),
+    # A member's policy, by role and region in tests/teams/test_insurance.py.
+    ("PATCH", "/api/v1/members/<uuid:member_id>/insurance/<uuid:policy_id>"),
+    ("DELETE", "/api/v1/members/<uuid:member_id>/insurance/<uuid:policy_id>"),
     # Residents subscribing to warnings, without an account: tests/residents.
     ("GET", "/api/v1/public/residents/regions"),
     ("POST", "/api/v1/public/residents/codes"),

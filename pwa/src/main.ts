@@ -281,6 +281,12 @@ function route(path: string, focus = true): void {
         const [{ ADMIN_ROLES }, { renderUser }] = await Promise.all([import("./features/admin/model"), import("./features/admin/users")]);
         return ADMIN_ROLES.has(u.role) ? () => renderUser(u, adminUser[1]) : null;
       });
+      // A team's members' insurance: the team's captain and the desk (the server checks which team).
+      const teamInsurance = /^\/teams\/([\w-]+)\/insurance$/.exec(url.pathname);
+      if (teamInsurance) return lazy(async () => {
+        const [{ DESK_ROLES }, { renderTeamInsurance }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/insurance")]);
+        return DESK_ROLES.has(u.role) || u.role === "captain" ? () => renderTeamInsurance(u, teamInsurance[1]) : null;
+      });
       const adminTeam = /^\/admin\/teams\/([\w-]+)$/.exec(url.pathname);
       if (adminTeam) return lazy(async () => {
         const [{ ADMIN_ROLES }, { renderTeam }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);

@@ -124,6 +124,12 @@ class _Slot(BaseSchema):
     label = fields.String()
 
 
+class _Insurance(BaseSchema):
+    count = fields.Integer(metadata={"description": "members without valid cover today"})
+    expiring = fields.Integer(metadata={"description": "members whose cover ends within 30 days"})
+    label = fields.String()
+
+
 class _Expiring(BaseSchema):
     member_id = fields.UUID()
     display_name = fields.String()
@@ -147,7 +153,7 @@ class TeamReadinessSchema(BaseSchema):
     unchecked_members = fields.Integer(
         metadata={"description": "members with no birth date or education recorded"}
     )
-    insurance = fields.Nested(_Slot, metadata={"description": "not recorded yet: count null, 未登记"})
+    insurance = fields.Nested(_Insurance)
     equipment = fields.Nested(_Slot, metadata={"description": "not recorded yet: count null, 未登记"})
     status = fields.String(metadata={"description": "red 未达标, yellow 需关注, green 达标"})
     status_label = fields.String()
@@ -172,7 +178,7 @@ class _Summary(BaseSchema):
     certificates_expiring = fields.Integer()
     flagged_members = fields.Integer()
     unchecked_members = fields.Integer()
-    insurance = fields.Nested(_Slot)
+    insurance = fields.Nested(_Insurance)
     equipment = fields.Nested(_Slot)
     status = fields.String()
     status_label = fields.String()

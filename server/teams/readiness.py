@@ -2,8 +2,9 @@
 standard, a captain, members active against on probation, certificates expiring within 30 days,
 flagged members; red where the standard is not met, with the reason in words.
 
-Insurance and equipment are other domains, still to come: their slots say 未登记 (nothing
-recorded) with a null figure, never a zero that would read as "none needed" or "all fine"."""
+Insurance (insurance.py): members without valid cover today and those whose cover ends within 30
+days. Equipment is another domain, still to come: its slot says 未登记 (nothing recorded) with a
+null figure, never a zero that would read as "none needed" or "all fine"."""
 
 from datetime import date, datetime, timedelta
 
@@ -43,6 +44,24 @@ def _expiry(people, today: date):
     return soon, expired
 
 
+def _insurance(people, today: date) -> dict:
+    """Members without valid cover today and those whose cover ends within 30 days, in words."""
+    from .insurance import readiness_slot
+
+    return readiness_slot(people, today)
+
+
+def _insurance_sum(teams) -> dict:
+    none = sum(t["insurance"]["count"] for t in teams)
+    ending = sum(t["insurance"]["expiring"] for t in teams)
+    words = [
+        w
+        for n, w in ((none, f"{none} 名队员无有效保险"), (ending, f"{ending} 名队员的保险 30 天内到期"))
+        if n
+    ]
+    return {"count": none, "expiring": ending, "label": "、".join(words) if words else "全员在保"}
+
+
 def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
     people = rules.team_people(team.id)
     stages: dict[str, int] = {}
@@ -72,6 +91,8 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         yellow.append(f"{unchecked} 名队员未登记出生日期或学历")
     if stages.get("unknown"):
         yellow.append(f"{stages['unknown']} 名队员未登记队员状态")
+    cover = _insurance(people, today)
+    yellow += cover.pop("reasons")
     status = RED if red else YELLOW if yellow else GREEN
     captains = [u.display_name for u, _ in people if u.team_role == "captain"]
     return {
@@ -88,7 +109,7 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         "certificates_expired": expired,
         "flagged_members": flagged,
         "unchecked_members": unchecked,
-        "insurance": dict(NOT_RECORDED),
+        "insurance": cover,
         "equipment": dict(NOT_RECORDED),
         "status": status,
         "status_label": STATUS_LABELS[status],
@@ -153,7 +174,7 @@ def readiness(actor, region_id: int | None, now: datetime) -> dict:
             "certificates_expiring": sum(len(t["certificates_expiring"]) for r in rows for t in r["teams"]),
             "flagged_members": sum(t["flagged_members"] for r in rows for t in r["teams"]),
             "unchecked_members": sum(t["unchecked_members"] for r in rows for t in r["teams"]),
-            "insurance": dict(NOT_RECORDED),
+            "insurance": _insurance_sum([t for r in rows for t in r["teams"]]),
             "equipment": dict(NOT_RECORDED),
             "status": status,
             "status_label": STATUS_LABELS[status],

@@ -45,6 +45,21 @@ class MemberSchema(BaseSchema):
     phone = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
+    insured = fields.Method(
+        "_insured", metadata={"description": "a policy covers the member today (China time)"}
+    )
+    insurance_until = fields.Method(
+        "_until", allow_none=True, metadata={"description": "the last day of today's cover, or null"}
+    )
+
+    def _insured(self, user) -> bool:
+        return self._until(user) is not None
+
+    def _until(self, user):
+        from .insurance import insurance_until
+
+        until = insurance_until(user)  # a list sets it on its page in one query
+        return until.isoformat() if until else None
 
 
 class TeamQuerySchema(PageQuerySchema):

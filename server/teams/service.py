@@ -85,7 +85,11 @@ def list_members(actor, args):
     if args.get("region_id"):
         stmt = stmt.where(User.region_id == args["region_id"])
     stmt = stmt.where(User.active.is_(bool(args.get("active", True))))
-    return paginate(stmt, User, args)
+    page = paginate(stmt, User, args)
+    from .insurance import attach_cover
+
+    attach_cover(page["rows"])
+    return page
 
 
 def get_member(actor, member_id) -> User:

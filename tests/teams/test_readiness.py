@@ -1,5 +1,5 @@
 """Readiness per township and for the county: red where the source's standard is not met, with
-the reason in words; insurance and equipment not recorded yet say so, never a zero."""
+the reason in words; equipment not recorded yet says so, never a zero (insurance: test_insurance)."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -45,13 +45,16 @@ def test_a_township_with_8_members_and_no_captain_is_red_with_reasons_in_words(a
     assert t2["reasons"][:2] == ["队员 8 人，少于 10 人", "没有队长"]
     team = t2["teams"][0]
     assert team["size"] == 8 and team["min_size"] == 10 and team["captain"] is None
-    assert team["insurance"] == {"count": None, "label": "未登记"}
+    assert team["insurance"] == {"count": 8, "expiring": 0, "label": "8 名队员无有效保险"}
     assert team["equipment"] == {"count": None, "label": "未登记"}
     t1 = _town(body, T1)
     assert t1["status"] != "red" and t1["teams"][0]["size"] == 13 and t1["teams"][0]["captain"]
     assert body["summary"]["status"] == "red" and body["summary"]["townships_short"] == 1
     assert body["summary"]["reasons"] == [f"1 个乡镇未达标（共 {body['summary']['townships']} 个）"]
-    assert body["summary"]["insurance"]["count"] is None
+    assert body["summary"]["insurance"]["count"] == sum(
+        t["insurance"]["count"] for r in body["townships"] for t in r["teams"]
+    )
+    assert body["summary"]["equipment"]["count"] is None
 
 
 def test_active_probation_expiring_certificates_and_flags_are_counted(auth, ids, clock):

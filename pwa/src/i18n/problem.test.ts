@@ -32,7 +32,7 @@ describe("describeProblem", () => {
       "validation", "rate-limited", "method-not-allowed", "http-error", "already-answered",
       "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt",
       "report-state", "not-assignee", "own-work",
-      "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path",
+      "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path", "policy-exists",
       "duplicate-target-closed", "duplicate-other-category", "duplicate-chain"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });

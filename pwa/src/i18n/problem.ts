@@ -47,6 +47,7 @@ export const PROBLEM_SLUGS = [
   "report-race",
   "disaster-closed",
   "member-path",
+  "policy-exists",
   "duplicate-target-closed",
   "duplicate-other-category",
   "duplicate-chain",

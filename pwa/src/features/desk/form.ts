@@ -37,6 +37,7 @@ import {
   type FormField,
   type OrderDraft,
 } from "./draft";
+import { coverOf, coverWords } from "../teams/insurance-model";
 import { fetchOpenIncidents, incidentLabel, incidentLines, incidentOptions, kindName, type Incident } from "./form-incidents";
 
 interface Team {
@@ -48,6 +49,9 @@ interface Member {
   id: string;
   display_name: string;
   username: string;
+  /** Valid accident cover today (China time); absent in a list kept before the server said. */
+  insured?: boolean;
+  insurance_until?: string | null;
 }
 /** The last lists the server gave, kept so the form reads right with no network. */
 interface Lists {
@@ -292,7 +296,7 @@ export function renderOrderForm(): HTMLElement {
   const membersBox = h("details", { class: "members-box" }, h("summary", {}, t("desk.f.members")), membersRow);
   const peopleStatus = h("p", { class: "hint", id: "new-people-status", "aria-live": "polite" }, t("desk.loading"));
 
-  const chip = (target: string, label: string) => {
+  const chip = (target: string, label: string, mark?: HTMLElement) => {
     const input = h("input", { type: "checkbox", value: target, class: "visually-hidden", "aria-describedby": "err-people" });
     input.checked = draft.targets.includes(target);
     input.addEventListener("change", () => {
@@ -300,7 +304,7 @@ export function renderOrderForm(): HTMLElement {
       setFieldError("people", []);
       changed();
     });
-    return h("label", { class: "chip" }, input, h("span", { class: "chip-face" }, label));
+    return h("label", { class: "chip" }, input, h("span", { class: "chip-face" }, label, mark ?? null));
   };
   function renderPeople(): void {
     const known = new Set<string>();
@@ -310,7 +314,9 @@ export function renderOrderForm(): HTMLElement {
     });
     const memberChips = (members ?? []).map((m) => {
       known.add(`member:${m.id}`);
-      return chip(`member:${m.id}`, m.display_name || m.username);
+      // A member without valid insurance is marked in words (无有效保险), beside the colour.
+      const uncovered = coverOf(m) === "none" ? h("span", { class: "tone tone-bad chip-cover", "data-cover": "none" }, coverWords(m)) : undefined;
+      return chip(`member:${m.id}`, m.display_name || m.username, uncovered);
     });
     // Picked but not in the lists we have (none loaded yet, or no longer there): still shown.
     for (const k of draft.targets) {

@@ -63,4 +63,16 @@ describe("readiness words", () => {
     expect(dayWords("2026-12-20")).toContain("2026");
     setLang("zh-CN");
   });
+
+  it("counts members without valid insurance and cover ending within 30 days, in words", () => {
+    setLang("zh-CN");
+    const r = readReadiness(body([team({ size: 12, captain: "林", stages: {}, certificates_expiring: [], flagged_members: 0, unchecked_members: 0, insurance: { count: 3, expiring: 2, label: "3 名队员无有效保险" } })]));
+    const tm = r.townships[0].teams[0];
+    expect(tm.insurance).toBe(3);
+    expect(tm.insuranceEnding).toBe(2);
+    expect(teamReasons(tm)).toEqual({ red: [], yellow: ["3 名队员无有效保险", "2 名队员的保险 30 天内到期"] });
+    setLang("en");
+    expect(teamReasons(tm).yellow).toEqual(["3 members without valid insurance", "2 members' insurance ends within 30 days"]);
+    setLang("zh-CN");
+  });
 });

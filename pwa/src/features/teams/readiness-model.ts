@@ -26,7 +26,10 @@ export interface TeamReadiness {
   expired: Cert[];
   flagged: number;
   unchecked: number;
+  /** Members without valid cover today (null: not recorded, an older server). */
   insurance: number | null;
+  /** Members whose cover ends within 30 days. */
+  insuranceEnding: number;
   equipment: number | null;
   status: Status;
 }
@@ -91,6 +94,7 @@ export function readReadiness(body: unknown): Readiness {
           flagged: num(tm.flagged_members),
           unchecked: num(tm.unchecked_members),
           insurance: slot(tm.insurance),
+          insuranceEnding: num(obj(tm.insurance).expiring),
           equipment: slot(tm.equipment),
           status: status(tm.status),
         };
@@ -112,6 +116,8 @@ export function teamReasons(team: TeamReadiness): { red: string[]; yellow: strin
   if (team.flagged) yellow.push(t("ready.why.flagged", { n: team.flagged }));
   if (team.unchecked) yellow.push(t("ready.why.unchecked", { n: team.unchecked }));
   if (team.unknownStage) yellow.push(t("ready.why.unknownStage", { n: team.unknownStage }));
+  if (team.insurance) yellow.push(t("ready.why.uninsured", { n: team.insurance }));
+  if (team.insuranceEnding) yellow.push(t("ready.why.insuranceEnding", { n: team.insuranceEnding }));
   return { red, yellow };
 }
 

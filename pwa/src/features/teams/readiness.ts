@@ -1,11 +1,13 @@
 // 队伍建设达标情况: /desk/readiness for the desk (every township of its area, and their sum) and
 // /team for a captain (his township). Each township and team: a colour with its word beside it
-// (never the colour alone), the reasons it falls short, and its figures; insurance and equipment
-// say 未登记 until those records exist. The last answer is kept on this phone for this account
-// and shown, with its time, when the server cannot be reached.
+// (never the colour alone), the reasons it falls short, and its figures (members without valid
+// insurance, and a way to each member's cover); equipment says 未登记 until its records exist.
+// The last answer is kept on this phone for this account and shown, with its time, when the
+// server cannot be reached.
 import "./teams.css";
 import { h } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
+import { navigate } from "../../shared/router";
 import { formatDateTime, t } from "../../i18n";
 import { api, ApiError, type User } from "../../api";
 import { problemSentence } from "../../i18n/problem";
@@ -51,10 +53,13 @@ function teamBlock(team: TeamReadiness): HTMLElement {
       figure(t("ready.fig.expiring"), String(team.expiring.length + team.expired.length)),
       figure(t("ready.fig.flagged"), String(team.flagged)),
       figure(t("ready.fig.unchecked"), String(team.unchecked)),
-      figure(t("ready.fig.insurance"), team.insurance === null ? notRecorded : String(team.insurance)),
+      figure(t("ready.fig.insurance"), team.insurance === null ? notRecorded : String(team.insurance), Boolean(team.insurance)),
+      figure(t("ready.fig.insuranceEnding"), String(team.insuranceEnding), Boolean(team.insuranceEnding)),
       figure(t("ready.fig.equipment"), team.equipment === null ? notRecorded : String(team.equipment)),
     ),
     certLines.length ? h("ul", { class: "ready-certs" }, ...certLines) : null,
+    // Each member's cover, and adding a policy: the team's captain and the desk.
+    h("button", { type: "button", class: "btn btn-secondary ins-open", "data-team": team.id, onclick: () => navigate(`/teams/${encodeURIComponent(team.id)}/insurance`) }, t("ins.open")),
   );
 }
 
