@@ -12,6 +12,7 @@ import { once } from "../../shared/guard";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
 import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { dayWords } from "../teams/readiness-model";
 import { problemSentence } from "../../i18n/problem";
 import { api, ApiError, type User } from "../../api";
 import { getMeta, setMeta, uuid, type OutboxOp } from "../../data/db";
@@ -28,6 +29,7 @@ import {
   conditionKey,
   conditionTone,
   daysOverdue,
+  effective,
   noteRequired,
   pendingOp,
   readItem,
@@ -74,11 +76,11 @@ function conditionBadge(c: Condition): HTMLElement {
   return h("span", { class: `tone tone-${conditionTone(c)} eq-badge`, "data-condition": c }, t(conditionKey(c)));
 }
 
-function marks(item: Item, ops: OutboxOp[], today: string): HTMLElement[] {
-  const out: HTMLElement[] = [conditionBadge(item.condition)];
+function marks(item: Item, ops: OutboxOp[], today: string, fetchedAt: string): HTMLElement[] {
+  const out: HTMLElement[] = [conditionBadge(effective(item, ops, fetchedAt).condition)];
   const late = daysOverdue(item, today);
   if (late) out.push(h("span", { class: "tone tone-bad eq-badge", "data-overdue": String(late) }, t("eq.overdue", { n: late })));
-  const where = whereIs(item, ops);
+  const where = whereIs(item, ops, fetchedAt);
   if (where.out) out.push(h("span", { class: "tone tone-warn eq-badge", "data-out": "true" }, t("eq.out")));
   if (where.pending) out.push(stateBadge(where.pending.state));
   return out;
@@ -106,6 +108,7 @@ export function renderEquipment(user: User): HTMLElement {
   const status = h("p", { class: "hint", id: "eq-status", "aria-live": "polite" }, t("desk.loading"));
   const root = h("div", { class: "screen-body eq" }, screenHead("eq-title", t("eq.title")), status, list);
   let items: Item[] = [];
+  let fetchedAt = "";
 
   async function paint(): Promise<void> {
     const ops = await listOps().catch(() => [] as OutboxOp[]);
@@ -124,7 +127,7 @@ export function renderEquipment(user: User): HTMLElement {
             { class: "card eq-card", href: `/equipment/${item.id}`, "data-item": item.id, onclick: (e: Event) => (e.preventDefault(), navigate(`/equipment/${item.id}`)) },
             h("span", { class: "eq-name" }, item.name, item.quantity > 1 ? ` ×${item.quantity}` : ""),
             h("span", { class: "eq-sub" }, [item.categoryLabel, item.standard].filter(Boolean).join(" · ")),
-            h("span", { class: "eq-marks" }, ...marks(item, ops, today)),
+            h("span", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
           ),
         ),
       ),
@@ -138,6 +141,7 @@ export function renderEquipment(user: User): HTMLElement {
   }
   void fetchKept(LIST_KEY, user, `/api/v1/teams/${team}/equipment?limit=200`).then((r) => {
     items = readItems(r.body);
+    fetchedAt = new Date(r.savedAt).toISOString();
     statusLine(status, r);
     void paint();
   });
@@ -172,6 +176,8 @@ export function renderItem(user: User, itemId: string): HTMLElement {
   let item: Item | null = null;
   let orders: Order[] = [];
   let log: unknown[] = [];
+  let fetchedAt = "";
+  let watching: string | null = null;
 
   async function queue(type: string, data: Record<string, unknown>, ops: OutboxOp[]): Promise<void> {
     const last = pendingOp(itemId, ops);
@@ -181,10 +187,10 @@ export function renderItem(user: User, itemId: string): HTMLElement {
   }
 
   function checkoutSection(it: Item, ops: OutboxOp[]): HTMLElement {
-    const blocked = checkoutBlocked(it, ops, orders);
+    const blocked = checkoutBlocked(it, ops, orders, fetchedAt);
     const pick = chipGroup("eq-order", t("eq.order"), orders.map((o) => ({ value: o.id, label: o.title })), orders.length === 1 ? orders[0].id : undefined);
     const error = h("p", { class: "field-error", role: "alert" });
-    const go = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "eq-checkout", disabled: blocked !== null }, t("eq.checkout"));
+    const go = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "eq-checkout" }, t("eq.checkout"));
     go.addEventListener("click", () =>
       void once([go], async () => {
         const order = pick.value();
@@ -195,15 +201,17 @@ export function renderItem(user: User, itemId: string): HTMLElement {
         await queue(CHECKOUT_OP, checkoutData(it, order, uuid()), await listOps());
       }),
     );
-    return h("section", { class: "eq-step", "aria-labelledby": "eq-checkout" }, blocked && blocked !== "out" ? h("p", { class: "hint" }, t(BLOCKED[blocked])) : null, orders.length && !blocked ? pick.el : null, error, go);
+    // Blocked: the reason in words, and no button that looks tappable and is not.
+    if (blocked) return h("section", { class: "eq-step" }, h("p", { class: "notice eq-why", "data-blocked": blocked }, t(BLOCKED[blocked])));
+    return h("section", { class: "eq-step" }, pick.el, error, go);
   }
 
   function returnSection(it: Item, ops: OutboxOp[]): HTMLElement {
-    const blocked = returnBlocked(it, ops);
+    const blocked = returnBlocked(it, ops, fetchedAt);
     const cond = chipGroup("eq-cond", t("eq.returnCondition"), RETURN_CONDITIONS.map((c) => ({ value: c, label: t(conditionKey(c)) })), "good");
     const note = h("textarea", { id: "eq-note", class: "input", rows: 3, maxlength: 500 }) as HTMLTextAreaElement;
     const error = h("p", { class: "field-error", role: "alert" });
-    const back = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "eq-return", disabled: blocked !== null }, t("eq.return"));
+    const back = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "eq-return" }, t("eq.return"));
     back.addEventListener("click", () =>
       void once([back], async () => {
         const c = (cond.value() ?? "good") as Condition;
@@ -217,7 +225,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
         await queue(RETURN_OP, returnData(it, c, note.value, uuid()), await listOps());
       }),
     );
-    if (blocked) return h("section", { class: "eq-step" }, blocked !== "in" ? h("p", { class: "hint" }, t(BLOCKED[blocked])) : null, back);
+    if (blocked) return h("section", { class: "eq-step" }, h("p", { class: "notice eq-why", "data-blocked": blocked }, t(BLOCKED[blocked])));
     return h("section", { class: "eq-step" }, cond.el, h("label", { class: "field-label", for: "eq-note" }, t("eq.note")), note, error, back);
   }
 
@@ -225,22 +233,26 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     if (!item) return;
     const ops = await listOps().catch(() => [] as OutboxOp[]);
     const today = chinaToday();
-    const where = whereIs(item, ops);
+    const where = whereIs(item, ops, fetchedAt);
     const pending = pendingOp(item.id, ops);
+    // A step of ours just reached the server: its word on the item (and the log) comes next.
+    const open = pending && pending.state !== "sent" ? pending.op_id : null;
+    if (watching && !open) void fetchDetail().then((ok) => ok && void paint());
+    watching = open;
     const order = orders.find((o) => o.id === where.dispatchId);
     const facts: [MessageKey, string][] = [
       ["eq.f.category", item.categoryLabel],
       ["eq.f.standard", item.standard ?? t("eq.none")],
       ["eq.f.serial", item.serial ?? t("eq.none")],
       ["eq.f.quantity", String(item.quantity)],
-      ["eq.f.lastMaintained", item.lastMaintainedOn ?? t("eq.none")],
-      ["eq.f.nextDue", item.nextDueOn ?? t("eq.noInterval")],
+      ["eq.f.lastMaintained", item.lastMaintainedOn ? dayWords(item.lastMaintainedOn) : t("eq.none")],
+      ["eq.f.nextDue", item.nextDueOn ? dayWords(item.nextDueOn) : t("eq.noInterval")],
       ["eq.f.where", where.out ? t("eq.outOn", { order: order?.title ?? t("eq.anOrder") }) : t("eq.in")],
     ];
     body.replaceChildren();
     append(body, [
       h("h2", { class: "eq-name" }, item.name),
-      h("p", { class: "eq-marks" }, ...marks(item, ops, today)),
+      h("p", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
       pending?.state === "refused" ? refusalView(pending.error) : null,
       h("dl", { class: "eq-facts" }, ...facts.flatMap(([k, v]) => [h("dt", {}, t(k)), h("dd", {}, v)])),
       manages ? (where.out ? returnSection(item, ops) : checkoutSection(item, ops)) : null,
@@ -249,17 +261,24 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     ]);
   }
 
-  void (async () => {
-    const listed = readItems((await kept(LIST_KEY, user))?.body).find((i) => i.id === itemId) ?? null;
-    item = listed;
-    if (manages && team) orders = readOrders((await fetchKept(ORDERS_KEY, user, `/api/v1/teams/${team}/equipment/orders`)).body);
+  async function fetchDetail(): Promise<boolean> {
     try {
       const fresh = await api.get<{ events?: unknown[] }>(`/api/v1/equipment/${encodeURIComponent(itemId)}`);
       item = readItem(fresh) ?? item;
       log = Array.isArray(fresh.events) ? fresh.events : [];
+      fetchedAt = new Date().toISOString();
+      return true;
     } catch {
-      // Offline: the kept list's copy, and no log.
+      return false; // offline: the kept list's copy, and no log
     }
+  }
+
+  void (async () => {
+    const list = await kept(LIST_KEY, user);
+    item = readItems(list?.body).find((i) => i.id === itemId) ?? null;
+    fetchedAt = list ? new Date(list.saved_at).toISOString() : "";
+    if (manages && team) orders = readOrders((await fetchKept(ORDERS_KEY, user, `/api/v1/teams/${team}/equipment/orders`)).body);
+    await fetchDetail();
     if (!item) body.replaceChildren(h("p", { class: "notice" }, t("eq.notKept")));
     else void paint();
   })();

@@ -93,9 +93,21 @@ describe("领用 and 归还 through the outbox", () => {
     expect(whereIs(i, ops)).toEqual({ out: true, dispatchId: "d1", pending: { type: "equipment.checkout", state: "waiting" } });
     expect(checkoutBlocked(i, ops, orders)).toBe("pending");
     expect(returnBlocked(i, ops)).toBe("pending");
-    // Sent: the server's word counts again (here: still in, as the list was not refreshed yet).
+    // Sent after the screen's copy was fetched: out, with nothing pending, so 领用 stays shut.
     ops[0].state = "sent";
-    expect(whereIs(i, ops).pending).toBeNull();
+    ops[0].sent_at = "2026-12-02T02:10:00.000Z";
+    expect(whereIs(i, ops, "2026-12-02T02:00:00.000Z")).toEqual({ out: true, dispatchId: "d1", pending: null });
+    expect(checkoutBlocked(i, ops, orders, "2026-12-02T02:00:00.000Z")).toBe("out");
+    // A copy fetched after it was sent is the server's word: it counts alone.
+    expect(whereIs(i, ops, "2026-12-02T02:20:00.000Z").out).toBe(false);
+  });
+
+  it("a return sent offline carries its condition until the server's copy catches up", () => {
+    const out = item({ out: { dispatch_id: "d1", at: "2026-12-02T02:00:00Z" } });
+    const ops = [op("equipment.return", returnData(out, "damaged", "划破", "e3"), "sent")];
+    ops[0].sent_at = "2026-12-02T03:00:00.000Z";
+    expect(checkoutBlocked(out, ops, orders, "2026-12-02T02:30:00.000Z")).toBe("unfit");
+    expect(returnBlocked(out, ops, "2026-12-02T02:30:00.000Z")).toBe("in");
   });
 
   it("a refused checkout moves nothing and lets the captain try again", () => {

@@ -122,7 +122,7 @@ export function pendingOp(itemId: string, ops: readonly OutboxOp[]): OutboxOp | 
 }
 
 export interface Where {
-  /** Out on an order, counting what this phone did and has not sent yet. */
+  /** Out on an order, counting what this phone did and the server has not told back yet. */
   out: boolean;
   dispatchId: string | null;
   /** The queued step and its state (waiting, sending, refused), if any. */
@@ -130,35 +130,46 @@ export interface Where {
 }
 
 /**
- * Where the item stands for the person holding this phone: the server's word, moved on by a
- * step still waiting or sending. A refused step moves nothing (the screen says why).
+ * The item as it stands for the person holding this phone: the server's word as of `fetchedAt`
+ * (this phone's clock, ISO), moved on by every 领用 and 归还 of it still waiting or sending, or
+ * sent after that word was fetched (the server has it, the screen's copy does not yet). A
+ * refused step moves nothing (the screen says why).
  */
-export function whereIs(item: Item, ops: readonly OutboxOp[]): Where {
-  const op = pendingOp(item.id, ops);
-  let out = item.outDispatchId !== null;
-  let dispatchId = item.outDispatchId;
-  if (op && op.state !== "refused") {
-    out = op.type === CHECKOUT_OP;
-    dispatchId = out ? ((op.data.dispatch_id as string) ?? null) : null;
+export function effective(item: Item, ops: readonly OutboxOp[], fetchedAt = ""): Item {
+  let now = item;
+  for (const op of ops) {
+    if ((op.type !== CHECKOUT_OP && op.type !== RETURN_OP) || op.data.item_id !== item.id) continue;
+    if (op.state === "refused" || (op.state === "sent" && !(op.sent_at && op.sent_at > fetchedAt))) continue;
+    if (op.type === CHECKOUT_OP) now = { ...now, outDispatchId: (op.data.dispatch_id as string) ?? null, outAt: op.at };
+    else {
+      const c = op.data.condition as Condition;
+      now = { ...now, outDispatchId: null, outAt: null, condition: (CONDITIONS as readonly string[]).includes(c) ? c : now.condition };
+    }
   }
-  return { out, dispatchId, pending: op ? { type: op.type, state: op.state } : null };
+  return now;
+}
+
+export function whereIs(item: Item, ops: readonly OutboxOp[], fetchedAt = ""): Where {
+  const op = pendingOp(item.id, ops);
+  const now = effective(item, ops, fetchedAt);
+  return { out: now.outDispatchId !== null, dispatchId: now.outDispatchId, pending: op ? { type: op.type, state: op.state } : null };
 }
 
 export type Blocked = "out" | "in" | "unfit" | "pending" | "no-orders" | null;
 
 /** Why 领用 cannot be tapped now (null: it can). */
-export function checkoutBlocked(item: Item, ops: readonly OutboxOp[], orders: readonly Order[]): Blocked {
-  const w = whereIs(item, ops);
+export function checkoutBlocked(item: Item, ops: readonly OutboxOp[], orders: readonly Order[], fetchedAt = ""): Blocked {
+  const w = whereIs(item, ops, fetchedAt);
   if (w.pending && w.pending.state !== "refused") return "pending";
   if (w.out) return "out";
-  if (NOT_FOR_USE.includes(item.condition)) return "unfit";
+  if (NOT_FOR_USE.includes(effective(item, ops, fetchedAt).condition)) return "unfit";
   if (!orders.length) return "no-orders";
   return null;
 }
 
 /** Why 归还 cannot be tapped now (null: it can). */
-export function returnBlocked(item: Item, ops: readonly OutboxOp[]): Blocked {
-  const w = whereIs(item, ops);
+export function returnBlocked(item: Item, ops: readonly OutboxOp[], fetchedAt = ""): Blocked {
+  const w = whereIs(item, ops, fetchedAt);
   if (w.pending && w.pending.state !== "refused") return "pending";
   if (!w.out) return "in";
   return null;
