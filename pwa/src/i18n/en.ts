@@ -1341,6 +1341,7 @@ export const en: Record<MessageKey, string> = {
   "ready.why.unchecked": "{n} member(s) with no birth date or education recorded",
   "ready.why.unknownStage": "{n} member(s) with no recorded stage",
   "ready.why.noTeam": "No comprehensive rescue team",
+  "ready.why.equipment": "{n} item(s) of equipment overdue for maintenance",
   "ready.meets": "Meets the standard",
   "ready.fig.size": "Members",
   "ready.fig.sizeOf": "{n} / {min}",

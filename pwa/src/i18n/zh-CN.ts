@@ -1339,6 +1339,7 @@ export const zhCN = {
   "ready.why.unchecked": "{n} 名队员未登记出生日期或学历",
   "ready.why.unknownStage": "{n} 名队员未登记队员状态",
   "ready.why.noTeam": "没有综合应急救援队",
+  "ready.why.equipment": "{n} 件装备逾期未保养",
   "ready.meets": "符合标准",
   "ready.fig.size": "队员",
   "ready.fig.sizeOf": "{n} / {min} 人",

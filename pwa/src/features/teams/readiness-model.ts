@@ -112,6 +112,7 @@ export function teamReasons(team: TeamReadiness): { red: string[]; yellow: strin
   if (team.flagged) yellow.push(t("ready.why.flagged", { n: team.flagged }));
   if (team.unchecked) yellow.push(t("ready.why.unchecked", { n: team.unchecked }));
   if (team.unknownStage) yellow.push(t("ready.why.unknownStage", { n: team.unknownStage }));
+  if (team.equipment) yellow.push(t("ready.why.equipment", { n: team.equipment }));
   return { red, yellow };
 }
 
