@@ -10,20 +10,20 @@ from ..core.permissions import requires
 from ..core.schemas import load_query
 from . import service
 from .schemas import (
-    CheckoutSchema,
-    ItemCreateSchema,
-    ItemDetailSchema,
-    ItemQuerySchema,
-    ItemSchema,
-    ItemUpdateSchema,
-    KitCreateSchema,
-    KitListSchema,
-    KitSchema,
-    MaintenanceSchema,
-    OrderListSchema,
-    OverdueListSchema,
-    OverdueQuerySchema,
-    ReturnSchema,
+    EquipmentCheckoutSchema,
+    EquipmentItemCreateSchema,
+    EquipmentItemDetailSchema,
+    EquipmentItemQuerySchema,
+    EquipmentItemSchema,
+    EquipmentItemUpdateSchema,
+    EquipmentKitCreateSchema,
+    EquipmentKitListSchema,
+    EquipmentKitSchema,
+    EquipmentMaintenanceSchema,
+    EquipmentOrderListSchema,
+    EquipmentOverdueListSchema,
+    EquipmentOverdueQuerySchema,
+    EquipmentReturnSchema,
 )
 
 bp = Blueprint("equipment", __name__, url_prefix="/api/v1")
@@ -38,13 +38,13 @@ def _today():
 @doc(
     "A team's equipment (the desk of its region, its captain and members), with condition and "
     "maintenance overdue (逾期) marks",
-    response=ItemSchema,
+    response=EquipmentItemSchema,
     many=True,
-    query=ItemQuerySchema,
+    query=EquipmentItemQuerySchema,
 )
 def list_items(team_id):
-    args = load_query(ItemQuerySchema(), request.args)
-    return page_answer(service.list_items(g.user, team_id, args, _today()), ItemSchema())
+    args = load_query(EquipmentItemQuerySchema(), request.args)
+    return page_answer(service.list_items(g.user, team_id, args, _today()), EquipmentItemSchema())
 
 
 @bp.post("/teams/<uuid:team_id>/equipment")
@@ -52,37 +52,39 @@ def list_items(team_id):
 @doc(
     "Register an item (the team's captain or the desk); its next maintenance is due an interval "
     "after the last one",
-    body=ItemCreateSchema,
-    response=ItemSchema,
+    body=EquipmentItemCreateSchema,
+    response=EquipmentItemSchema,
     status=201,
     also=(200,),
 )
 def create_item(team_id):
-    item = service.create_item(g.user, team_id, ItemCreateSchema().load(json_body()), _today())
-    return ItemSchema().dump(item), 200 if getattr(item, "replayed", False) else 201
+    item = service.create_item(g.user, team_id, EquipmentItemCreateSchema().load(json_body()), _today())
+    return EquipmentItemSchema().dump(item), 200 if getattr(item, "replayed", False) else 201
 
 
 @bp.get("/teams/<uuid:team_id>/equipment-kits")
 @requires("equipment.read")
-@doc("A team's kits (named sets of items)", response=KitListSchema)
+@doc("A team's kits (named sets of items)", response=EquipmentKitListSchema)
 def list_kits(team_id):
     kits = service.list_kits(g.user, team_id)
-    return KitListSchema().dump({"items": kits, "total": len(kits), "next_cursor": None})
+    return EquipmentKitListSchema().dump({"items": kits, "total": len(kits), "next_cursor": None})
 
 
 @bp.post("/teams/<uuid:team_id>/equipment-kits")
 @requires("equipment.manage")
-@doc("Make a kit for the team", body=KitCreateSchema, response=KitSchema, status=201)
+@doc("Make a kit for the team", body=EquipmentKitCreateSchema, response=EquipmentKitSchema, status=201)
 def create_kit(team_id):
-    return KitSchema().dump(service.create_kit(g.user, team_id, KitCreateSchema().load(json_body()))), 201
+    return EquipmentKitSchema().dump(
+        service.create_kit(g.user, team_id, EquipmentKitCreateSchema().load(json_body()))
+    ), 201
 
 
 @bp.get("/teams/<uuid:team_id>/equipment/orders")
 @requires("equipment.manage")
-@doc("The team's open orders, which an item may be checked out to", response=OrderListSchema)
+@doc("The team's open orders, which an item may be checked out to", response=EquipmentOrderListSchema)
 def list_orders(team_id):
     orders = service.open_orders(g.user, team_id)
-    return OrderListSchema().dump({"items": orders, "total": len(orders), "next_cursor": None})
+    return EquipmentOrderListSchema().dump({"items": orders, "total": len(orders), "next_cursor": None})
 
 
 @bp.get("/equipment/overdue")
@@ -90,20 +92,20 @@ def list_orders(team_id):
 @doc(
     "Items of the desk's region (or of region_id below it) overdue for maintenance, the longest "
     "overdue first",
-    response=OverdueListSchema,
-    query=OverdueQuerySchema,
+    response=EquipmentOverdueListSchema,
+    query=EquipmentOverdueQuerySchema,
 )
 def list_overdue():
-    args = load_query(OverdueQuerySchema(), request.args)
+    args = load_query(EquipmentOverdueQuerySchema(), request.args)
     items = service.overdue(g.user, args.get("region_id"), _today())
-    return OverdueListSchema().dump({"items": items, "total": len(items), "next_cursor": None})
+    return EquipmentOverdueListSchema().dump({"items": items, "total": len(items), "next_cursor": None})
 
 
 @bp.get("/equipment/<uuid:item_id>")
 @requires("equipment.read")
-@doc("One item and its log (out and back, damage, maintenance)", response=ItemDetailSchema)
+@doc("One item and its log (out and back, damage, maintenance)", response=EquipmentItemDetailSchema)
 def get_item(item_id):
-    return ItemDetailSchema().dump(service.get_item(g.user, item_id, _today()))
+    return EquipmentItemDetailSchema().dump(service.get_item(g.user, item_id, _today()))
 
 
 @bp.patch("/equipment/<uuid:item_id>")
@@ -111,21 +113,25 @@ def get_item(item_id):
 @doc(
     "Change an item (the team's captain or the desk); damaged or lost needs a note; an item out "
     "on an order changes condition only when returned (409 equipment-checked-out)",
-    body=ItemUpdateSchema,
-    response=ItemSchema,
+    body=EquipmentItemUpdateSchema,
+    response=EquipmentItemSchema,
 )
 def update_item(item_id):
-    return ItemSchema().dump(
-        service.update_item(g.user, item_id, ItemUpdateSchema().load(json_body()), utcnow())
+    return EquipmentItemSchema().dump(
+        service.update_item(g.user, item_id, EquipmentItemUpdateSchema().load(json_body()), utcnow())
     )
 
 
 @bp.post("/equipment/<uuid:item_id>/maintenance")
 @requires("equipment.manage")
-@doc("Record maintenance done; the next due date moves on", body=MaintenanceSchema, response=ItemSchema)
+@doc(
+    "Record maintenance done; the next due date moves on",
+    body=EquipmentMaintenanceSchema,
+    response=EquipmentItemSchema,
+)
 def record_maintenance(item_id):
-    data = MaintenanceSchema().load(json_body())
-    return ItemSchema().dump(service.record_maintenance(g.user, item_id, data, utcnow()))
+    data = EquipmentMaintenanceSchema().load(json_body())
+    return EquipmentItemSchema().dump(service.record_maintenance(g.user, item_id, data, utcnow()))
 
 
 @bp.post("/equipment/<uuid:item_id>/checkout")
@@ -133,12 +139,12 @@ def record_maintenance(item_id):
 @doc(
     "Check an item out (领用) to one of the team's open orders; an item already out, damaged, "
     "lost or retired is refused (409, with the item as it stands in `current`)",
-    body=CheckoutSchema,
-    response=ItemSchema,
+    body=EquipmentCheckoutSchema,
+    response=EquipmentItemSchema,
 )
 def checkout(item_id):
-    data = {**CheckoutSchema().load(json_body()), "item_id": item_id}
-    return ItemSchema().dump(service.checkout(g.user, data, utcnow()))
+    data = {**EquipmentCheckoutSchema().load(json_body()), "item_id": item_id}
+    return EquipmentItemSchema().dump(service.checkout(g.user, data, utcnow()))
 
 
 @bp.post("/equipment/<uuid:item_id>/return")
@@ -146,9 +152,9 @@ def checkout(item_id):
 @doc(
     "Return an item (归还) with its condition; damaged or lost needs a note, photos optional; "
     "an item not out is refused (409 equipment-not-out, with `current`)",
-    body=ReturnSchema,
-    response=ItemSchema,
+    body=EquipmentReturnSchema,
+    response=EquipmentItemSchema,
 )
 def return_item(item_id):
-    data = {**ReturnSchema().load(json_body()), "item_id": item_id}
-    return ItemSchema().dump(service.return_item(g.user, data, utcnow()))
+    data = {**EquipmentReturnSchema().load(json_body()), "item_id": item_id}
+    return EquipmentItemSchema().dump(service.return_item(g.user, data, utcnow()))

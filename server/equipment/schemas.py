@@ -21,14 +21,14 @@ def _as_of(item):
     return getattr(item, "as_of", None) or china_today(utcnow())
 
 
-class OutSchema(BaseSchema):
+class EquipmentOutSchema(BaseSchema):
     dispatch_id = fields.UUID(attribute="out_dispatch_id")
     incident_id = fields.UUID(attribute="out_incident_id", allow_none=True)
     at = fields.DateTime(attribute="out_at")
     by_id = fields.UUID(attribute="out_by")
 
 
-class EventSchema(BaseSchema):
+class EquipmentEventSchema(BaseSchema):
     id = fields.UUID()
     kind = fields.String(metadata={"description": "checkout, return, maintenance or condition"})
     at = fields.DateTime()
@@ -44,7 +44,7 @@ class EventSchema(BaseSchema):
     media_ids = fields.List(fields.String())
 
 
-class ItemSchema(BaseSchema):
+class EquipmentItemSchema(BaseSchema):
     id = fields.UUID()
     team_id = fields.UUID()
     region_id = fields.Integer()
@@ -77,24 +77,26 @@ class ItemSchema(BaseSchema):
         return (_as_of(item) - item.next_due_on).days if self._overdue(item) else 0
 
     def _out(self, item):
-        return OutSchema().dump(item) if item.out_dispatch_id else None
+        return EquipmentOutSchema().dump(item) if item.out_dispatch_id else None
 
 
-class ItemDetailSchema(ItemSchema):
-    events = fields.List(fields.Nested(EventSchema), metadata={"description": "the latest 50, newest first"})
+class EquipmentItemDetailSchema(EquipmentItemSchema):
+    events = fields.List(
+        fields.Nested(EquipmentEventSchema), metadata={"description": "the latest 50, newest first"}
+    )
 
 
-class OverdueItemSchema(ItemSchema):
+class EquipmentOverdueItemSchema(EquipmentItemSchema):
     team_name = fields.String()
 
 
-class OverdueListSchema(BaseSchema):
-    items = fields.List(fields.Nested(OverdueItemSchema))
+class EquipmentOverdueListSchema(BaseSchema):
+    items = fields.List(fields.Nested(EquipmentOverdueItemSchema))
     total = fields.Integer()
     next_cursor = fields.String(allow_none=True)
 
 
-class _ItemFields(BaseSchema):
+class _EquipmentItemFields(BaseSchema):
     kit_id = fields.UUID(allow_none=True)
     name = fields.String(validate=validate.Length(min=1, max=80))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
@@ -105,32 +107,32 @@ class _ItemFields(BaseSchema):
     last_maintained_on = fields.Date(allow_none=True)
 
 
-class ItemCreateSchema(_ItemFields):
+class EquipmentItemCreateSchema(_EquipmentItemFields):
     id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     condition = fields.String(load_default="good", validate=validate.OneOf(CONDITIONS))
 
 
-class ItemUpdateSchema(_ItemFields):
+class EquipmentItemUpdateSchema(_EquipmentItemFields):
     condition = fields.String(validate=validate.OneOf(CONDITIONS))
     note = fields.String(
         validate=validate.Length(max=500), metadata={"description": "why the condition changed"}
     )
 
 
-class ItemQuerySchema(PageQuerySchema):
+class EquipmentItemQuerySchema(PageQuerySchema):
     overdue = fields.Boolean(metadata={"description": "true: maintenance overdue only; false: the others"})
     condition = fields.String(validate=validate.OneOf(CONDITIONS))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     kit_id = fields.UUID()
 
 
-class OverdueQuerySchema(QuerySchema):
+class EquipmentOverdueQuerySchema(QuerySchema):
     region_id = region_id_param("items of this region and below")
 
 
-class KitSchema(BaseSchema):
+class EquipmentKitSchema(BaseSchema):
     id = fields.UUID()
     team_id = fields.UUID()
     region_id = fields.Integer()
@@ -139,18 +141,18 @@ class KitSchema(BaseSchema):
     created_at = fields.DateTime()
 
 
-class KitCreateSchema(BaseSchema):
+class EquipmentKitCreateSchema(BaseSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class KitListSchema(BaseSchema):
-    items = fields.List(fields.Nested(KitSchema))
+class EquipmentKitListSchema(BaseSchema):
+    items = fields.List(fields.Nested(EquipmentKitSchema))
     total = fields.Integer()
     next_cursor = fields.String(allow_none=True)
 
 
-class MaintenanceSchema(BaseSchema):
+class EquipmentMaintenanceSchema(BaseSchema):
     id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     done_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "default: today"})
     note = _NOTE
@@ -159,12 +161,12 @@ class MaintenanceSchema(BaseSchema):
     )
 
 
-class CheckoutSchema(BaseSchema):
+class EquipmentCheckoutSchema(BaseSchema):
     id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     dispatch_id = fields.UUID(required=True, metadata={"description": "one of the team's open orders"})
 
 
-class ReturnSchema(BaseSchema):
+class EquipmentReturnSchema(BaseSchema):
     id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     condition = fields.String(required=True, validate=validate.OneOf(RETURN_CONDITIONS))
     note = fields.String(
@@ -175,28 +177,28 @@ class ReturnSchema(BaseSchema):
     media_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=6))
 
 
-class CheckoutOpSchema(CheckoutSchema):
+class EquipmentCheckoutOpSchema(EquipmentCheckoutSchema):
     """equipment.checkout: the captain at the scene, offline."""
 
     id = fields.UUID(required=True, metadata=_CLIENT_ID)
     item_id = fields.UUID(required=True)
 
 
-class ReturnOpSchema(ReturnSchema):
+class EquipmentReturnOpSchema(EquipmentReturnSchema):
     """equipment.return."""
 
     id = fields.UUID(required=True, metadata=_CLIENT_ID)
     item_id = fields.UUID(required=True)
 
 
-class OrderSchema(BaseSchema):
+class EquipmentOrderSchema(BaseSchema):
     id = fields.UUID()
     title = fields.String()
     incident_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
 
 
-class OrderListSchema(BaseSchema):
-    items = fields.List(fields.Nested(OrderSchema))
+class EquipmentOrderListSchema(BaseSchema):
+    items = fields.List(fields.Nested(EquipmentOrderSchema))
     total = fields.Integer()
     next_cursor = fields.String(allow_none=True)

@@ -26,7 +26,7 @@ from .models import (
     EquipmentItem,
     EquipmentKit,
 )
-from .schemas import ItemSchema
+from .schemas import EquipmentItemSchema
 
 CHINA = ZoneInfo("Asia/Shanghai")
 DESK_ROLES = ("admin", "duty_officer")
@@ -90,7 +90,7 @@ def _item(actor, item_id, manage: bool = False) -> EquipmentItem:
 
 def _current(item: EquipmentItem, today: date | None = None) -> dict:
     item.as_of = today
-    return ItemSchema().dump(item)
+    return EquipmentItemSchema().dump(item)
 
 
 def _refused(item, status: int, slug: str, title: str, detail: str) -> ApiProblem:

@@ -13,7 +13,7 @@ from ..disasters.schemas import SituationReportOpSchema, SituationReportSchema
 from ..dispatch import service as dispatch
 from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
 from ..equipment import service as equipment
-from ..equipment.schemas import CheckoutOpSchema, ItemSchema, ReturnOpSchema
+from ..equipment.schemas import EquipmentCheckoutOpSchema, EquipmentItemSchema, EquipmentReturnOpSchema
 from ..reports import lifecycle
 from ..reports import service as reports
 from ..reports.schemas import STEP_OPS, ReportCreateSchema, ReportSchema
@@ -61,8 +61,12 @@ HANDLERS: dict[str, OpHandler] = {
     "warning.ack": OpHandler(WarningAckSchema(), "warnings.ack", warnings.ack_op, WarningSchema()),
     # The captain at the scene, offline: an item out to one of the team's orders (领用) and back
     # (归还) with its condition. Already out, not out, damaged or retired: rejected with `current`.
-    "equipment.checkout": OpHandler(CheckoutOpSchema(), "equipment.manage", equipment.checkout, ItemSchema()),
-    "equipment.return": OpHandler(ReturnOpSchema(), "equipment.manage", equipment.return_item, ItemSchema()),
+    "equipment.checkout": OpHandler(
+        EquipmentCheckoutOpSchema(), "equipment.manage", equipment.checkout, EquipmentItemSchema()
+    ),
+    "equipment.return": OpHandler(
+        EquipmentReturnOpSchema(), "equipment.manage", equipment.return_item, EquipmentItemSchema()
+    ),
 }
 # A hazard report's life, step by step (reports/lifecycle.py): report.verify, report.reject,
 # report.assign, report.start, report.rectify, report.close, report.reopen.
