@@ -180,3 +180,30 @@ def test_a_member_may_not_take_equipment_out(auth, clock, make_item, make_order)
     assert res["status"] == "rejected" and res["error"]["status"] == 403
     resp = auth("member1").post(f"/api/v1/equipment/{item['id']}/checkout", json={"dispatch_id": order})
     assert resp.status_code == 403
+
+
+def test_a_damaged_return_carries_photos_once_uploaded_and_only_the_region_sees_them(
+    auth, clock, make_item, make_order
+):
+    from ..sync.helpers import jpeg
+
+    item, order = make_item(), make_order()
+    captain = auth("captain1")
+    photo = str(uuid.uuid4())
+    assert (
+        captain.post(f"/api/v1/equipment/{item['id']}/checkout", json={"dispatch_id": order}).status_code
+        == 200
+    )
+    body = {"condition": "damaged", "note": "浮力块破损", "media_ids": [photo]}
+    early = captain.post(f"/api/v1/equipment/{item['id']}/return", json=body)
+    assert early.status_code == 409 and early.json["type"].endswith("/media-missing")
+    assert captain.get(f"/api/v1/equipment/{item['id']}").json["out"] is not None  # nothing changed
+    put = captain.put(f"/api/v1/media/{photo}", data=jpeg(), headers={"Content-Type": "image/jpeg"})
+    assert put.status_code == 201
+    back = captain.post(f"/api/v1/equipment/{item['id']}/return", json=body)
+    assert back.status_code == 200, back.json
+    (event, _) = captain.get(f"/api/v1/equipment/{item['id']}").json["events"]
+    assert event["media_ids"] == [photo]
+    for who, status in (("town1", 200), ("town2", 404)):
+        with auth(who).get(f"/api/v1/media/{photo}") as resp:
+            assert resp.status_code == status, who
