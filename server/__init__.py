@@ -66,6 +66,7 @@ def _register_models() -> None:
     from .delivery import models as _dl  # noqa: F401
     from .disasters import models as _ds  # noqa: F401
     from .dispatch import models as _d  # noqa: F401
+    from .equipment import models as _eq  # noqa: F401
     from .media import models as _m  # noqa: F401
     from .regions import models as _r  # noqa: F401
     from .reports import models as _rp  # noqa: F401
@@ -89,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from .disasters.routes import bp as disasters_bp
     from .dispatch import service as dispatch
     from .dispatch.routes import bp as dispatch_bp
+    from .equipment import service as equipment
+    from .equipment.routes import bp as equipment_bp
     from .mapview.routes import bp as mapview_bp
     from .media import service as media
     from .media.routes import bp as media_bp
@@ -128,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         teams_bp,
         team_profiles_bp,
         team_insurance_bp,
+        equipment_bp,
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,
@@ -197,3 +201,5 @@ def _register_blueprints(app: Flask) -> None:
     delivery.register_directory(accounts.phones_of, accounts.active_user_by_phone)
     accounts.register_team_region(teams.team_region)
     media.register_attachments(reports.media_regions)
+    # Photos of damage found when an item came back from an order.
+    media.register_attachments(equipment.media_regions)

@@ -29,6 +29,7 @@ FLOORS = [
         "disasters",
         "residents",
         "warnings",
+        "equipment",
     },
     # Doors and views over several domains: the phones' sync door, the desk's one map.
     {"sync", "mapview"},
@@ -43,6 +44,10 @@ SIDEWAYS = {
     ("dispatch", "teams"): "an order calls out whole teams: their members, and who may be called",
     ("dispatch", "attendance"): "arriving on scene opens time on the task; completing closes it",
     ("reports", "media"): "a report carries photos and checks the reporter uploaded them",
+    ("equipment", "teams"): "an item belongs to a team, in the team's township",
+    ("equipment", "dispatch"): "an item goes out on one of the team's open orders",
+    ("equipment", "media"): "a return carries photos of the damage and checks they were uploaded",
+    ("teams", "equipment"): "readiness counts the team's equipment overdue for maintenance",
 }
 
 

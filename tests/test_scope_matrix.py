@@ -41,6 +41,7 @@ CALLED = {"captain", "member"}
 ADMIN = {"admin"}
 # Those who run a shelter's door: its managers (an object rule) and its region's desk.
 SHELTER_DESK = {"admin", "duty_officer", "shelter_manager"}
+TEAM_READ = {"admin", "duty_officer", "captain", "member"}
 
 PROFILE = {
     "birth_date": "1990-05-17",
@@ -78,6 +79,8 @@ def _targets(ids, records):
         "shelter_checkin": tuple(
             zip((s["上杭县体育馆"], s["五龙村村部"]), records["shelter_checkin"], strict=True)
         ),
+        # An item of each township's team, registered by its desk.
+        "equipment": records["equipment"],
     }
 
 
@@ -174,6 +177,34 @@ ITEM_ENDPOINTS = [
         None,
     ),
     ("DELETE", "/api/v1/shelters/<uuid:shelter_id>", ADMIN, "shelter", None),
+    # A team's equipment: its desk and captain manage, its members read (the team's own only:
+    # tests/equipment/test_scope.py).
+    ("GET", "/api/v1/teams/<uuid:team_id>/equipment", TEAM_READ, "team", None),
+    (
+        "POST",
+        "/api/v1/teams/<uuid:team_id>/equipment",
+        LEAD,
+        "team",
+        lambda ids, town: {"name": "救生衣", "category": "water", "standard": "GB/T 32227"},
+    ),
+    ("GET", "/api/v1/teams/<uuid:team_id>/equipment-kits", TEAM_READ, "team", None),
+    (
+        "POST",
+        "/api/v1/teams/<uuid:team_id>/equipment-kits",
+        LEAD,
+        "team",
+        lambda ids, town: {"name": "水域救援包"},
+    ),
+    ("GET", "/api/v1/teams/<uuid:team_id>/equipment/orders", LEAD, "team", None),
+    ("GET", "/api/v1/equipment/<uuid:item_id>", TEAM_READ, "equipment", None),
+    ("PATCH", "/api/v1/equipment/<uuid:item_id>", LEAD, "equipment", lambda ids, town: {"serial": "PC-01"}),
+    (
+        "POST",
+        "/api/v1/equipment/<uuid:item_id>/maintenance",
+        LEAD,
+        "equipment",
+        lambda ids, town: {"note": "保养"},
+    ),
 ]
 
 # Check-ins are one's own, or the region's for desk roles and captains.
@@ -268,6 +299,7 @@ LIST_ENDPOINTS = [
     ("/api/v1/dispatches", ALL, "region_id"),
     ("/api/v1/incidents", LEAD, "region_id"),
     ("/api/v1/teams/flags", LEAD, "region_id"),
+    ("/api/v1/equipment/overdue", DESK, "region_id"),
 ]
 # Lists whose items carry the record under a key (the supervised list: {"report": {...}, ...}).
 NESTED_LIST_ENDPOINTS = [("/api/v1/reports/supervised", DESK, "report")]
@@ -321,6 +353,9 @@ OTHER_ENDPOINTS = {
     # A member's policy, by role and region in tests/teams/test_insurance.py.
     ("PATCH", "/api/v1/members/<uuid:member_id>/insurance/<uuid:policy_id>"),
     ("DELETE", "/api/v1/members/<uuid:member_id>/insurance/<uuid:policy_id>"),
+    # Need an open order of the item's team, and the item in or out: tests/equipment.
+    ("POST", "/api/v1/equipment/<uuid:item_id>/checkout"),
+    ("POST", "/api/v1/equipment/<uuid:item_id>/return"),
     # Residents subscribing to warnings, without an account: tests/residents.
     ("GET", "/api/v1/public/residents/regions"),
     ("POST", "/api/v1/public/residents/codes"),
@@ -341,7 +376,14 @@ USERS = sorted(ROLE_OF)
 @pytest.fixture()
 def records(auth, ids):
     """A report and a check-in in each township, filed by a member there."""
-    made = {"report": [], "checkin": [], "incident": [], "dispatch": [], "shelter_checkin": []}
+    made = {
+        "report": [],
+        "checkin": [],
+        "incident": [],
+        "dispatch": [],
+        "shelter_checkin": [],
+        "equipment": [],
+    }
     desk = auth("duty")
     wulong = ids["shelters"]["五龙村村部"]
     assert desk.post(f"/api/v1/shelters/{wulong}/open").status_code == 200
@@ -368,6 +410,9 @@ def records(auth, ids):
         assert incident.status_code == 201 and dispatch.status_code == 201, dispatch.json
         made["incident"].append(incident.json["id"])
         made["dispatch"].append(dispatch.json["id"])
+        item = desk.post(f"/api/v1/teams/{team}/equipment", json={"name": "头灯", "category": "lighting"})
+        assert item.status_code == 201, item.json
+        made["equipment"].append(item.json["id"])
     for username in ("member1", "t2member1"):
         client = auth(username)
         report = client.post(

@@ -2,7 +2,7 @@
 expiry notices sent
 
 Revision ID: 34642cf646a4
-Revises: 24bb5364f66c
+Revises: 5a1c9e7d3b20
 Create Date: 2026-12-02 16:56:25.609880
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '34642cf646a4'
-down_revision = '24bb5364f66c'
+down_revision = '5a1c9e7d3b20'
 branch_labels = None
 depends_on = None
 

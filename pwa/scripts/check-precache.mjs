@@ -94,6 +94,7 @@ const LAZY = [
   "src/features/kiosk/checkin-form.ts",
   "src/features/kiosk/present.ts",
   "src/features/kiosk/shelter-form.ts",
+  "src/features/equipment/equipment.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

@@ -237,6 +237,12 @@ function route(path: string, focus = true): void {
         const { renderReadiness } = await import("./features/teams/readiness");
         return u.role === "captain" ? () => renderReadiness(u, true) : null;
       });
+    case "/equipment":
+      // 本队装备: the captain's and the members' own team.
+      return lazy(async () => {
+        const { EQUIPMENT_ROLES, renderEquipment } = await import("./features/equipment/equipment");
+        return EQUIPMENT_ROLES.has(u.role) ? () => renderEquipment(u) : null;
+      });
     case "/warnings":
       return lazy(async () => {
         const { renderWarnings } = await import("./features/warning/list");
@@ -291,6 +297,11 @@ function route(path: string, focus = true): void {
       if (adminTeam) return lazy(async () => {
         const [{ ADMIN_ROLES }, { renderTeam }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);
         return ADMIN_ROLES.has(u.role) ? () => renderTeam(u, adminTeam[1]) : null;
+      });
+      const equipmentItem = /^\/equipment\/([\w-]+)$/.exec(url.pathname);
+      if (equipmentItem) return lazy(async () => {
+        const { EQUIPMENT_ROLES, renderItem } = await import("./features/equipment/equipment");
+        return EQUIPMENT_ROLES.has(u.role) ? () => renderItem(u, equipmentItem[1]) : null;
       });
       const disaster = /^\/disasters\/([\w-]+)$/.exec(url.pathname);
       if (disaster) return lazy(async () => (await import("./features/disaster/screen")).disasterScreen(u, disaster[1]));

@@ -57,6 +57,10 @@ _LEAD = frozenset(
         "profiles.manage",
         "members.path",
         "teams.readiness",
+        # Teams' equipment: out to an order and back, maintenance (object rules in
+        # equipment/service.py: a captain acts on his own team's only).
+        "equipment.read",
+        "equipment.manage",
     }
 )
 # The people in a shelter: its managers check them in and out (object rules in shelters/).
@@ -82,6 +86,8 @@ _DESK = (
         "disasters.report",
         # Area warnings: issue, update, cancel, approve drafts, follow their delivery.
         "warnings.issue",
+        # What is overdue for maintenance across the region's teams.
+        "equipment.overdue",
     }
 )
 # Information officers (灾害信息员) file the situation reports of their villages.
@@ -106,7 +112,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "duty_officer": _FIELD | _DESK | {"users.manage", "teams.manage"},
     "captain": _FIELD | _LEAD | _CALLED_OUT,
     # A member reads profiles: his own whole, his teammates' public part (teams/profiles.py).
-    "member": _FIELD | _CALLED_OUT | {"teams.read", "profiles.read"},
+    "member": _FIELD | _CALLED_OUT | {"teams.read", "profiles.read", "equipment.read"},
     "info_officer": _FIELD | _INFO,
     "shelter_manager": _FIELD | _SHELTER_DESK,
 }

@@ -12,6 +12,8 @@ from ..disasters import service as disasters
 from ..disasters.schemas import SituationReportOpSchema, SituationReportSchema
 from ..dispatch import service as dispatch
 from ..dispatch.schemas import DispatchSchema, PingSchema, RespondSchema, StatusSchema
+from ..equipment import service as equipment
+from ..equipment.schemas import EquipmentCheckoutOpSchema, EquipmentItemSchema, EquipmentReturnOpSchema
 from ..reports import lifecycle
 from ..reports import service as reports
 from ..reports.schemas import STEP_OPS, ReportCreateSchema, ReportSchema
@@ -57,6 +59,14 @@ HANDLERS: dict[str, OpHandler] = {
     ),
     # 收到 for a warning, offline too: a second one, by any channel, changes nothing.
     "warning.ack": OpHandler(WarningAckSchema(), "warnings.ack", warnings.ack_op, WarningSchema()),
+    # The captain at the scene, offline: an item out to one of the team's orders (领用) and back
+    # (归还) with its condition. Already out, not out, damaged or retired: rejected with `current`.
+    "equipment.checkout": OpHandler(
+        EquipmentCheckoutOpSchema(), "equipment.manage", equipment.checkout, EquipmentItemSchema()
+    ),
+    "equipment.return": OpHandler(
+        EquipmentReturnOpSchema(), "equipment.manage", equipment.return_item, EquipmentItemSchema()
+    ),
 }
 # A hazard report's life, step by step (reports/lifecycle.py): report.verify, report.reject,
 # report.assign, report.start, report.rectify, report.close, report.reopen.

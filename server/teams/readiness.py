@@ -3,13 +3,15 @@ standard, a captain, members active against on probation, certificates expiring 
 flagged members; red where the standard is not met, with the reason in words.
 
 Insurance (insurance.py): members without valid cover today and those whose cover ends within 30
-days. Equipment is another domain, still to come: its slot says 未登记 (nothing recorded) with a
-null figure, never a zero that would read as "none needed" or "all fine"."""
+days. Equipment overdue for maintenance comes from the equipment domain; a team that registered no
+equipment says 未登记 (nothing recorded) with a null figure, never a zero that would read as "none
+needed" or "all fine"."""
 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..equipment.service import equipment_overdue_by_team
 from ..extensions import db
 from ..regions.models import Region
 from ..regions.service import require_in_scope, scoped, subtree_ids
@@ -62,7 +64,14 @@ def _insurance_sum(teams) -> dict:
     return {"count": none, "expiring": ending, "label": "、".join(words) if words else "全员在保"}
 
 
-def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
+def _equipment(counts: dict | None) -> dict:
+    if not counts:
+        return dict(NOT_RECORDED)
+    late = counts["overdue"]
+    return {"count": late, "label": f"{late} 件装备逾期未保养" if late else "装备均按期保养"}
+
+
+def team_readiness(team: Team, rule_set: dict, today: date, equipment: dict | None = None) -> dict:
     people = rules.team_people(team.id)
     stages: dict[str, int] = {}
     for _, profile in people:
@@ -93,6 +102,9 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         yellow.append(f"{stages['unknown']} 名队员未登记队员状态")
     cover = _insurance(people, today)
     yellow += cover.pop("reasons")
+    kit = _equipment(equipment)
+    if kit["count"]:
+        yellow.append(kit["label"])
     status = RED if red else YELLOW if yellow else GREEN
     captains = [u.display_name for u, _ in people if u.team_role == "captain"]
     return {
@@ -110,15 +122,15 @@ def team_readiness(team: Team, rule_set: dict, today: date) -> dict:
         "flagged_members": flagged,
         "unchecked_members": unchecked,
         "insurance": cover,
-        "equipment": dict(NOT_RECORDED),
+        "equipment": kit,
         "status": status,
         "status_label": STATUS_LABELS[status],
         "reasons": red + yellow,
     }
 
 
-def _township(region: Region, teams: list[Team], rule_set: dict, today: date) -> dict:
-    rows = [team_readiness(t, rule_set, today) for t in teams]
+def _township(region: Region, teams: list[Team], rule_set: dict, today: date, kit: dict) -> dict:
+    rows = [team_readiness(t, rule_set, today, kit.get(t.id)) for t in teams]
     counted = [r for r in rows if r["kind"] == "comprehensive"]
     reasons: list[str] = []
     if not counted:
@@ -156,7 +168,9 @@ def readiness(actor, region_id: int | None, now: datetime) -> dict:
     by_region: dict[int, list[Team]] = {}
     for team in teams:
         by_region.setdefault(team.region_id, []).append(team)
-    rows = [_township(t, by_region.get(t.id, []), rule_set, today) for t in townships]
+    kit = equipment_overdue_by_team([t.id for t in teams], today)
+    rows = [_township(t, by_region.get(t.id, []), rule_set, today, kit) for t in townships]
+    late = [t["equipment"]["count"] for r in rows for t in r["teams"] if t["equipment"]["count"] is not None]
     short = [r for r in rows if r["status"] == RED]
     summary_reasons = [f"{len(short)} 个乡镇未达标（共 {len(rows)} 个）"] if short else []
     status = RED if short else YELLOW if any(r["status"] == YELLOW for r in rows) else GREEN
@@ -175,7 +189,9 @@ def readiness(actor, region_id: int | None, now: datetime) -> dict:
             "flagged_members": sum(t["flagged_members"] for r in rows for t in r["teams"]),
             "unchecked_members": sum(t["unchecked_members"] for r in rows for t in r["teams"]),
             "insurance": _insurance_sum([t for r in rows for t in r["teams"]]),
-            "equipment": dict(NOT_RECORDED),
+            "equipment": (
+                {"count": sum(late), "label": f"{sum(late)} 件装备逾期未保养"} if late else dict(NOT_RECORDED)
+            ),
             "status": status,
             "status_label": STATUS_LABELS[status],
             "reasons": summary_reasons,

@@ -134,6 +134,37 @@ def _warning_ack(auth, ids, member):
     return _op("warning.ack", 1, warning_id=resp.json["id"])
 
 
+def _equipment_item(auth, ids) -> str:
+    team = ids["teams"][ids["regions"]["临城镇"]]
+    resp = auth("captain1").post(
+        f"/api/v1/teams/{team}/equipment",
+        json={"name": "救生衣", "category": "water", "standard": "GB/T 32227"},
+    )
+    assert resp.status_code == 201, resp.json
+    return resp.json["id"]
+
+
+def _equipment_checkout(auth, ids, member):
+    return _op(
+        "equipment.checkout",
+        5,
+        id=str(uuid.uuid4()),
+        item_id=_equipment_item(auth, ids),
+        dispatch_id=_order(auth, ids),
+    )
+
+
+def _equipment_return(auth, ids, member):
+    item = _equipment_item(auth, ids)
+    _applied(
+        member,
+        _op("equipment.checkout", 30, id=str(uuid.uuid4()), item_id=item, dispatch_id=_order(auth, ids)),
+    )
+    return _op(
+        "equipment.return", 5, id=str(uuid.uuid4()), item_id=item, condition="damaged", note="浮力块破损"
+    )
+
+
 # Who sends each op type, where member1 may not (a shelter's kiosk is its manager's phone; a
 # report's steps are the desk's, or its assignee's).
 SENDERS = {
@@ -143,6 +174,8 @@ SENDERS = {
     "report.start": "member2",
     "disaster.report": "officer1",
     "report.rectify": "member2",
+    "equipment.checkout": "captain1",
+    "equipment.return": "captain1",
 }
 
 # op type -> (auth, ids, member) -> a valid op for its sender, after any setup it needs (committed).
@@ -170,6 +203,8 @@ EXAMPLES = {
     "report.close": _report_step("close", "rectified"),
     "report.reopen": _report_step("reopen", "closed"),
     "warning.ack": _warning_ack,
+    "equipment.checkout": _equipment_checkout,
+    "equipment.return": _equipment_return,
 }
 
 

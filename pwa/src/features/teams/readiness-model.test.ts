@@ -76,3 +76,15 @@ describe("readiness words", () => {
     setLang("zh-CN");
   });
 });
+
+describe("equipment overdue in readiness", () => {
+  it("says how many items are overdue, and nothing when none is or none was registered", () => {
+    setLang("zh-CN");
+    const late = readReadiness(body([team({ size: 12, captain: "王", stages: { active: 12 }, certificates_expiring: [], flagged_members: 0, unchecked_members: 0, equipment: { count: 3, label: "3 件装备逾期未保养" } })]));
+    expect(townshipReasons(late.townships[0])).toEqual(["3 件装备逾期未保养"]);
+    const none = readReadiness(body([team({ equipment: { count: 0, label: "装备均按期保养" } })]));
+    expect(townshipReasons(none.townships[0]).some((w) => w.includes("装备"))).toBe(false);
+    const unrecorded = readReadiness(body([team()]));
+    expect(unrecorded.townships[0].teams[0].equipment).toBeNull();
+  });
+});

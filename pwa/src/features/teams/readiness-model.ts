@@ -118,6 +118,7 @@ export function teamReasons(team: TeamReadiness): { red: string[]; yellow: strin
   if (team.unknownStage) yellow.push(t("ready.why.unknownStage", { n: team.unknownStage }));
   if (team.insurance) yellow.push(t("ready.why.uninsured", { n: team.insurance }));
   if (team.insuranceEnding) yellow.push(t("ready.why.insuranceEnding", { n: team.insuranceEnding }));
+  if (team.equipment) yellow.push(t("ready.why.equipment", { n: team.equipment }));
   return { red, yellow };
 }
 

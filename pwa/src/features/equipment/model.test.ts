@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import type { OutboxOp } from "../../data/db";
+import {
+  checkoutBlocked,
+  checkoutData,
+  chinaToday,
+  daysOverdue,
+  isOverdue,
+  readItem,
+  readItems,
+  returnBlocked,
+  returnData,
+  sortItems,
+  whereIs,
+  type Item,
+  type Order,
+} from "./model";
+
+const raw = (over: Record<string, unknown> = {}) => ({
+  id: "i1",
+  team_id: "t1",
+  name: "救生衣",
+  category: "water",
+  category_label: "水域救援",
+  standard: "GB/T 32227",
+  serial: "LJ-1",
+  quantity: 1,
+  condition: "good",
+  maintenance_interval_days: 90,
+  last_maintained_on: "2026-09-01",
+  next_due_on: "2026-11-30",
+  out: null,
+  ...over,
+});
+const item = (over: Record<string, unknown> = {}) => readItem(raw(over)) as Item;
+const orders: Order[] = [{ id: "d1", title: "城东村山体滑坡", createdAt: "2026-12-02T01:00:00Z" }];
+let seq = 0;
+const op = (type: string, data: Record<string, unknown>, state: OutboxOp["state"] = "waiting"): OutboxOp => ({
+  seq: ++seq,
+  op_id: `op${seq}`,
+  type,
+  at: "2026-12-02T10:00:00+08:00",
+  data,
+  state,
+  media_ids: [],
+  user_id: "u1",
+  created_at: "2026-12-02T02:00:00Z",
+  attempts: 0,
+});
+
+describe("reading what the server sent", () => {
+  it("keeps a good item and drops what is not one", () => {
+    expect(readItems({ items: [raw(), { id: "x" }, null, raw({ id: "i2", out: { dispatch_id: "d1", at: "2026-12-02T02:00:00Z" } })] }).map((i) => [i.id, i.outDispatchId])).toEqual([
+      ["i1", null],
+      ["i2", "d1"],
+    ]);
+    expect(readItems(null)).toEqual([]);
+    expect(item({ condition: "melted" }).condition).toBe("good");
+  });
+});
+
+describe("overdue on this phone's China day", () => {
+  it("turns at midnight in China, not in UTC", () => {
+    expect(chinaToday(new Date("2026-12-02T15:59:00Z"))).toBe("2026-12-02");
+    expect(chinaToday(new Date("2026-12-02T16:00:00Z"))).toBe("2026-12-03");
+  });
+
+  it("is not overdue on the due day, one day the day after, and never when lost or retired", () => {
+    const i = item({ next_due_on: "2026-12-02" });
+    expect(isOverdue(i, "2026-12-02")).toBe(false);
+    expect(daysOverdue(i, "2026-12-03")).toBe(1);
+    expect(daysOverdue(item(), "2027-03-01")).toBe(91);
+    expect(isOverdue(item({ condition: "retired" }), "2027-01-01")).toBe(false);
+    expect(isOverdue(item({ next_due_on: null }), "2030-01-01")).toBe(false);
+  });
+
+  it("lists the longest overdue first, then those out, then by name", () => {
+    const list = [
+      item({ id: "a", name: "头灯", next_due_on: "2027-02-01" }),
+      item({ id: "b", name: "抽水泵", next_due_on: "2026-11-01" }),
+      item({ id: "c", name: "安全绳", next_due_on: "2026-11-25" }),
+      item({ id: "d", name: "担架", next_due_on: null, out: { dispatch_id: "d1", at: "x" } }),
+    ];
+    expect(sortItems(list, "2026-12-02").map((i) => i.id)).toEqual(["b", "c", "d", "a"]);
+  });
+});
+
+describe("领用 and 归还 through the outbox", () => {
+  it("a queued checkout shows the item out and blocks a second tap until it is sent or refused", () => {
+    const i = item();
+    expect(checkoutBlocked(i, [], orders)).toBeNull();
+    const ops = [op("equipment.checkout", checkoutData(i, "d1", "e1"))];
+    expect(whereIs(i, ops)).toEqual({ out: true, dispatchId: "d1", pending: { type: "equipment.checkout", state: "waiting" } });
+    expect(checkoutBlocked(i, ops, orders)).toBe("pending");
+    expect(returnBlocked(i, ops)).toBe("pending");
+    // Sent after the screen's copy was fetched: out, with nothing pending, so 领用 stays shut.
+    ops[0].state = "sent";
+    ops[0].sent_at = "2026-12-02T02:10:00.000Z";
+    expect(whereIs(i, ops, "2026-12-02T02:00:00.000Z")).toEqual({ out: true, dispatchId: "d1", pending: null });
+    expect(checkoutBlocked(i, ops, orders, "2026-12-02T02:00:00.000Z")).toBe("out");
+    // A copy fetched after it was sent is the server's word: it counts alone.
+    expect(whereIs(i, ops, "2026-12-02T02:20:00.000Z").out).toBe(false);
+  });
+
+  it("a return sent offline carries its condition until the server's copy catches up", () => {
+    const out = item({ out: { dispatch_id: "d1", at: "2026-12-02T02:00:00Z" } });
+    const ops = [op("equipment.return", returnData(out, "damaged", "划破", "e3"), "sent")];
+    ops[0].sent_at = "2026-12-02T03:00:00.000Z";
+    expect(checkoutBlocked(out, ops, orders, "2026-12-02T02:30:00.000Z")).toBe("unfit");
+    expect(returnBlocked(out, ops, "2026-12-02T02:30:00.000Z")).toBe("in");
+  });
+
+  it("a refused checkout moves nothing and lets the captain try again", () => {
+    const i = item();
+    const ops = [op("equipment.checkout", checkoutData(i, "d1", "e1"), "refused")];
+    expect(whereIs(i, ops).out).toBe(false);
+    expect(checkoutBlocked(i, ops, orders)).toBeNull();
+  });
+
+  it("an item out can be returned, not checked out; a damaged one cannot go out", () => {
+    const out = item({ out: { dispatch_id: "d1", at: "2026-12-02T02:00:00Z" } });
+    expect(checkoutBlocked(out, [], orders)).toBe("out");
+    expect(returnBlocked(out, [])).toBeNull();
+    expect(returnBlocked(item(), [])).toBe("in");
+    expect(checkoutBlocked(item({ condition: "damaged" }), [], orders)).toBe("unfit");
+    expect(checkoutBlocked(item(), [], [])).toBe("no-orders");
+    const back = [op("equipment.return", returnData(out, "damaged", "  划破 ", "e2"))];
+    expect(whereIs(out, back).out).toBe(false);
+    expect(back[0].data).toEqual({ id: "e2", item_id: "i1", condition: "damaged", note: "划破" });
+  });
+
+  it("only this item's ops count", () => {
+    const i = item();
+    const ops = [op("equipment.checkout", { id: "e9", item_id: "other", dispatch_id: "d1" }), op("warning.ack", { item_id: "i1" })];
+    expect(whereIs(i, ops).pending).toBeNull();
+  });
+});
