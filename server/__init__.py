@@ -74,6 +74,7 @@ def _register_models() -> None:
     from .sync import models as _sy  # noqa: F401
     from .teams import models as _t  # noqa: F401
     from .teams import profile_models as _tp  # noqa: F401
+    from .training import models as _tr  # noqa: F401
     from .warnings import models as _w  # noqa: F401
 
 
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from .teams import service as teams
     from .teams.profile_routes import bp as team_profiles_bp
     from .teams.routes import bp as teams_bp
+    from .training.routes import bp as training_bp
     from .warnings import reach as warning_reach
     from .warnings import service as warnings_service
     from .warnings import supervision as warning_supervision
@@ -124,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         regions_bp,
         teams_bp,
         team_profiles_bp,
+        training_bp,
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,

@@ -29,6 +29,7 @@ FLOORS = [
         "disasters",
         "residents",
         "warnings",
+        "training",
     },
     # Doors and views over several domains: the phones' sync door, the desk's one map.
     {"sync", "mapview"},
@@ -43,6 +44,7 @@ SIDEWAYS = {
     ("dispatch", "teams"): "an order calls out whole teams: their members, and who may be called",
     ("dispatch", "attendance"): "arriving on scene opens time on the task; completing closes it",
     ("reports", "media"): "a report carries photos and checks the reporter uploaded them",
+    ("training", "teams"): "a training belongs to a team: its region, and the members expected",
 }
 
 
