@@ -94,6 +94,8 @@ const LAZY = [
   "src/features/kiosk/checkin-form.ts",
   "src/features/kiosk/present.ts",
   "src/features/kiosk/shelter-form.ts",
+  "src/features/training/list.ts",
+  "src/features/training/roll.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

@@ -33,7 +33,8 @@ describe("describeProblem", () => {
       "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt",
       "report-state", "not-assignee", "own-work",
       "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path",
-      "duplicate-target-closed", "duplicate-other-category", "duplicate-chain"];
+      "duplicate-target-closed", "duplicate-other-category", "duplicate-chain",
+      "training-cancelled", "training-not-expected", "training-mark-superseded", "badge-unknown"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 
