@@ -1,7 +1,7 @@
 """Shapes of trainings, their roll and marks, and a member's hours."""
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -11,7 +11,25 @@ from .models import KINDS, MARKS, METHODS
 
 KIND_LABELS = {"theory": "理论", "fitness": "体能", "skills": "技能", "exercise": "模拟演练"}
 MARK_LABELS = {"present": "到", "absent": "缺", "late": "迟到"}
-HOURS = validate.Range(Decimal("0"), Decimal("24"), error="Between 0 and 24 hours.")
+
+
+def _hours_valid(value: Decimal) -> None:
+    # A function, not validate.Range: apispec writes a Decimal's bounds as strings, which is no
+    # valid OpenAPI `maximum` (disasters/schemas.py says the same).
+    try:
+        tenths = value == value.quantize(Decimal("0.1"))
+    except InvalidOperation:
+        tenths = False
+    if not tenths:
+        raise ValidationError("At most one decimal place.")
+    if not Decimal("0") <= value <= Decimal("24"):
+        raise ValidationError("Between 0 and 24 hours.")
+
+
+def _hours(**kw):
+    return fields.Decimal(allow_nan=False, validate=_hours_valid, as_string=True, **kw)
+
+
 MAX_EXPECTED = 200
 # A day range of a query: at most this long (hours over a year or so, never a 9999-year walk).
 MAX_DAYS = 3700
@@ -48,7 +66,7 @@ class TrainingCreateSchema(_Window, BaseSchema):
     place = _text(120, required=True)
     starts_at = _when(required=True)
     ends_at = _when(required=True)
-    planned_hours = fields.Decimal(required=True, places=1, validate=HOURS, as_string=True)
+    planned_hours = _hours(required=True)
     member_ids = fields.List(
         fields.UUID(),
         required=True,
@@ -63,7 +81,7 @@ class TrainingUpdateSchema(_Window, BaseSchema):
     place = _text(120)
     starts_at = _when()
     ends_at = _when()
-    planned_hours = fields.Decimal(places=1, validate=HOURS, as_string=True)
+    planned_hours = _hours()
     member_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=MAX_EXPECTED))
 
 
@@ -84,12 +102,9 @@ class AttendOpSchema(BaseSchema):
         metadata={"description": "the code a member's badge holds (their member id), as scanned"},
     )
     status = fields.String(required=True, validate=validate.OneOf(MARKS))
-    hours = fields.Decimal(
+    hours = _hours(
         load_default=None,
         allow_none=True,
-        places=1,
-        validate=HOURS,
-        as_string=True,
         metadata={"description": "hours credited; default the planned hours (present, late), 0 absent"},
     )
     method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(METHODS))
@@ -158,7 +173,13 @@ class _DaysQuery:
             raise ValidationError(f"At most {MAX_DAYS} days.", "to")
 
 
-_DAY = validate.Range(date(2000, 1, 1), date(2100, 12, 31), error="A day between 2000 and 2100.")
+def _day(value: date) -> None:
+    # A function, not validate.Range: a date's bounds are no valid OpenAPI `minimum` either.
+    if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
+        raise ValidationError("A day between 2000 and 2100.")
+
+
+_DAY = _day
 
 
 class TrainingQuerySchema(_DaysQuery, PageQuerySchema):

@@ -57,6 +57,7 @@ BAD = [
     {"planned_hours": "25"},
     {"planned_hours": "-1"},
     {"planned_hours": "NaN"},
+    {"planned_hours": "2.55"},  # tenths of an hour at most: never rounded silently
     {"member_ids": []},
     {"member_ids": ["not-a-uuid"]},
     {"surprise": 1},
