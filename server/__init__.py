@@ -76,6 +76,7 @@ def _register_models() -> None:
     from .teams import insurance_models as _ti  # noqa: F401
     from .teams import models as _t  # noqa: F401
     from .teams import profile_models as _tp  # noqa: F401
+    from .training import models as _tr  # noqa: F401
     from .warnings import models as _w  # noqa: F401
 
 
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from .teams.insurance_routes import bp as team_insurance_bp
     from .teams.profile_routes import bp as team_profiles_bp
     from .teams.routes import bp as teams_bp
+    from .training.routes import bp as training_bp
     from .warnings import reach as warning_reach
     from .warnings import service as warnings_service
     from .warnings import supervision as warning_supervision
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         team_profiles_bp,
         team_insurance_bp,
         equipment_bp,
+        training_bp,
         shelters_bp,
         shelter_poster_bp,
         shelter_summary_bp,

@@ -30,6 +30,7 @@ FLOORS = [
         "residents",
         "warnings",
         "equipment",
+        "training",
     },
     # Doors and views over several domains: the phones' sync door, the desk's one map.
     {"sync", "mapview"},
@@ -48,6 +49,7 @@ SIDEWAYS = {
     ("equipment", "dispatch"): "an item goes out on one of the team's open orders",
     ("equipment", "media"): "a return carries photos of the damage and checks they were uploaded",
     ("teams", "equipment"): "readiness counts the team's equipment overdue for maintenance",
+    ("training", "teams"): "a training belongs to a team: its region, and the members expected",
 }
 
 

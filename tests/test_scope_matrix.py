@@ -59,6 +59,21 @@ def _uniq(prefix: str) -> str:
     return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:4]}"
 
 
+def _training(ids, town):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    return {
+        "kind": "theory",
+        "title": "防汛知识培训",
+        "place": "镇政府会议室",
+        "starts_at": (now + timedelta(days=1)).isoformat(),
+        "ends_at": (now + timedelta(days=1, hours=2)).isoformat(),
+        "planned_hours": "2.0",
+        "member_ids": [ids["users"]["member1" if town == T1 else "t2member1"]],
+    }
+
+
 # Records of each township, by kind: (township 1 target, township 2 target).
 def _targets(ids, records):
     r, u, s, t = ids["regions"], ids["users"], ids["shelters"], ids["teams"]
@@ -112,6 +127,15 @@ ITEM_ENDPOINTS = [
     ("PATCH", "/api/v1/regions/<int:region_id>", ADMIN, "region", lambda ids, town: {"name": town}),
     ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
     ("PATCH", "/api/v1/teams/<uuid:team_id>", DESK, "team", lambda ids, town: {"name": f"{town}救援队"}),
+    # Trainings and drills: planned by the team's captain or its region's desk (tests/training).
+    (
+        "GET",
+        "/api/v1/teams/<uuid:team_id>/trainings",
+        {"admin", "duty_officer", "captain", "member"},
+        "team",
+        None,
+    ),
+    ("POST", "/api/v1/teams/<uuid:team_id>/trainings", LEAD, "team", lambda ids, town: _training(ids, town)),
     ("GET", "/api/v1/shelters/<uuid:shelter_id>", ALL, "shelter", None),
     ("PATCH", "/api/v1/shelters/<uuid:shelter_id>", DESK, "shelter", lambda ids, town: {"capacity": 500}),
     ("GET", "/api/v1/shelters/<uuid:shelter_id>/events", ALL, "shelter", None),
@@ -356,6 +380,13 @@ OTHER_ENDPOINTS = {
     # Need an open order of the item's team, and the item in or out: tests/equipment.
     ("POST", "/api/v1/equipment/<uuid:item_id>/checkout"),
     ("POST", "/api/v1/equipment/<uuid:item_id>/return"),
+    # A training's roll, changes, cancel and marks, and a member's hours: by role, team and
+    # region in tests/training (the captain of the team only, not every captain of the region).
+    ("GET", "/api/v1/trainings/<uuid:training_id>"),
+    ("PATCH", "/api/v1/trainings/<uuid:training_id>"),
+    ("POST", "/api/v1/trainings/<uuid:training_id>/cancel"),
+    ("POST", "/api/v1/trainings/<uuid:training_id>/attendance"),
+    ("GET", "/api/v1/members/<uuid:member_id>/training-hours"),
     # Residents subscribing to warnings, without an account: tests/residents.
     ("GET", "/api/v1/public/residents/regions"),
     ("POST", "/api/v1/public/residents/codes"),

@@ -95,6 +95,8 @@ const LAZY = [
   "src/features/kiosk/present.ts",
   "src/features/kiosk/shelter-form.ts",
   "src/features/equipment/equipment.ts",
+  "src/features/training/list.ts",
+  "src/features/training/roll.ts",
 ];
 if (!existsSync(manifestFile)) fail("dist/.vite/manifest.json is missing (vite.config.ts build.manifest)");
 else {

@@ -243,6 +243,12 @@ function route(path: string, focus = true): void {
         const { EQUIPMENT_ROLES, renderEquipment } = await import("./features/equipment/equipment");
         return EQUIPMENT_ROLES.has(u.role) ? () => renderEquipment(u) : null;
       });
+    case "/trainings":
+      // A captain's team's trainings and drills, and (below) a training's roll call.
+      return lazy(async () => {
+        const { TRAINING_ROLES, renderTrainings } = await import("./features/training/list");
+        return TRAINING_ROLES.has(u.role) ? () => renderTrainings(u) : null;
+      });
     case "/warnings":
       return lazy(async () => {
         const { renderWarnings } = await import("./features/warning/list");
@@ -319,6 +325,11 @@ function route(path: string, focus = true): void {
         if (part === "present") return (await import("./features/kiosk/present")).renderPresent.bind(null, u, id);
         const { renderKiosk } = await import("./features/kiosk/kiosk");
         return () => renderKiosk(u, id);
+      });
+      const training = /^\/trainings\/([\w-]+)$/.exec(url.pathname);
+      if (training) return lazy(async () => {
+        const [{ TRAINING_ROLES }, { renderRoll }] = await Promise.all([import("./features/training/list"), import("./features/training/roll")]);
+        return TRAINING_ROLES.has(u.role) ? () => renderRoll(u, training[1]) : null;
       });
       const warning = /^\/warnings\/([\w-]+)$/.exec(url.pathname);
       if (warning) return lazy(async () => {

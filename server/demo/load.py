@@ -1,6 +1,7 @@
 """Load the demo data; running it again changes nothing that exists."""
 
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -23,6 +24,9 @@ from ..shelters.codes import new_shelter_code
 from ..shelters.models import Shelter
 from ..shelters.service import open_or_close, publish
 from ..teams.models import Team
+from ..training import service as training
+from ..training.models import Training
+from ..training.schemas import TrainingCreateSchema
 from . import data
 
 
@@ -152,6 +156,25 @@ def _disaster(county, users_by_name, now) -> None:
     disasters.file_report(officer, {**filed, "event_id": event.id}, now)
 
 
+def _drill(users_by_name, now) -> None:
+    """A flood-rescue drill (模拟演练) of 临城镇's team the day after the demo loads, its captain
+    and six members expected: what the captain's 培训演练 screen opens on."""
+    captain = users_by_name["captain1"]
+    if db.session.scalar(sa.select(Training.id).where(Training.team_id == captain.team_id).limit(1)):
+        return
+    start = (now + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)  # 09:00 China
+    body = {
+        "kind": "exercise",
+        "title": "防汛抢险救援模拟演练",
+        "place": "临城镇水库大坝下游河滩",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=3)).isoformat(),
+        "planned_hours": "3.0",
+        "member_ids": [str(users_by_name[n].id) for n in ("captain1", *(f"member{m}" for m in range(1, 7)))],
+    }
+    training.plan(captain, captain.team_id, TrainingCreateSchema().load(body))
+
+
 def load_demo(stories: bool = True) -> dict:
     """The demo county; with `stories`, also a few hazard reports along their life and a
     typhoon event with one initial report (the API tests start without them: they count)."""
@@ -224,6 +247,7 @@ def load_demo(stories: bool = True) -> dict:
         now = utcnow()
         _reports(townships, users.by_name, now)
         _disaster(county, users.by_name, now)
+        _drill(users.by_name, now)
     db.session.commit()
     return {
         "regions": db.session.scalar(sa.select(sa.func.count()).select_from(Region)),

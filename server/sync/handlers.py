@@ -19,6 +19,8 @@ from ..reports import service as reports
 from ..reports.schemas import STEP_OPS, ReportCreateSchema, ReportSchema
 from ..shelters import checkins as shelters
 from ..shelters.schemas import KioskCheckinSchema, KioskCheckoutSchema, ReceiptSchema
+from ..training import service as training
+from ..training.schemas import AttendOpSchema, MarkSchema
 from ..warnings import service as warnings
 from ..warnings.schemas import WarningAckSchema, WarningSchema
 
@@ -67,6 +69,8 @@ HANDLERS: dict[str, OpHandler] = {
     "equipment.return": OpHandler(
         EquipmentReturnOpSchema(), "equipment.manage", equipment.return_item, EquipmentItemSchema()
     ),
+    # A captain's roll call or badge scan at a training: one member marked, the later mark wins.
+    "training.attend": OpHandler(AttendOpSchema(), "profiles.manage", training.attend, MarkSchema()),
 }
 # A hazard report's life, step by step (reports/lifecycle.py): report.verify, report.reject,
 # report.assign, report.start, report.rectify, report.close, report.reopen.

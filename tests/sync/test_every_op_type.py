@@ -165,6 +165,31 @@ def _equipment_return(auth, ids, member):
     )
 
 
+def _training_attend(auth, ids, member):
+    """到 for member2 at a drill captain1 planned for member2 and member3."""
+    now = datetime.now(UTC)
+    body = {
+        "kind": "exercise",
+        "title": "防汛抢险模拟演练",
+        "place": "临城镇水库大坝",
+        "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "planned_hours": "2.0",
+        "member_ids": [ids["users"]["member2"], ids["users"]["member3"]],
+    }
+    team = ids["teams"][ids["regions"]["临城镇"]]
+    resp = member.post(f"/api/v1/teams/{team}/trainings", json=body)
+    assert resp.status_code == 201, resp.json
+    return _op(
+        "training.attend",
+        1,
+        id=str(uuid.uuid4()),
+        training_id=resp.json["id"],
+        member_id=ids["users"]["member2"],
+        status="present",
+    )
+
+
 # Who sends each op type, where member1 may not (a shelter's kiosk is its manager's phone; a
 # report's steps are the desk's, or its assignee's).
 SENDERS = {
@@ -176,6 +201,7 @@ SENDERS = {
     "report.rectify": "member2",
     "equipment.checkout": "captain1",
     "equipment.return": "captain1",
+    "training.attend": "captain1",
 }
 
 # op type -> (auth, ids, member) -> a valid op for its sender, after any setup it needs (committed).
@@ -205,6 +231,7 @@ EXAMPLES = {
     "warning.ack": _warning_ack,
     "equipment.checkout": _equipment_checkout,
     "equipment.return": _equipment_return,
+    "training.attend": _training_attend,
 }
 
 

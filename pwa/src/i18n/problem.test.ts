@@ -34,7 +34,8 @@ describe("describeProblem", () => {
       "report-state", "not-assignee", "own-work",
       "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path", "policy-exists",
       "duplicate-target-closed", "duplicate-other-category", "duplicate-chain",
-      "equipment-checked-out", "equipment-not-out", "equipment-out-of-service", "order-closed"];
+      "equipment-checked-out", "equipment-not-out", "equipment-out-of-service", "order-closed",
+      "training-cancelled", "training-not-expected", "training-mark-superseded", "badge-unknown"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 

@@ -34,6 +34,7 @@ const TILES: Tile[] = [
   { id: "team", label: "tile.team", route: "/team", roles: ["captain"], icon: "M16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm0 2c-2.3 0-7 1.2-7 3.5V19h14v-2.5C15 14.2 10.3 13 8 13Zm8 0c-.3 0-.6 0-1 .1 1.2.8 2 2 2 3.4V19h6v-2.5c0-2.3-4.7-3.5-7-3.5Z" },
   // 本队装备: the team's items, 领用 and 归还 at the scene (the captain), read by members.
   { id: "equipment", label: "tile.equipment", route: "/equipment", roles: ["captain", "member"], icon: "M10 3h4v2h6v4h-2v11H6V9H4V5h6V3Zm-2 6v9h8V9H8Zm2 2h4v2h-4v-2Z" },
+  { id: "trainings", label: "tile.trainings", route: "/trainings", roles: ["captain"], icon: "M12 3 1 9l11 6 9-4.9V17h2V9L12 3Zm-7 9.2V16l7 4 7-4v-3.8L12 16l-7-3.8Z" },
   { id: "map", label: "tile.map", route: "/desk/map", roles: ["captain"], icon: "M15 5.1 9 3 3 5v16l6-2 6 2 6-2V3l-6 2.1ZM10 5.4l4 1.4v11.8l-4-1.4V5.4ZM5 6.4l3-1v11.8l-3 1V6.4Zm14 11.2-3 1V6.8l3-1v11.8Z" },
   { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
   // 灾情报告: information officers file their village's figures; the desk reads the sums.

@@ -1,0 +1,58 @@
+// The team's trainings and a training's roll, from the server, with the last answer of each kept
+// on this phone (IndexedDB meta, for this account only) so a roll opened once online opens again
+// with no signal; and each 到 / 缺 as a `training.attend` op in the outbox.
+import { api, ApiError } from "../../api";
+import { getMeta, setMeta, uuid } from "../../data/db";
+import { enqueue } from "../../data/outbox";
+import { requestFlush } from "../../data/flush";
+import { isOnline } from "../../shared/network";
+import { ATTEND_OP, keptFor, type Kept, type Mark, type Roll, type Training } from "./model";
+
+const listKey = (teamId: string) => `training_list:${teamId}`;
+const rollKey = (id: string) => `training_roll:${id}`;
+
+export type Loaded<T> =
+  | { source: "server"; body: T }
+  | { source: "kept"; body: T; savedAt: number }
+  | { source: "none"; error?: ApiError };
+
+async function load<T>(path: string, key: string, userId: string): Promise<Loaded<T>> {
+  let refused: ApiError | undefined;
+  if (isOnline()) {
+    try {
+      const body = await api.get<T>(path);
+      await setMeta(key, { user_id: userId, saved_at: Date.now(), body } satisfies Kept<T>).catch(() => undefined);
+      return { source: "server", body };
+    } catch (err) {
+      // A refusal (not found, forbidden) is the server's word: nothing kept is shown for it.
+      if (err instanceof ApiError && err.status !== 503) refused = err;
+    }
+  }
+  if (refused) return { source: "none", error: refused };
+  const kept = await getMeta<Kept<T>>(key).catch(() => undefined);
+  const body = keptFor(kept, userId);
+  return body !== null && kept ? { source: "kept", body, savedAt: kept.saved_at } : { source: "none" };
+}
+
+interface Page {
+  items: Training[];
+}
+
+export function loadTrainings(teamId: string, userId: string): Promise<Loaded<Page>> {
+  return load<Page>(`/api/v1/teams/${encodeURIComponent(teamId)}/trainings?limit=100`, listKey(teamId), userId);
+}
+
+export function loadRoll(trainingId: string, userId: string): Promise<Loaded<Roll>> {
+  return load<Roll>(`/api/v1/trainings/${encodeURIComponent(trainingId)}`, rollKey(trainingId), userId);
+}
+
+/** 到 or 缺 for one member: saved on this phone first, sent when there is signal. */
+export async function mark(trainingId: string, memberId: string, status: Mark): Promise<void> {
+  await enqueue({
+    type: ATTEND_OP,
+    data: { id: uuid(), training_id: trainingId, member_id: memberId, status, method: "roll_call" },
+    entity_id: `${trainingId}:${memberId}`,
+  });
+  // With signal, at once; without, the outbox's own triggers ('online', back to the front) send it.
+  if (isOnline()) void requestFlush();
+}
