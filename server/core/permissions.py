@@ -82,6 +82,8 @@ _DESK = (
         "disasters.report",
         # Area warnings: issue, update, cancel, approve drafts, follow their delivery.
         "warnings.issue",
+        # The monthly subsidy report of their townships' team people, and its files.
+        "subsidy.read",
     }
 )
 # Information officers (灾害信息员) file the situation reports of their villages.
@@ -101,6 +103,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "reports.rules",
         # The county's recruiting rules (招募条件).
         "teams.rules",
+        # The subsidy rules, and computing and locking the monthly report (补贴).
+        "subsidy.manage",
     },
     # Within their region and below; never an administrator (accounts/service.py).
     "duty_officer": _FIELD | _DESK | {"users.manage", "teams.manage"},
