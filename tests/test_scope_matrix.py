@@ -322,6 +322,13 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/subsidy/reports/<month>/lock"),
     ("GET", "/api/v1/subsidy/reports/<month>/export.xlsx"),
     ("GET", "/api/v1/subsidy/reports/<month>/export.csv"),
+    # Cross-township help claims: seen by the county and both townships, each move by the right
+    # township's desk (tests/subsidy/test_claims.py).
+    ("GET", "/api/v1/subsidy/claims"),
+    ("POST", "/api/v1/subsidy/claims"),
+    ("GET", "/api/v1/subsidy/claims/<uuid:claim_id>"),
+    ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/agree"),
+    ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/paid"),
 }
 
 USERS = sorted(ROLE_OF)

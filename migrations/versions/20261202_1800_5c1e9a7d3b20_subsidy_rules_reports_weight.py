@@ -1,5 +1,5 @@
-"""subsidy: the county's versioned subsidy rules, monthly reports and their lines; the dispatch
-order's task weight (任务轻重: normal 一般, heavy 较重, severe 繁重), 'normal' for every order so far
+"""subsidy: the county's versioned subsidy rules, monthly reports and their lines, cross-township
+help claims with their lines and steps; the dispatch order's task weight (任务轻重: normal 一般, heavy 较重, severe 繁重), 'normal' for every order so far
 
 Revision ID: 5c1e9a7d3b20
 Revises: 24bb5364f66c
@@ -25,7 +25,9 @@ def upgrade():
         batch.add_column(
             sa.Column("weight_class", sa.String(length=10), server_default="normal", nullable=False)
         )
-        batch.create_check_constraint(batch.f("ck_dispatches_weight_class"), "weight_class IN ('normal','heavy','severe')")
+        batch.create_check_constraint(
+            batch.f("ck_dispatches_weight_class"), "weight_class IN ('normal','heavy','severe')"
+        )
     op.create_table(
         "subsidy_rules",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -109,8 +111,84 @@ def upgrade():
         batch.create_index(batch.f("ix_subsidy_lines_report_id"), ["report_id"], unique=False)
         batch.create_index(batch.f("ix_subsidy_lines_township_id"), ["township_id"], unique=False)
 
+    op.create_table(
+        "help_claims",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("dispatch_id", sa.Uuid(), nullable=False),
+        sa.Column("helper_township_id", sa.Integer(), nullable=False),
+        sa.Column("helped_township_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("members", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.Integer(), nullable=False),
+        sa.Column("total", MONEY, nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("state IN ('claimed','agreed','paid')", name=op.f("ck_help_claims_state")),
+        sa.ForeignKeyConstraint(
+            ["dispatch_id"], ["dispatches.id"], name=op.f("fk_help_claims_dispatch_id_dispatches")
+        ),
+        sa.ForeignKeyConstraint(
+            ["helper_township_id"], ["regions.id"], name=op.f("fk_help_claims_helper_township_id_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["helped_township_id"], ["regions.id"], name=op.f("fk_help_claims_helped_township_id_regions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_claims")),
+        sa.UniqueConstraint("dispatch_id", "helper_township_id", name="uq_help_claims_dispatch_helper"),
+    )
+    with op.batch_alter_table("help_claims") as batch:
+        batch.create_index(batch.f("ix_help_claims_dispatch_id"), ["dispatch_id"], unique=False)
+        batch.create_index(batch.f("ix_help_claims_helper_township_id"), ["helper_township_id"], unique=False)
+        batch.create_index(batch.f("ix_help_claims_helped_township_id"), ["helped_township_id"], unique=False)
+    op.create_table(
+        "help_claim_lines",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("claim_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("amount", MONEY, nullable=False),
+        sa.CheckConstraint("kind IN ('consumed','damaged','other')", name=op.f("ck_help_claim_lines_kind")),
+        sa.CheckConstraint("amount >= 0 AND quantity > 0", name=op.f("ck_help_claim_lines_amount")),
+        sa.ForeignKeyConstraint(
+            ["claim_id"],
+            ["help_claims.id"],
+            name=op.f("fk_help_claim_lines_claim_id_help_claims"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_claim_lines")),
+    )
+    with op.batch_alter_table("help_claim_lines") as batch:
+        batch.create_index(batch.f("ix_help_claim_lines_claim_id"), ["claim_id"], unique=False)
+    op.create_table(
+        "help_claim_steps",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("claim_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("by_id", sa.Uuid(), nullable=False),
+        sa.Column("by_name", sa.String(length=80), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=True),
+        sa.ForeignKeyConstraint(["by_id"], ["users.id"], name=op.f("fk_help_claim_steps_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["claim_id"],
+            ["help_claims.id"],
+            name=op.f("fk_help_claim_steps_claim_id_help_claims"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_claim_steps")),
+    )
+    with op.batch_alter_table("help_claim_steps") as batch:
+        batch.create_index(batch.f("ix_help_claim_steps_claim_id"), ["claim_id"], unique=False)
+
 
 def downgrade():
+    op.drop_table("help_claim_steps")
+    op.drop_table("help_claim_lines")
+    op.drop_table("help_claims")
     op.drop_table("subsidy_lines")
     op.drop_table("subsidy_reports")
     op.drop_table("subsidy_rules")

@@ -84,6 +84,9 @@ _DESK = (
         "warnings.issue",
         # The monthly subsidy report of their townships' team people, and its files.
         "subsidy.read",
+        # Cross-township help claims: filed, agreed and marked paid by the right township's
+        # desk (object rules in subsidy/claims.py).
+        "subsidy.claims",
     }
 )
 # Information officers (灾害信息员) file the situation reports of their villages.

@@ -89,3 +89,66 @@ class SubsidyLine(UUIDPk, db.Model):
         sa.CheckConstraint("kind IN ('month','adjustment')", name="kind"),
         sa.CheckConstraint("(kind = 'adjustment') = (day IS NOT NULL)", name="day"),
     )
+
+
+CLAIM_STATES = ("claimed", "agreed", "paid")
+LINE_KINDS = ("consumed", "damaged", "other")
+
+
+class HelpClaim(UUIDPk, Timestamps, db.Model):
+    """What a township that sent its team to another's area claims from it (跨乡镇救援补偿):
+    the help given (its people's hours on the order, from the records), equipment consumed or
+    damaged, and the compensation owed: the sum of the lines."""
+
+    __tablename__ = "help_claims"
+
+    dispatch_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("dispatches.id"), nullable=False, index=True)
+    helper_township_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), nullable=False, index=True)
+    helped_township_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), nullable=False, index=True)
+    state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="claimed")
+    members: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    seconds: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    total: Mapped[object] = mapped_column(MONEY, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+
+    lines = relationship("HelpClaimLine", lazy="selectin", order_by="HelpClaimLine.position")
+    steps = relationship("HelpClaimStep", lazy="selectin", order_by="HelpClaimStep.position")
+
+    __table_args__ = (
+        sa.UniqueConstraint("dispatch_id", "helper_township_id", name="uq_help_claims_dispatch_helper"),
+        sa.CheckConstraint("state IN ('claimed','agreed','paid')", name="state"),
+    )
+
+
+class HelpClaimLine(UUIDPk, db.Model):
+    __tablename__ = "help_claim_lines"
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("help_claims.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    description: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    amount: Mapped[object] = mapped_column(MONEY, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('consumed','damaged','other')", name="kind"),
+        sa.CheckConstraint("amount >= 0 AND quantity > 0", name="amount"),
+    )
+
+
+class HelpClaimStep(UUIDPk, db.Model):
+    """Each move of a claim: to which state, by whom, when."""
+
+    __tablename__ = "help_claim_steps"
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("help_claims.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    by_name: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.String(500))

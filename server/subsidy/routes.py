@@ -11,8 +11,11 @@ from ..core.models import utcnow
 from ..core.openapi import doc
 from ..core.permissions import requires
 from ..core.schemas import load_or_problem
-from . import export, service
+from . import claims, export, service
 from .schemas import (
+    ClaimCreateSchema,
+    ClaimMoveSchema,
+    ClaimSchema,
     LockSchema,
     MonthPathSchema,
     ReportSchema,
@@ -125,3 +128,46 @@ def _file(body: bytes, mimetype: str, name: str, fallback: str):
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+@bp.get("/claims")
+@requires("subsidy.claims")
+@doc("Cross-township help claims made by or owed to the caller's townships", response=ClaimSchema, many=True)
+def list_claims():
+    return _listed(claims.list_claims(g.user), ClaimSchema())
+
+
+@bp.post("/claims")
+@requires("subsidy.claims")
+@doc(
+    "File a claim for help given on an order in another township's area (the helper's desk)",
+    body=ClaimCreateSchema,
+    response=ClaimSchema,
+    status=201,
+)
+def create_claim():
+    claim = claims.create(g.user, ClaimCreateSchema().load(json_body()), utcnow())
+    return ClaimSchema().dump(claim), 201
+
+
+@bp.get("/claims/<uuid:claim_id>")
+@requires("subsidy.claims")
+@doc("One claim with its lines and each move", response=ClaimSchema)
+def get_claim(claim_id):
+    return ClaimSchema().dump(claims.get(g.user, claim_id))
+
+
+@bp.post("/claims/<uuid:claim_id>/agree")
+@requires("subsidy.claims")
+@doc("The township helped agrees to the claim", body=ClaimMoveSchema, response=ClaimSchema)
+def agree_claim(claim_id):
+    data = ClaimMoveSchema().load(json_body())
+    return ClaimSchema().dump(claims.move(g.user, claim_id, "agreed", utcnow(), data["note"]))
+
+
+@bp.post("/claims/<uuid:claim_id>/paid")
+@requires("subsidy.claims")
+@doc("The township that helped confirms it was paid", body=ClaimMoveSchema, response=ClaimSchema)
+def paid_claim(claim_id):
+    data = ClaimMoveSchema().load(json_body())
+    return ClaimSchema().dump(claims.move(g.user, claim_id, "paid", utcnow(), data["note"]))

@@ -135,3 +135,62 @@ class ReportSchema(BaseSchema):
     lines = fields.List(fields.Nested(LineSchema))
     townships = fields.List(fields.Nested(TownshipSumSchema))
     total = fields.Nested(TotalSchema)
+
+
+class ClaimLineSchema(BaseSchema):
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("consumed", "damaged", "other")),
+        metadata={"description": "consumed 消耗, damaged 损坏, other 其他"},
+    )
+    description = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(1, 100_000))
+    amount = _money("yuan")
+
+
+class ClaimCreateSchema(BaseSchema):
+    dispatch_id = fields.UUID(required=True)
+    helper_township_id = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "the claimant"},
+    )
+    lines = fields.List(
+        fields.Nested(ClaimLineSchema), required=True, validate=validate.Length(min=1, max=100)
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ClaimMoveSchema(BaseSchema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class ClaimStepSchema(BaseSchema):
+    state = fields.String()
+    by_id = fields.UUID()
+    by_name = fields.String()
+    at = fields.DateTime()
+    note = fields.String(allow_none=True)
+
+
+class ClaimLineOutSchema(BaseSchema):
+    kind = fields.String()
+    description = fields.String()
+    quantity = fields.Integer()
+    amount = fields.Decimal(**_YUAN)
+
+
+class ClaimSchema(BaseSchema):
+    id = fields.UUID()
+    dispatch_id = fields.UUID()
+    helper_township_id = fields.Integer()
+    helped_township_id = fields.Integer()
+    state = fields.String(metadata={"description": "claimed, agreed, paid"})
+    members = fields.Integer()
+    hours = fields.Function(lambda c: _h(c.seconds))
+    total = fields.Decimal(**_YUAN)
+    note = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(ClaimLineOutSchema))
+    steps = fields.List(fields.Nested(ClaimStepSchema))
+    created_at = fields.DateTime()
