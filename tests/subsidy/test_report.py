@@ -314,3 +314,52 @@ def test_a_name_that_looks_like_a_formula_stays_text(app, auth, ids, january):
     rows = list(csv.reader(io.StringIO(admin.get(f"{REPORTS}/2026-01/export.csv").data.decode("utf-8-sig"))))
     [value] = [v for row in rows for v in row if "张三" in v]
     assert value == "'" + TYPED
+
+
+def test_a_record_open_at_the_lock_is_paid_when_closed_and_computing_again_changes_nothing(
+    app, auth, january
+):
+    """t2member1 checks in at 22:00 on 30 January and is still out when January is locked; they
+    check out at 02:00 on 31 January (4 h): January's 2 h + 2 h land in February's draft as
+    adjustments at January's rate. Computing February twice gives the same lines and digest."""
+    import sqlalchemy as sa
+
+    from server.accounts.models import User
+    from server.attendance.models import Checkin
+    from server.extensions import db
+
+    from .helpers import cn
+
+    who = names(app)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "t2member1"))
+        item = Checkin(
+            id=__import__("uuid").uuid4(),
+            user_id=user.id,
+            region_id=user.region_id,
+            checkin_at=cn("2026-01-30 22:00"),
+            open_flag=True,
+        )
+        db.session.add(item)
+        db.session.commit()
+        item_id = item.id
+        db.session.remove()
+    admin = auth("admin")
+    jan = admin.post(f"{REPORTS}/2026-01/compute").json
+    assert jan["total"]["amount"] == "570.00"  # the open record counts nothing yet
+    assert _lock(admin, "2026-01").status_code == 200
+    with app.app_context():
+        item = db.session.get(Checkin, item_id)
+        item.checkout_at, item.open_flag = cn("2026-01-31 02:00"), None
+        db.session.commit()
+        db.session.remove()
+    admin.post(RULES, json=RULE_FEB)
+    first = admin.post(f"{REPORTS}/2026-02/compute").json
+    second = admin.post(f"{REPORTS}/2026-02/compute").json
+    assert _lines(first) == [
+        (who["member1"], T1, "month", None, "1.00", "30.00"),
+        (who["t2member1"], T2, "adjustment", "2026-01-30", "2.00", "40.00"),
+        (who["t2member1"], T2, "adjustment", "2026-01-31", "2.00", "40.00"),
+    ]
+    assert second["digest"] == first["digest"] and second["lines"] == first["lines"]
+    assert admin.get(f"{REPORTS}/2026-01").json["total"]["amount"] == "570.00"
