@@ -33,7 +33,9 @@ describe("describeProblem", () => {
       "shelter-full", "shelter-closed", "wrong-shelter", "bad-receipt",
       "report-state", "not-assignee", "own-work",
       "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path",
-      "duplicate-target-closed", "duplicate-other-category", "duplicate-chain"];
+      "duplicate-target-closed", "duplicate-other-category", "duplicate-chain",
+      "month-locked", "rule-exists", "no-subsidy-rule", "lock-in-order", "month-not-over", "report-changed",
+      "not-cross-township", "claim-exists", "claim-state"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 
