@@ -72,6 +72,7 @@ def _register_models() -> None:
     from .reports import models as _rp  # noqa: F401
     from .residents import models as _res  # noqa: F401
     from .shelters import models as _s  # noqa: F401
+    from .subsidy import models as _sb  # noqa: F401
     from .sync import models as _sy  # noqa: F401
     from .teams import insurance_models as _ti  # noqa: F401
     from .teams import models as _t  # noqa: F401
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from .shelters.public_page import bp as shelter_page_bp
     from .shelters.routes import bp as shelters_bp
     from .shelters.summary_routes import bp as shelter_summary_bp
+    from .subsidy.routes import bp as subsidy_bp
     from .sync.routes import bp as sync_bp
     from .teams import insurance as team_insurance
     from .teams import rules as team_rules
@@ -153,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         dispatch_bp,
         mapview_bp,
         delivery_bp,
+        subsidy_bp,
         media_bp,
         sync_bp,
         audit_bp,

@@ -32,8 +32,9 @@ FLOORS = [
         "equipment",
         "training",
     },
-    # Doors and views over several domains: the phones' sync door, the desk's one map.
-    {"sync", "mapview"},
+    # Doors and views over several domains: the phones' sync door, the desk's one map, the
+    # subsidy report (hours from attendance and dispatch, members from accounts and teams).
+    {"sync", "mapview", "subsidy"},
     # The app's assembly: the factory, the CLI, the shell and OpenAPI pages, the demo data.
     {"server", "cli", "web", "demo"},
 ]

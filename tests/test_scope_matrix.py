@@ -399,6 +399,23 @@ OTHER_ENDPOINTS = {
     ("GET", "/api/v1/shelters/people"),
     # Figures, not records: its own test below.
     ("GET", "/api/v1/shelters/summary"),
+    # The county's subsidy rules and monthly reports: one set for the county, the lines of the
+    # caller's townships only (tests/subsidy/test_report.py: by role, and town2 sees its own).
+    ("GET", "/api/v1/subsidy/rules"),
+    ("POST", "/api/v1/subsidy/rules"),
+    ("GET", "/api/v1/subsidy/reports"),
+    ("GET", "/api/v1/subsidy/reports/<month>"),
+    ("POST", "/api/v1/subsidy/reports/<month>/compute"),
+    ("POST", "/api/v1/subsidy/reports/<month>/lock"),
+    ("GET", "/api/v1/subsidy/reports/<month>/export.xlsx"),
+    ("GET", "/api/v1/subsidy/reports/<month>/export.csv"),
+    # Cross-township help claims: seen by the county and both townships, each move by the right
+    # township's desk (tests/subsidy/test_claims.py).
+    ("GET", "/api/v1/subsidy/claims"),
+    ("POST", "/api/v1/subsidy/claims"),
+    ("GET", "/api/v1/subsidy/claims/<uuid:claim_id>"),
+    ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/agree"),
+    ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/paid"),
 }
 
 USERS = sorted(ROLE_OF)

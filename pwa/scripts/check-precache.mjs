@@ -82,6 +82,7 @@ const LAZY = [
   "src/features/desk/desk.ts",
   "src/features/desk/map.ts",
   "src/features/desk/people.ts",
+  "src/features/desk/subsidy.ts",
   "src/features/dispatch/orders.ts",
   "src/features/report/report.ts",
   "src/features/report/my-reports.ts",

@@ -192,6 +192,12 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderStats }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/stats")]);
         return DESK_ROLES.has(u.role) ? renderStats : null;
       });
+    case "/desk/subsidy":
+      // Before the generic /desk/<board> below, which would take "subsidy" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderSubsidy }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/subsidy")]);
+        return DESK_ROLES.has(u.role) ? renderSubsidy : null;
+      });
     case "/desk/supervised":
       // Before the generic /desk/<board> below, which would take "supervised" for an order id.
       return lazy(async () => {

@@ -88,6 +88,11 @@ _DESK = (
         "warnings.issue",
         # What is overdue for maintenance across the region's teams.
         "equipment.overdue",
+        # The monthly subsidy report of their townships' team people, and its files.
+        "subsidy.read",
+        # Cross-township help claims: filed, agreed and marked paid by the right township's
+        # desk (object rules in subsidy/claims.py).
+        "subsidy.claims",
     }
 )
 # Information officers (灾害信息员) file the situation reports of their villages.
@@ -107,6 +112,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "reports.rules",
         # The county's recruiting rules (招募条件).
         "teams.rules",
+        # The subsidy rules, and computing and locking the monthly report (补贴).
+        "subsidy.manage",
     },
     # Within their region and below; never an administrator (accounts/service.py).
     "duty_officer": _FIELD | _DESK | {"users.manage", "teams.manage"},

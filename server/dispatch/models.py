@@ -15,6 +15,8 @@ INCIDENT_KINDS = (*(c for c in CATEGORIES if c != "other"), "hazmat_transport", 
 # A member's order moves only forward along this line (declined stands beside "accepted").
 PROGRESS = ("pending", "accepted", "en_route", "on_scene", "completed")
 RESPONSES = ("pending", "accepted", "declined")
+# The task's weight (任务轻重) the subsidy is paid by: 一般, 较重, 繁重 (server/subsidy).
+WEIGHT_CLASSES = ("normal", "heavy", "severe")
 
 
 class Incident(UUIDPk, Timestamps, db.Model):
@@ -49,6 +51,9 @@ class Dispatch(UUIDPk, Timestamps, db.Model):
     headcount: Mapped[int | None] = mapped_column(sa.Integer)
     # Minutes between accountability check-ins of those on scene.
     checkin_interval_min: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=30)
+    weight_class: Mapped[str] = mapped_column(
+        sa.String(10), nullable=False, default="normal", server_default="normal"
+    )
     created_by: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -57,6 +62,7 @@ class Dispatch(UUIDPk, Timestamps, db.Model):
     __table_args__ = (
         sa.CheckConstraint("headcount IS NULL OR headcount > 0", name="headcount"),
         sa.CheckConstraint("checkin_interval_min BETWEEN 5 AND 240", name="interval"),
+        sa.CheckConstraint("weight_class IN ('normal','heavy','severe')", name="weight_class"),
     )
 
 

@@ -6,7 +6,7 @@ from marshmallow.exceptions import ValidationError
 from ..core.geo import LocationSchema
 from ..core.pagination import PageQuerySchema
 from ..core.schemas import REGION_ID, BaseSchema
-from .models import INCIDENT_KINDS
+from .models import INCIDENT_KINDS, WEIGHT_CLASSES
 
 SEVERITIES = ("red", "orange", "yellow", "blue")
 
@@ -63,6 +63,11 @@ class DispatchCreateSchema(BaseSchema):
     bring = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     checkin_interval_min = fields.Integer(load_default=30, strict=True, validate=validate.Range(5, 240))
+    weight_class = fields.String(
+        load_default="normal",
+        validate=validate.OneOf(WEIGHT_CLASSES),
+        metadata={"description": "the task's weight for the subsidy: normal 一般, heavy 较重, severe 繁重"},
+    )
 
     @validates_schema
     def _someone(self, data, **_):
@@ -102,6 +107,7 @@ class DispatchSchema(BaseSchema):
     notes = fields.String(allow_none=True)
     headcount = fields.Integer(allow_none=True)
     checkin_interval_min = fields.Integer()
+    weight_class = fields.String()
     created_by = fields.UUID()
     closed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

@@ -151,6 +151,7 @@ def create_dispatch(actor, data: dict) -> Dispatch:
         notes=data.get("notes"),
         headcount=data.get("headcount"),
         checkin_interval_min=data["checkin_interval_min"],
+        weight_class=data.get("weight_class", "normal"),
         created_by=actor.id,
     )
     if (again := _insert_once(Dispatch, actor, data, "dispatch order", dispatch)) is not None:

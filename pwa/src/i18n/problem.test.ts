@@ -35,7 +35,9 @@ describe("describeProblem", () => {
       "figure-lowered", "report-order", "report-verified", "report-race", "disaster-closed", "member-path", "policy-exists",
       "duplicate-target-closed", "duplicate-other-category", "duplicate-chain",
       "equipment-checked-out", "equipment-not-out", "equipment-out-of-service", "order-closed",
-      "training-cancelled", "training-not-expected", "training-mark-superseded", "badge-unknown"];
+      "training-cancelled", "training-not-expected", "training-mark-superseded", "badge-unknown",
+      "month-locked", "rule-exists", "no-subsidy-rule", "lock-in-order", "month-not-over", "report-changed",
+      "not-cross-township", "claim-exists", "claim-state"];
     for (const slug of server) expect(PROBLEM_SLUGS as readonly string[], slug).toContain(slug);
   });
 
