@@ -583,6 +583,7 @@ export const en: Record<MessageKey, string> = {
   "problem.same-person": "Two-person approval is on: another duty officer, not the author, must issue this draft.",
   "problem.cancelled": "This warning has been lifted already; it cannot be updated or lifted again. If things change, issue a new warning.",
   "problem.expired": "This draft's expiry time has passed: change its expiry first, then issue it.",
+  "problem.identifier-exhausted": "No warning number could be given just now (too many issued in the same second): wait a few seconds and issue it again; what you wrote is kept.",
   "problem.not-issued": "This is still a draft, not issued: issue it first, or edit the draft instead.",
   "tl.head": "Progress",
   "tl.kind.report": "Reported",

@@ -48,6 +48,7 @@ export const PROBLEM_SLUGS = [
   "disaster-closed",
   "member-path",
   "policy-exists",
+  "identifier-exhausted",
   "equipment-checked-out",
   "equipment-not-out",
   "equipment-out-of-service",

@@ -581,6 +581,7 @@ export const zhCN = {
   "problem.same-person": "本县要求双人审核：这份草稿须由另一位值班员发布，起草人不能自己发布。",
   "problem.cancelled": "这条预警已经解除，不能再更新或解除。如情况又有变化，请发布一条新的预警。",
   "problem.expired": "这份草稿的有效期已过：请先改一下到期时间，再发布。",
+  "problem.identifier-exhausted": "预警编号一时分配不上（同一秒内签发太多）：请等几秒再签发，内容已保留。",
   "problem.not-issued": "这还是一份草稿，尚未发布：请先发布它，或直接修改草稿。",
   "tl.head": "处理经过",
   "tl.kind.report": "上报",
