@@ -102,11 +102,14 @@ def index():
 
 @bp.get("/<path:path>")
 def static_or_shell(path: str):
-    dist = current_app.config["PWA_DIST"]
-    target = (dist / path).resolve()
-    if path.startswith("api/") or not target.is_relative_to(dist.resolve()):
-        from werkzeug.exceptions import NotFound
+    from werkzeug.exceptions import NotFound
 
+    dist = current_app.config["PWA_DIST"]
+    # A NUL byte (/api/v1/x/%00/cap) is no file name: resolve() would raise ValueError, a 500.
+    if path.startswith("api/") or "\x00" in path:
+        raise NotFound()
+    target = (dist / path).resolve()
+    if not target.is_relative_to(dist.resolve()):
         raise NotFound()
     if target.is_file() and target.suffix not in (".br", ".gz"):
         # Hashed assets never change; the worker, manifest and shell must revalidate.

@@ -18,6 +18,9 @@ def _is_problem(resp, status):
 
 def test_unknown_api_paths_and_wrong_methods_are_problems(client):
     _is_problem(client.get("/api/v1/no-such-thing"), 404)
+    # A NUL byte in the path is no file name: 404, never the 500 Path.resolve() would raise.
+    _is_problem(client.get("/api/v1/warnings/%00/cap"), 404)
+    assert client.get("/desk/%00").status_code in (200, 404)  # the shell, or nothing; never a 500
     resp = client.delete("/healthz")
     _is_problem(resp, 405)
     assert "GET" in resp.headers["Allow"]
