@@ -58,8 +58,11 @@ def test_member_answers_offline_and_the_desk_board_shows_it(browser, server, pho
         desk.get_by_role("button", name="用我的位置").click()
         expect(desk.locator("#new-location")).to_contain_text("25.05000, 116.42000")
         desk.get_by_text("或指定队员").click()
-        name = re.compile("^" + re.escape(member1["display_name"]) + "$")
-        desk.locator("#new-members .chip-face", has_text=name).click()
+        # The demo's members have no policy recorded: each is marked 无有效保险 in words.
+        name = re.compile("^" + re.escape(member1["display_name"]) + "(无有效保险)?$")
+        face = desk.locator("#new-members .chip-face", has_text=name)
+        expect(face.locator(".chip-cover")).to_have_text("无有效保险")
+        face.click()
         desk.get_by_label("集合地点").fill("村委会门口")
         desk.get_by_label("携带物品").fill("雨衣、手电、铁锹")
         _close_toasts(desk)

@@ -1,6 +1,7 @@
 """队伍建设达标情况 on a phone at 390x844: a township whose team has fallen to 9 (three members
-left, 离队) is red with the reason in words beside the colour; insurance and equipment say 未登记;
-offline the last answer shows with its time; a captain finds his own team from the home screen."""
+left, 离队) is red with the reason in words beside the colour; its nine are counted 无有效保险 (no
+policy recorded) and equipment says 未登记; offline the last answer shows with its time; a captain
+finds his own team from the home screen."""
 
 from playwright.sync_api import expect
 
@@ -62,7 +63,8 @@ def test_the_desk_sees_a_township_that_falls_short_in_colour_and_words(browser, 
         expect(card.locator(".ready-town .ready-badge")).to_have_text("未达标")
         expect(card.locator(".ready-red").first).to_have_text("队员 9 人，少于 10 人")
         expect(card).to_contain_text("9 / 10 人")
-        expect(card.locator(".ready-fig", has_text="意外保险")).to_contain_text("未登记")
+        # No policy is recorded for the demo's members: all nine are without valid cover.
+        expect(card.locator(".ready-fig", has_text="无有效保险")).to_contain_text("9")
         expect(card.locator(".ready-fig", has_text="装备")).to_contain_text("未登记")
         # The one that falls short comes first, and the county's line counts it.
         assert page.locator(".ready-card").first.get_attribute("data-region") == str(region)
@@ -73,7 +75,8 @@ def test_the_desk_sees_a_township_that_falls_short_in_colour_and_words(browser, 
         close_toasts(page)
         page.screenshot(path=SHOT)
 
-        # Offline: the last answer, with its time.
+        # Offline: the last answer, with its time (once the worker holds the shell).
+        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
         context.set_offline(True)
         page.reload()
         expect(page.locator("#ready-status")).to_contain_text("离线：显示的是")
