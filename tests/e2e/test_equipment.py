@@ -117,3 +117,10 @@ def test_the_captain_checks_equipment_out_offline_and_it_lands_once(phone, serve
     assert item["events"][0]["note"] == "转移途中被钢筋划破"
     ops = _rows(server["db"], "SELECT type FROM sync_ops WHERE type LIKE 'equipment.%' ORDER BY type")
     assert ops == [("equipment.checkout",), ("equipment.return",)]
+
+    # Opened cold with no signal (the app starts from the signed-in person it remembers): the
+    # team's list still shows, as the remembered person keeps their team.
+    phone.context.set_offline(True)
+    phone.goto("/equipment")
+    expect(phone.locator(".eq-card").filter(has_text="救生衣E2E")).to_be_visible(timeout=15000)
+    phone.context.set_offline(False)

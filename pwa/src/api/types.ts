@@ -12,6 +12,9 @@ export interface User {
   phone?: string | null;
   /** A password reset by an administrator: a new one must be chosen before anything else. */
   must_change_password?: boolean;
+  /** The team a captain or member belongs to, and their role in it (captain, vice_captain, member). */
+  team_id?: string | null;
+  team_role?: string | null;
 }
 
 /**

@@ -25,9 +25,10 @@ export function cachedMe(): CachedMe | null {
 
 export function rememberMe(user: User): void {
   // Copy the known fields only, so nothing else the server adds (a token, say) lands in storage.
-  const { id, username, display_name, role, region_id, region_name, phone, must_change_password } = user;
+  // The team too: a captain's team screens (equipment, trainings) open offline from it.
+  const { id, username, display_name, role, region_id, region_name, phone, must_change_password, team_id, team_role } = user;
   const entry: CachedMe = {
-    user: { id, username, display_name, role, region_id, region_name, phone, must_change_password },
+    user: { id, username, display_name, role, region_id, region_name, phone, must_change_password, team_id, team_role },
     saved_at: new Date().toISOString(),
   };
   try {
