@@ -3,6 +3,7 @@
 import json
 import urllib.request
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 
@@ -12,9 +13,16 @@ def no_sideways_scroll(page):
 
 def close_toasts(page):
     """The first install's "已可离线使用" toast sits over the bottom bar: close it before a screenshot."""
-    for btn in page.locator(".toast-close").all():
-        if btn.is_visible():
-            btn.click()
+    # One at a time, looked up afresh: a toast that leaves by itself between the look and the
+    # click must not leave the click waiting 30 s for a button that is gone (seen in CI).
+    for _ in range(10):
+        shown = page.locator(".toast-close:visible")
+        if shown.count() == 0:
+            break
+        try:
+            shown.first.click(timeout=2000)
+        except PlaywrightTimeoutError:
+            pass  # it went by itself
     expect(page.locator(".toast")).to_have_count(0)
 
 
