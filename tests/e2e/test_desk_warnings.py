@@ -76,9 +76,11 @@ def test_the_desk_issues_a_warning_to_a_township_watches_it_reach_people_and_can
     page.get_by_label("标题").fill(title)
     page.get_by_label("预警内容").fill("受台风影响，今晚到明天有大风和暴雨。")
     page.get_by_label("防御指引（可不填）").fill("山边、河边的群众请转移到安置点。")
+    # The phone has answered (the draft is kept) and the township list is in place before the tick.
+    expect(page.locator("#wd-kept")).to_contain_text("草稿已保存在本机")
+    expect(page.locator("#wd-regions input[type=checkbox]").first).to_be_enabled()
     page.get_by_text("临城镇（全镇）").click()
     expect(page.locator("#wd-chosen")).to_have_text("已选 1 个地区")
-    expect(page.locator("#wd-kept")).to_contain_text("草稿已保存在本机")
 
     # The phone is put away mid-form: on return the form is as it was.
     page.reload()
