@@ -95,11 +95,21 @@ def test_the_captain_checks_equipment_out_offline_and_it_lands_once(phone, serve
     assert item["out"]["dispatch_id"] == order["id"]
     assert [e["kind"] for e in item["events"]] == ["checkout"]
 
-    # Back damaged: a note is needed, and the step is asked first.
+    # Back damaged: a note is needed, and the step is asked first. What the captain tapped and
+    # typed outlives the screen's repaints (a sync finishing, the detail arriving): CI once saw the
+    # 损坏 tap dropped by the repaint that followed the checkout's answer, and 完好 sent instead.
     phone.get_by_text("损坏", exact=True).click()
+    note = phone.get_by_label("说明（损坏或遗失必填）")
+    note.fill("转移途中")
+    note.focus()
+    _repaint(phone)
+    expect(phone.locator('input[name="eq-cond"][value="damaged"]')).to_be_checked()
+    expect(note).to_have_value("转移途中")
+    expect(note).to_be_focused()
+    note.fill("")
     phone.get_by_role("button", name="归还").click()
     expect(phone.get_by_text("损坏或遗失请写明情况。")).to_be_visible()
-    phone.get_by_label("说明（损坏或遗失必填）").fill("转移途中被钢筋划破")
+    note.fill("转移途中被钢筋划破")
     phone.get_by_role("button", name="归还").click()
     dialog = phone.get_by_role("dialog")
     expect(dialog).to_contain_text("确认记为「损坏」并归还？")
@@ -124,3 +134,10 @@ def test_the_captain_checks_equipment_out_offline_and_it_lands_once(phone, serve
     phone.goto("/equipment")
     expect(phone.locator(".eq-card").filter(has_text="救生衣E2E")).to_be_visible(timeout=15000)
     phone.context.set_offline(False)
+
+
+def _repaint(page):
+    """Says "the data changed" as another tab or the service worker would, and lets the screen
+    repaint (each listener reads the outbox first)."""
+    page.evaluate("new BroadcastChannel('yjt-data').postMessage({ type: 'changed' })")
+    page.wait_for_timeout(500)

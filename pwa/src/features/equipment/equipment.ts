@@ -178,6 +178,10 @@ export function renderItem(user: User, itemId: string): HTMLElement {
   let log: unknown[] = [];
   let fetchedAt = "";
   let watching: string | null = null;
+  const head = h("div", {});
+  const step = h("div", {});
+  const tail = h("div", {});
+  let stepMode: string | null = null;
 
   async function queue(type: string, data: Record<string, unknown>, ops: OutboxOp[]): Promise<void> {
     const last = pendingOp(itemId, ops);
@@ -186,19 +190,20 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     void requestFlush();
   }
 
-  function checkoutSection(it: Item, ops: OutboxOp[]): HTMLElement {
-    const blocked = checkoutBlocked(it, ops, orders, fetchedAt);
+  function checkoutSection(ops: OutboxOp[]): HTMLElement {
+    const blocked = item ? checkoutBlocked(item, ops, orders, fetchedAt) : "pending";
     const pick = chipGroup("eq-order", t("eq.order"), orders.map((o) => ({ value: o.id, label: o.title })), orders.length === 1 ? orders[0].id : undefined);
     const error = h("p", { class: "field-error", role: "alert" });
     const go = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "eq-checkout" }, t("eq.checkout"));
     go.addEventListener("click", () =>
       void once([go], async () => {
         const order = pick.value();
+        if (!item) return;
         if (!order) {
           error.textContent = t("eq.pickOrder");
           return;
         }
-        await queue(CHECKOUT_OP, checkoutData(it, order, uuid()), await listOps());
+        await queue(CHECKOUT_OP, checkoutData(item, order, uuid()), await listOps());
       }),
     );
     // Blocked: the reason in words, and no button that looks tappable and is not.
@@ -206,8 +211,8 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     return h("section", { class: "eq-step" }, pick.el, error, go);
   }
 
-  function returnSection(it: Item, ops: OutboxOp[]): HTMLElement {
-    const blocked = returnBlocked(it, ops, fetchedAt);
+  function returnSection(ops: OutboxOp[]): HTMLElement {
+    const blocked = item ? returnBlocked(item, ops, fetchedAt) : "pending";
     const cond = chipGroup("eq-cond", t("eq.returnCondition"), RETURN_CONDITIONS.map((c) => ({ value: c, label: t(conditionKey(c)) })), "good");
     const note = h("textarea", { id: "eq-note", class: "input", rows: 3, maxlength: 500 }) as HTMLTextAreaElement;
     const error = h("p", { class: "field-error", role: "alert" });
@@ -215,6 +220,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     back.addEventListener("click", () =>
       void once([back], async () => {
         const c = (cond.value() ?? "good") as Condition;
+        if (!item) return;
         if (noteRequired(c) && !note.value.trim()) {
           error.textContent = t("eq.noteNeeded");
           note.focus();
@@ -222,7 +228,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
         }
         // Damage and loss go on the item's record for good: asked first.
         if (noteRequired(c) && !(await confirmStep({ title: t("eq.confirmTitle", { cond: t(conditionKey(c)) }), body: note.value.trim(), confirm: t("eq.return"), danger: true }))) return;
-        await queue(RETURN_OP, returnData(it, c, note.value, uuid()), await listOps());
+        await queue(RETURN_OP, returnData(item, c, note.value, uuid()), await listOps());
       }),
     );
     if (blocked) return h("section", { class: "eq-step" }, h("p", { class: "notice eq-why", "data-blocked": blocked }, t(BLOCKED[blocked])));
@@ -249,16 +255,28 @@ export function renderItem(user: User, itemId: string): HTMLElement {
       ["eq.f.nextDue", item.nextDueOn ? dayWords(item.nextDueOn) : t("eq.noInterval")],
       ["eq.f.where", where.out ? t("eq.outOn", { order: order?.title ?? t("eq.anOrder") }) : t("eq.in")],
     ];
-    body.replaceChildren();
-    append(body, [
+    if (!body.contains(head)) body.replaceChildren(head, step, tail);
+    head.replaceChildren();
+    append(head, [
       h("h2", { class: "eq-name" }, item.name),
       h("p", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
       pending?.state === "refused" ? refusalView(pending.error) : null,
       h("dl", { class: "eq-facts" }, ...facts.flatMap(([k, v]) => [h("dt", {}, t(k)), h("dd", {}, v)])),
-      manages ? (where.out ? returnSection(item, ops) : checkoutSection(item, ops)) : null,
-      log.length ? h("h3", {}, t("eq.log")) : null,
-      log.length ? h("ul", { class: "eq-log" }, ...log.map(logLine)) : null,
     ]);
+    // The step under the captain's thumb is rebuilt only when what it offers changes: a repaint
+    // (a sync, the detail arriving) must not drop the condition they just tapped, the note they
+    // are typing, or the keyboard with it.
+    const mode = !manages
+      ? ""
+      : where.out
+        ? `return:${returnBlocked(item, ops, fetchedAt) ?? ""}`
+        : `checkout:${checkoutBlocked(item, ops, orders, fetchedAt) ?? ""}:${orders.map((o) => o.id).join(",")}`;
+    if (mode !== stepMode) {
+      stepMode = mode;
+      step.replaceChildren(...(mode ? [where.out ? returnSection(ops) : checkoutSection(ops)] : []));
+    }
+    tail.replaceChildren();
+    append(tail, [log.length ? h("h3", {}, t("eq.log")) : null, log.length ? h("ul", { class: "eq-log" }, ...log.map(logLine)) : null]);
   }
 
   async function fetchDetail(): Promise<boolean> {
