@@ -200,13 +200,21 @@ export function renderWarningForm(me: Me, updateOf?: string): HTMLElement {
   }
 
   // Every change is kept on this phone at once: the app may be killed half-way.
+  // data-state says whether the last change is on the phone yet ("saving" until it is).
   let saving: Promise<unknown> = Promise.resolve();
+  let unsaved = 0;
   function keep(): void {
     const snapshot = { ...d };
+    unsaved += 1;
+    kept.dataset.state = "saving";
     saving = saving
       .then(() => storeWarningDraft(snapshot))
       .then((at) => (kept.textContent = t("wd.draftKept", { time: formatDateTime(at) })))
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        unsaved -= 1;
+        if (!unsaved) kept.dataset.state = "saved";
+      });
   }
 
   // Set by the first change: the draft restored below must not overwrite what was typed meanwhile
