@@ -332,6 +332,12 @@ function route(path: string, focus = true): void {
         const { renderKiosk } = await import("./features/kiosk/kiosk");
         return () => renderKiosk(u, id);
       });
+      // Planning a training (new, or a change to one): before the roll's /trainings/<id> below.
+      const plan = /^\/trainings\/(?:(new)|([\w-]+)\/edit)$/.exec(url.pathname);
+      if (plan) return lazy(async () => {
+        const [{ TRAINING_ROLES }, { renderPlan }] = await Promise.all([import("./features/training/list"), import("./features/training/plan")]);
+        return TRAINING_ROLES.has(u.role) ? () => renderPlan(u, plan[2] ?? null) : null;
+      });
       const training = /^\/trainings\/([\w-]+)$/.exec(url.pathname);
       if (training) return lazy(async () => {
         const [{ TRAINING_ROLES }, { renderRoll }] = await Promise.all([import("./features/training/list"), import("./features/training/roll")]);
