@@ -273,8 +273,8 @@ export function renderPlan(user: User, trainingId: string | null): HTMLElement {
 
   const section = h(
     "section",
-    { class: "screen", "aria-labelledby": "plan-title" },
-    h("div", { class: "screen-body" }, screenHead("plan-title", t(trainingId ? "training.plan.editTitle" : "training.plan.newTitle")), missing, restored, form),
+    { class: "screen", "aria-labelledby": "plan-head" },
+    h("div", { class: "screen-body" }, screenHead("plan-head", t(trainingId ? "training.plan.editTitle" : "training.plan.newTitle")), missing, restored, form),
   );
   net();
   void start();
