@@ -255,6 +255,12 @@ function route(path: string, focus = true): void {
         const { TRAINING_ROLES, renderTrainings } = await import("./features/training/list");
         return TRAINING_ROLES.has(u.role) ? () => renderTrainings(u) : null;
       });
+    case "/badge":
+      // 我的队员证: a captain's or member's own badge, scanned at a training's roll.
+      return lazy(async () => {
+        const { BADGE_ROLES, renderBadge } = await import("./features/training/badge");
+        return BADGE_ROLES.has(u.role) ? () => renderBadge(u) : null;
+      });
     case "/warnings":
       return lazy(async () => {
         const { renderWarnings } = await import("./features/warning/list");

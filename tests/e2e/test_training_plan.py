@@ -34,6 +34,36 @@ def _badge_ops(db_file, _training_id=None):
         con.close()
 
 
+def _badge_from_members_phone(phone, server, tmp_path, screens):
+    """member2 opens 我的队员证 on his own phone: the QR there is what the captain scans."""
+    context = phone.context.browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        base_url=server["base"],
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("用户名").fill("member2")
+        page.get_by_label("密码").fill("demo12345")
+        page.get_by_role("button", name="登录").click()
+        page.locator('[data-tile="badge"]').click()
+        expect(page.get_by_role("heading", name="我的队员证")).to_be_visible()
+        qr = page.locator("#badge-qr")
+        expect(qr).to_be_visible()
+        page.wait_for_function("document.querySelector('#badge-qr').complete")
+        close_toasts(page)
+        screens(page, "training-plan-06-members-badge")
+        path = tmp_path / "badge-shown.png"
+        qr.screenshot(path=str(path))
+        return path
+    finally:
+        context.close()
+
+
 def _mine(captain_api, team_id):
     items = captain_api("GET", f"/api/v1/teams/{team_id}/trainings?limit=100")["items"]
     return [t for t in items if t["title"] == TITLE]
@@ -153,7 +183,9 @@ def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(ph
     )
     expect(phone.locator(".pending")).to_be_hidden()
     member2 = by_name["member2"]
-    phone.set_input_files("#kiosk-photo", str(_qr_png(tmp_path, f"member:{member2['id']}", "member2")))
+    # member2 shows his own badge (我的队员证) on his phone; the captain photographs it.
+    badge_png = _badge_from_members_phone(phone, server, tmp_path, screens)
+    phone.set_input_files("#kiosk-photo", str(badge_png))
     expect(dialog).to_be_hidden(timeout=10000)
     row = phone.locator(f'.tr-row[data-member="{member2["id"]}"]')
     expect(row).to_have_attribute("data-mark", "present")

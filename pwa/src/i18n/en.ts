@@ -1714,6 +1714,7 @@ export const en: Record<MessageKey, string> = {
 
   // Trainings and drills: the captain's list and roll call.
   "tile.trainings": "Trainings",
+  "tile.badge": "My badge",
   "training.title": "Trainings and drills",
   "training.rollTitle": "Roll call",
   "training.kind.theory": "Theory",
@@ -1734,6 +1735,10 @@ export const en: Record<MessageKey, string> = {
   "training.mark.absent": "Absent",
   "training.mark.late": "Late",
   "training.mark.none": "Not marked",
+  "training.badge.title": "My badge",
+  "training.badge.alt": "{name}'s badge QR code",
+  "training.badge.hint": "Show this QR code to your captain at a training's roll call. It opens with no signal too.",
+  "training.badge.kept": "No signal: this is the badge kept on this phone at {time}; it scans all the same.",
   "training.plan.newButton": "Plan a training",
   "training.plan.newTitle": "Plan a training",
   "training.plan.editTitle": "Change the training",

@@ -1712,6 +1712,7 @@ export const zhCN = {
 
   // Trainings and drills (培训与演练): the captain's list and roll call.
   "tile.trainings": "培训演练",
+  "tile.badge": "我的队员证",
   "training.title": "培训与演练",
   "training.rollTitle": "点名",
   "training.kind.theory": "理论",
@@ -1732,6 +1733,10 @@ export const zhCN = {
   "training.mark.absent": "缺",
   "training.mark.late": "迟到",
   "training.mark.none": "未点名",
+  "training.badge.title": "我的队员证",
+  "training.badge.alt": "{name} 的队员证二维码",
+  "training.badge.hint": "培训点名时给队长扫这个二维码。没有信号也能打开。",
+  "training.badge.kept": "没有信号：显示的是 {time} 存在本机的队员证，照样能扫。",
   "training.plan.newButton": "新建培训",
   "training.plan.newTitle": "新建培训",
   "training.plan.editTitle": "修改培训",

@@ -98,3 +98,17 @@ export async function serverTrainings(teamId: string): Promise<Training[]> {
   const page = await api.get<Page>(`/api/v1/teams/${encodeURIComponent(teamId)}/trainings?limit=100`);
   return page.items ?? [];
 }
+
+export interface Badge {
+  member_id: string;
+  display_name: string;
+  team_id: string;
+  code: string;
+  /** The QR as an SVG data URI (drawn by the server, kept here for a roll with no signal). */
+  qr: string;
+}
+
+/** The signed-in member's own badge, kept on this phone once shown. */
+export function loadBadge(userId: string): Promise<Loaded<Badge>> {
+  return load<Badge>("/api/v1/me/badge", `training_badge:${userId}`, userId);
+}
