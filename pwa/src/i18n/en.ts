@@ -1737,7 +1737,7 @@ export const en: Record<MessageKey, string> = {
   "training.mark.none": "Not marked",
   "training.badge.title": "My badge",
   "training.badge.alt": "{name}'s badge QR code",
-  "training.badge.hint": "Show this QR code to your captain at a training's roll call. It opens with no signal too.",
+  "training.badge.hint": "Show this QR code to your captain at a training's roll call. Once opened, it opens with no signal too.",
   "training.badge.kept": "No signal: this is the badge kept on this phone at {time}; it scans all the same.",
   "training.plan.newButton": "Plan a training",
   "training.plan.newTitle": "Plan a training",

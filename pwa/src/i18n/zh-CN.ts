@@ -1735,7 +1735,7 @@ export const zhCN = {
   "training.mark.none": "未点名",
   "training.badge.title": "我的队员证",
   "training.badge.alt": "{name} 的队员证二维码",
-  "training.badge.hint": "培训点名时给队长扫这个二维码。没有信号也能打开。",
+  "training.badge.hint": "培训点名时给队长扫这个二维码。打开过一次后，没有信号也能打开。",
   "training.badge.kept": "没有信号：显示的是 {time} 存在本机的队员证，照样能扫。",
   "training.plan.newButton": "新建培训",
   "training.plan.newTitle": "新建培训",
