@@ -103,7 +103,10 @@ def training_hours(member_id):
 
 @bp.get("/me/badge")
 @requires(READ)
-@doc("The caller's own member badge (captains and members): the code scanned at a roll, and its QR", response=BadgeSchema)
+@doc(
+    "The caller's own member badge (captains and members): the code scanned at a roll, and its QR",
+    response=BadgeSchema,
+)
 @no_store
 def my_badge():
     return BadgeSchema().dump(service.badge(g.user))

@@ -69,7 +69,9 @@ def _mine(captain_api, team_id):
     return [t for t in items if t["title"] == TITLE]
 
 
-def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(phone, server, screens, tmp_path):
+def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(
+    phone, server, screens, tmp_path
+):
     base = server["base"]
     captain_api = api(base, "captain1")
     me = captain_api("GET", "/api/v1/me")
@@ -144,12 +146,16 @@ def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(ph
     mine = _mine(captain_api, me["team_id"])
     assert len(mine) == 1, mine
     drill = mine[0]
-    assert drill["kind"] == "skills" and drill["place"] == "城东村村部广场" and drill["planned_hours"] == "2.5"
+    assert (
+        drill["kind"] == "skills" and drill["place"] == "城东村村部广场" and drill["planned_hours"] == "2.5"
+    )
     assert sorted(drill["member_ids"]) == sorted(m["id"] for m in expected)
     assert datetime.fromisoformat(drill["starts_at"]) == datetime.fromisoformat(f"{tomorrow}T09:00:00+08:00")
     expect(phone.locator(".tr-row")).to_have_count(len(expected))
     expect(phone.locator(f'.tr-row[data-member="{left_out["id"]}"]')).to_have_count(0)
-    expect(phone.locator("#roll-counts")).to_have_text(f"应到 {len(expected)} 人 · 到 0 · 缺 0 · 未点 {len(expected)}")
+    expect(phone.locator("#roll-counts")).to_have_text(
+        f"应到 {len(expected)} 人 · 到 0 · 缺 0 · 未点 {len(expected)}"
+    )
 
     phone.go_back()
     expect(phone.get_by_role("heading", name="培训与演练")).to_be_visible()
@@ -176,7 +182,9 @@ def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(ph
     expect(dialog.locator("#scan-status")).to_contain_text("请拍一张队员证的照片", timeout=10000)
     screens(phone, "training-plan-03-scanner")
     phone.set_input_files("#kiosk-photo", str(_qr_png(tmp_path, "https://example.org/not-a-badge", "text")))
-    expect(dialog.locator("#scan-problem")).to_have_text("这个二维码不是队员证。请扫队员证上的二维码。", timeout=10000)
+    expect(dialog.locator("#scan-problem")).to_have_text(
+        "这个二维码不是队员证。请扫队员证上的二维码。", timeout=10000
+    )
     phone.set_input_files("#kiosk-photo", str(_qr_png(tmp_path, f"member:{left_out['id']}", "left-out")))
     expect(dialog.locator("#scan-problem")).to_have_text(
         "这名队员不在这次培训的应到名单里，没有点名。", timeout=10000

@@ -26,7 +26,9 @@ def test_a_member_gets_his_own_badge_and_its_code_marks_him(auth, ids):
     assert result["entity"]["member_id"] == me and result["entity"]["method"] == "badge"
 
 
-@pytest.mark.parametrize(("who", "status"), [("captain1", 200), ("town1", 404), ("duty", 404), ("officer1", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("captain1", 200), ("town1", 404), ("duty", 404), ("officer1", 403)]
+)
 def test_only_a_teams_captain_and_members_have_a_badge(auth, who, status):
     resp = auth(who).get("/api/v1/me/badge")
     assert resp.status_code == status, resp.json
