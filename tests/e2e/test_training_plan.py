@@ -221,6 +221,22 @@ def test_the_captain_plans_a_drill_scans_badges_offline_and_cancel_asks_first(
     ops, rows = _badge_ops(server["db"], drill["id"])
     assert (ops, rows) == (before[0] + 1, before[1] + 1)
 
+    # A change to the plan: the form opens with the drill as it stands; the place is changed.
+    phone.get_by_role("button", name="修改培训计划").click()
+    expect(phone.get_by_role("heading", name="修改培训")).to_be_visible()
+    expect(phone.get_by_label("地点")).to_have_value("城东村村部广场")
+    expect(phone.get_by_label("开始时间")).to_have_value("09:00")
+    expect(phone.locator("#plan-members-count")).to_have_text(f"已选 {len(expected)} 人，共 {len(team)} 人")
+    phone.get_by_label("地点").fill("城东村小学操场")
+    phone.get_by_role("button", name="保存修改").click()
+    expect(phone.get_by_role("heading", name="点名")).to_be_visible()
+    expect(phone.locator("#roll-facts")).to_contain_text("城东村小学操场")
+    changed = captain_api("GET", f"/api/v1/trainings/{drill['id']}")
+    assert changed["place"] == "城东村小学操场" and sorted(changed["member_ids"]) == sorted(
+        drill["member_ids"]
+    )
+    assert len(_mine(captain_api, me["team_id"])) == 1
+
     # Cancelling asks first; 不取消 keeps the drill.
     cancel = phone.get_by_role("button", name="取消这次培训")
     expect(cancel).to_be_enabled()
