@@ -335,6 +335,8 @@ OTHER_ENDPOINTS = {
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/me"),
     ("PATCH", "/api/v1/me"),
+    # The caller's own member badge (tests/training/test_badge.py).
+    ("GET", "/api/v1/me/badge"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/config"),
     # Act only on the caller's own records, with no region to name: tests/attendance, tests/sync.

@@ -255,6 +255,12 @@ function route(path: string, focus = true): void {
         const { TRAINING_ROLES, renderTrainings } = await import("./features/training/list");
         return TRAINING_ROLES.has(u.role) ? () => renderTrainings(u) : null;
       });
+    case "/badge":
+      // 我的队员证: a captain's or member's own badge, scanned at a training's roll.
+      return lazy(async () => {
+        const { BADGE_ROLES, renderBadge } = await import("./features/training/badge");
+        return BADGE_ROLES.has(u.role) ? () => renderBadge(u) : null;
+      });
     case "/warnings":
       return lazy(async () => {
         const { renderWarnings } = await import("./features/warning/list");
@@ -331,6 +337,12 @@ function route(path: string, focus = true): void {
         if (part === "present") return (await import("./features/kiosk/present")).renderPresent.bind(null, u, id);
         const { renderKiosk } = await import("./features/kiosk/kiosk");
         return () => renderKiosk(u, id);
+      });
+      // Planning a training (new, or a change to one): before the roll's /trainings/<id> below.
+      const plan = /^\/trainings\/(?:(new)|([\w-]+)\/edit)$/.exec(url.pathname);
+      if (plan) return lazy(async () => {
+        const [{ TRAINING_ROLES }, { renderPlan }] = await Promise.all([import("./features/training/list"), import("./features/training/plan")]);
+        return TRAINING_ROLES.has(u.role) ? () => renderPlan(u, plan[2] ?? null) : null;
       });
       const training = /^\/trainings\/([\w-]+)$/.exec(url.pathname);
       if (training) return lazy(async () => {

@@ -11,6 +11,7 @@ from ..core.schemas import load_query
 from . import service
 from .schemas import (
     AttendBodySchema,
+    BadgeSchema,
     HoursQuerySchema,
     HoursSchema,
     MarkSchema,
@@ -98,3 +99,14 @@ def attend(training_id):
 def training_hours(member_id):
     args = load_query(HoursQuerySchema(), request.args)
     return HoursSchema().dump(service.member_hours(g.user, member_id, args))
+
+
+@bp.get("/me/badge")
+@requires(READ)
+@doc(
+    "The caller's own member badge (captains and members): the code scanned at a roll, and its QR",
+    response=BadgeSchema,
+)
+@no_store
+def my_badge():
+    return BadgeSchema().dump(service.badge(g.user))

@@ -204,3 +204,11 @@ class HoursSchema(BaseSchema):
     trainings = fields.Integer(metadata={"description": "trainings attended (present or late)"})
     by_kind = fields.Dict(metadata={"description": "hours per kind"})
     items = fields.List(fields.Dict())
+
+
+class BadgeSchema(BaseSchema):
+    member_id = fields.UUID()
+    display_name = fields.String()
+    team_id = fields.UUID()
+    code = fields.String(metadata={"description": "what the badge's QR holds: member:<uuid>"})
+    qr = fields.String(metadata={"description": "the QR as an SVG data URI"})

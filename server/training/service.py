@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import segno
 import sqlalchemy as sa
 
 from ..accounts.models import User
@@ -280,6 +281,23 @@ def attend(actor, data: dict, at) -> TrainingAttendance:
         {"member_id": member_id, "status": status, "hours": hours, "method": method},
     )
     return mark
+
+
+def badge(actor) -> dict:
+    """The caller's own member badge: the code a captain scans at a training's roll (the same
+    `member:<uuid>` that attend() reads), with its QR drawn as an SVG data URI the phone keeps and
+    shows with no signal. Only a team's captain or member has one."""
+    if actor.role not in MEMBER_ROLES or actor.team_id is None:
+        raise not_found("badge")
+    code = f"member:{actor.id}"
+    qr = segno.make_qr(code, error="m")
+    return {
+        "member_id": actor.id,
+        "display_name": actor.display_name,
+        "team_id": actor.team_id,
+        "code": code,
+        "qr": qr.svg_data_uri(scale=1, border=4, dark="#000", light="#fff"),
+    }
 
 
 def member_hours(actor, member_id, args) -> dict:

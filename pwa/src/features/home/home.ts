@@ -35,6 +35,8 @@ const TILES: Tile[] = [
   // 本队装备: the team's items, 领用 and 归还 at the scene (the captain), read by members.
   { id: "equipment", label: "tile.equipment", route: "/equipment", roles: ["captain", "member"], icon: "M10 3h4v2h6v4h-2v11H6V9H4V5h6V3Zm-2 6v9h8V9H8Zm2 2h4v2h-4v-2Z" },
   { id: "trainings", label: "tile.trainings", route: "/trainings", roles: ["captain"], icon: "M12 3 1 9l11 6 9-4.9V17h2V9L12 3Zm-7 9.2V16l7 4 7-4v-3.8L12 16l-7-3.8Z" },
+  // 我的队员证: the QR the captain scans at a training's roll.
+  { id: "badge", label: "tile.badge", route: "/badge", roles: ["captain", "member"], icon: "M4 4h7v7H4V4Zm2 2v3h3V6H6Zm7-2h7v7h-7V4Zm2 2v3h3V6h-3ZM4 13h7v7H4v-7Zm2 2v3h3v-3H6Zm7-2h2v2h-2v-2Zm2 2h2v2h-2v-2Zm2-2h3v2h-3v-2Zm-4 4h2v3h-2v-3Zm4 0h3v3h-3v-3Z" },
   { id: "map", label: "tile.map", route: "/desk/map", roles: ["captain"], icon: "M15 5.1 9 3 3 5v16l6-2 6 2 6-2V3l-6 2.1ZM10 5.4l4 1.4v11.8l-4-1.4V5.4ZM5 6.4l3-1v11.8l-3 1V6.4Zm14 11.2-3 1V6.8l3-1v11.8Z" },
   { id: "report", label: "tile.report", wide: true, route: "/report", icon: "M12 2 1 21h22L12 2Zm0 6 1 7h-2l1-7Zm-1 9h2v2h-2v-2Z" },
   // 灾情报告: information officers file their village's figures; the desk reads the sums.

@@ -58,26 +58,34 @@ function trouble(err: unknown): CameraTrouble {
   return "failed";
 }
 
+/** The dialog's words, each a receipt's by default (another screen scanning another code names its own). */
+export type ScanWord = "title" | "aim" | "photo" | "notReceipt" | "noCode" | "camera.denied" | "camera.none" | "camera.failed";
+
 export interface ScanOptions {
   /** The receipt token in a decoded text, or null: the dialog then says so and keeps scanning. */
   accept: (text: string) => string | null;
+  /** Words of the caller's own in place of the receipt's. */
+  words?: Partial<Record<ScanWord, string>>;
+  /** What to say of a code `accept` refused (default: words.notReceipt). */
+  refused?: (text: string) => string;
 }
 
 /** Opens the scanner; resolves with the first accepted token, or null when the user cancels. */
-export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
+export function scanReceipt({ accept, words = {}, refused }: ScanOptions): Promise<string | null> {
+  const say = (w: ScanWord) => words[w] ?? t(`kiosk.scan.${w}`);
   return new Promise((resolve) => {
     const video = h("video", { class: "scan-video", muted: true, playsinline: true, autoplay: true, hidden: true });
     video.muted = true;
     const status = h("p", { class: "scan-status", id: "scan-status", role: "status", "aria-live": "polite" }, t("kiosk.scan.opening"));
     const problem = h("p", { class: "form-error", id: "scan-problem", role: "alert" });
     const photo = h("input", { id: "kiosk-photo", type: "file", accept: "image/*", capture: "environment", class: "visually-hidden" });
-    const photoBtn = h("label", { for: "kiosk-photo", class: "btn btn-secondary btn-block" }, t("kiosk.scan.photo"));
+    const photoBtn = h("label", { for: "kiosk-photo", class: "btn btn-secondary btn-block" }, say("photo"));
     const cancel = h("button", { type: "button", class: "btn btn-secondary btn-block", "data-scan": "cancel" }, t("confirm.cancel"));
     const frame = h("div", { class: "scan-frame" }, video);
     const dialog = h(
       "dialog",
       { class: "confirm-dialog scan-dialog", "aria-labelledby": "scan-title" },
-      h("h2", { id: "scan-title", class: "confirm-title" }, t("kiosk.scan.title")),
+      h("h2", { id: "scan-title", class: "confirm-title" }, say("title")),
       frame,
       status,
       problem,
@@ -102,7 +110,7 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
         finish(token);
         return true;
       }
-      problem.textContent = t("kiosk.scan.notReceipt");
+      problem.textContent = refused ? refused(text) : say("notReceipt");
       return false;
     };
 
@@ -118,7 +126,7 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
       if (done) return;
       if (text === null) {
         status.textContent = "";
-        problem.textContent = t("kiosk.scan.noCode");
+        problem.textContent = say("noCode");
       } else if (!offer(text)) {
         status.textContent = "";
       }
@@ -160,7 +168,7 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
       }
       if (done) return stopCamera();
       video.hidden = false;
-      status.textContent = t("kiosk.scan.aim");
+      status.textContent = say("aim");
     }
 
     document.body.appendChild(dialog);
@@ -172,7 +180,7 @@ export function scanReceipt({ accept }: ScanOptions): Promise<string | null> {
       // No picture to show: the photo is the way now, so it becomes the main button.
       frame.hidden = true;
       photoBtn.classList.replace("btn-secondary", "btn-primary");
-      status.textContent = t(`kiosk.scan.camera.${trouble(err)}`);
+      status.textContent = say(`camera.${trouble(err)}`);
     });
   });
 }

@@ -38,6 +38,10 @@ export function renderTrainings(user: User): HTMLElement {
   const teamId = String((user as User & { team_id?: string | null }).team_id ?? "");
   const status = h("p", { class: "hint", id: "tr-status", "aria-live": "polite" }, t("desk.loading"));
   const list = h("ul", { class: "cards", id: "tr-list" });
+  // Planning is the captain's (the server lets the desk plan too, but the desk has no team list here).
+  const plan = teamId
+    ? h("button", { type: "button", class: "btn btn-primary btn-block", id: "tr-new", onclick: () => navigate("/trainings/new") }, t("training.plan.newButton"))
+    : null;
   void (async () => {
     if (!teamId) {
       status.textContent = t("training.noTeam");
@@ -58,6 +62,6 @@ export function renderTrainings(user: User): HTMLElement {
   return h(
     "section",
     { class: "screen", "aria-labelledby": "tr-title" },
-    h("div", { class: "screen-body" }, screenHead("tr-title", t("training.title")), status, list),
+    h("div", { class: "screen-body" }, screenHead("tr-title", t("training.title")), plan, status, list),
   );
 }

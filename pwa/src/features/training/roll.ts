@@ -13,8 +13,15 @@ import { listOps } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
 import { onNetworkChange } from "../../shared/network";
 import { countRows, needsMark, rollRows, type Mark, type Roll, type RowView } from "./model";
-import { loadRoll, mark } from "./store";
+import { cancelTraining, loadRoll, mark, markByBadge } from "./store";
 import { kindWord } from "./list";
+import { badgeMember } from "./plan-model";
+import { once } from "../../shared/guard";
+import { confirmStep } from "../../shared/confirm";
+import { navigate } from "../../shared/router";
+import { isOnline } from "../../shared/network";
+import { showToast } from "../../shared/toast";
+import { ApiError } from "../../api";
 
 const WORD: Record<Mark, MessageKey> = { present: "training.mark.present", absent: "training.mark.absent", late: "training.mark.late" };
 
@@ -23,6 +30,14 @@ export function renderRoll(user: User, trainingId: string): HTMLElement {
   const facts = h("div", { id: "roll-facts" });
   const counts = h("p", { class: "tr-counts", id: "roll-counts", "aria-live": "polite" });
   const rows = h("ul", { class: "tr-roll", id: "roll-list" });
+  // The badge scanner (to the top: the one thing a roll is for, with many members to mark) and,
+  // below the roll, the plan's own steps: change it, cancel it (both need the signal).
+  const scanBtn = h("button", { type: "button", class: "btn btn-primary btn-block", id: "roll-scan", hidden: true }, t("training.scan.button"));
+  const scanLine = h("p", { class: "hint", id: "roll-scan-result", role: "status", "aria-live": "polite" });
+  const editBtn = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "roll-edit", hidden: true }, t("training.plan.edit"));
+  const cancelBtn = h("button", { type: "button", class: "btn btn-danger btn-block", id: "roll-cancel", hidden: true }, t("training.cancel.button"));
+  const planNote = h("p", { class: "hint", id: "roll-plan-note", hidden: true });
+  const planError = h("p", { class: "notice notice-error", id: "roll-plan-error", role: "alert", hidden: true });
   let roll: Roll | null = null;
   // Member ids whose tap is being saved: a second tap meanwhile is the same intent.
   const saving = new Set<string>();
@@ -59,7 +74,82 @@ export function renderRoll(user: User, trainingId: string): HTMLElement {
     const c = countRows(view);
     counts.textContent = t("training.counts", { expected: c.expected, present: c.present + c.late, absent: c.absent, unmarked: c.unmarked });
     rows.replaceChildren(...view.map((r) => row(r, roll!.status === "cancelled")));
+    paintSteps();
   }
+
+  function paintSteps(): void {
+    const open = roll !== null && roll.status !== "cancelled";
+    scanBtn.hidden = !open;
+    editBtn.hidden = cancelBtn.hidden = !open;
+    const online = isOnline();
+    if (cancelBtn.dataset.busy !== "true") cancelBtn.disabled = !online;
+    editBtn.disabled = !online;
+    planNote.hidden = !open || online;
+    planNote.textContent = t("training.plan.stepsOffline");
+  }
+
+  /** A scanned code: 到 for that member of this roll, once; anything else says so and marks no one. */
+  async function scanned(memberId: string): Promise<void> {
+    if (!roll) return;
+    const ops = await listOps().catch(() => []);
+    const r = rollRows(roll, ops).find((x) => x.member_id === memberId);
+    if (!r) return; // accept() only lets this roll's members through
+    if (!needsMark(r, "present")) {
+      scanLine.textContent = t("training.scan.already", { name: r.name });
+      return;
+    }
+    if (saving.has(memberId)) return;
+    saving.add(memberId);
+    try {
+      await markByBadge(roll.id, memberId);
+    } finally {
+      saving.delete(memberId);
+    }
+    scanLine.textContent = t("training.scan.marked", { name: r.name });
+    await paint();
+  }
+
+  scanBtn.addEventListener("click", () =>
+    void once([scanBtn], async () => {
+      if (!roll) return;
+      const members = new Set(roll.roll.map((e) => e.member_id));
+      const { scanReceipt } = await import("../kiosk/scan");
+      const code = await scanReceipt({
+        accept: (text) => {
+          const id = badgeMember(text);
+          return id && members.has(id) ? id : null;
+        },
+        refused: (text) => t(badgeMember(text) ? "training.scan.notExpected" : "training.scan.notBadge"),
+        words: {
+          title: t("training.scan.title"),
+          aim: t("training.scan.aim"),
+          photo: t("training.scan.photo"),
+          noCode: t("training.scan.noCode"),
+          "camera.denied": t("training.scan.camera.denied"),
+          "camera.none": t("training.scan.camera.none"),
+          "camera.failed": t("training.scan.camera.failed"),
+        },
+      });
+      if (code) await scanned(code);
+    }),
+  );
+  editBtn.addEventListener("click", () => navigate(`/trainings/${trainingId}/edit`));
+  cancelBtn.addEventListener("click", () =>
+    void once([cancelBtn], async () => {
+      if (!roll || !isOnline()) return;
+      const yes = await confirmStep({ title: t("training.cancel.title"), body: t("training.cancel.body", { title: roll.title }), confirm: t("training.cancel.confirm"), cancel: t("training.cancel.keep"), danger: true });
+      if (!yes) return;
+      planError.hidden = true;
+      try {
+        await cancelTraining(roll.id);
+        showToast(t("training.cancel.done", { title: roll.title }));
+        await load();
+      } catch (err) {
+        planError.textContent = err instanceof ApiError ? problemSentence(err.problem) : t("training.plan.noAnswerCancel");
+        planError.hidden = false;
+      }
+    }).then(paintSteps),
+  );
 
   async function tap(r: RowView, wanted: Mark): Promise<void> {
     if (!roll || saving.has(r.member_id) || !needsMark(r, wanted)) return;
@@ -99,12 +189,24 @@ export function renderRoll(user: User, trainingId: string): HTMLElement {
   const section = h(
     "section",
     { class: "screen", "aria-labelledby": "roll-title" },
-    h("div", { class: "screen-body" }, screenHead("roll-title", t("training.rollTitle")), facts, status, counts, rows),
+    h(
+      "div",
+      { class: "screen-body" },
+      screenHead("roll-title", t("training.rollTitle")),
+      facts,
+      status,
+      counts,
+      scanBtn,
+      scanLine,
+      rows,
+      h("div", { class: "form-actions tr-plan-steps" }, planNote, planError, editBtn, cancelBtn),
+    ),
   );
   // The outbox moved (sent, refused): the rows follow.
   whileAttached<void>(section, onDataChanged, () => void paint());
   // The signal came back: the server's roll again (a roll shown from this phone says so until then).
   whileAttached<boolean>(section, onNetworkChange, (online) => {
+    paintSteps();
     if (online) void load();
   });
   return section;

@@ -7,6 +7,7 @@ import { enqueue } from "../../data/outbox";
 import { requestFlush } from "../../data/flush";
 import { isOnline } from "../../shared/network";
 import { ATTEND_OP, keptFor, type Kept, type Mark, type Roll, type Training } from "./model";
+import type { PlanBody } from "./plan-model";
 
 const listKey = (teamId: string) => `training_list:${teamId}`;
 const rollKey = (id: string) => `training_roll:${id}`;
@@ -55,4 +56,59 @@ export async function mark(trainingId: string, memberId: string, status: Mark): 
   });
   // With signal, at once; without, the outbox's own triggers ('online', back to the front) send it.
   if (isOnline()) void requestFlush();
+}
+
+/** 到 from a scanned badge: the same op as a tap, saying how the member was found. */
+export async function markByBadge(trainingId: string, memberId: string): Promise<void> {
+  await enqueue({
+    type: ATTEND_OP,
+    data: { id: uuid(), training_id: trainingId, member_id: memberId, status: "present", method: "badge" },
+    entity_id: `${trainingId}:${memberId}`,
+  });
+  if (isOnline()) void requestFlush();
+}
+
+export interface TeamMember {
+  id: string;
+  display_name: string;
+  username: string;
+  team_role?: string | null;
+}
+
+/** The team's members for the planning form's ticks (kept for this account, like the list). */
+export function loadMembers(teamId: string, userId: string): Promise<Loaded<{ items: TeamMember[] }>> {
+  return load(`/api/v1/members?team_id=${encodeURIComponent(teamId)}&limit=200`, `training_members:${teamId}`, userId);
+}
+
+/** Planning and changing a training go to the server at once (there is no op for them). */
+export function planTraining(teamId: string, body: PlanBody): Promise<Training> {
+  return api.post<Training>(`/api/v1/teams/${encodeURIComponent(teamId)}/trainings`, body);
+}
+
+export function updateTraining(id: string, body: PlanBody): Promise<Training> {
+  return api.request<Training>("PATCH", `/api/v1/trainings/${encodeURIComponent(id)}`, body);
+}
+
+export function cancelTraining(id: string): Promise<Training> {
+  return api.post<Training>(`/api/v1/trainings/${encodeURIComponent(id)}/cancel`, {});
+}
+
+/** The team's trainings as the server has them now (to find a create whose answer was lost). */
+export async function serverTrainings(teamId: string): Promise<Training[]> {
+  const page = await api.get<Page>(`/api/v1/teams/${encodeURIComponent(teamId)}/trainings?limit=100`);
+  return page.items ?? [];
+}
+
+export interface Badge {
+  member_id: string;
+  display_name: string;
+  team_id: string;
+  code: string;
+  /** The QR as an SVG data URI (drawn by the server, kept here for a roll with no signal). */
+  qr: string;
+}
+
+/** The signed-in member's own badge, kept on this phone once shown. */
+export function loadBadge(userId: string): Promise<Loaded<Badge>> {
+  return load<Badge>("/api/v1/me/badge", `training_badge:${userId}`, userId);
 }
