@@ -85,3 +85,42 @@ def test_disaster_figures_typed_before_the_event_arrives_stay(phone, server):
     expect(affected).to_have_value("120")
     expect(affected).to_be_focused()
     close_toasts(phone)
+
+
+def test_insurance_form_being_typed_outlives_another_members_save(phone, server):
+    """The captain opens 添加保单 for two members, saves the first, and goes on typing in the
+    second while the save is on its way (one bar of signal). The save's answer reads the list
+    again: the second form keeps what was typed and the keyboard. The old screen drew every card
+    afresh and the half-typed policy was gone."""
+    captain = api(server["base"], "captain1")
+    team_id = captain("GET", "/api/v1/me")["team_id"]
+    members = captain("GET", f"/api/v1/members?team_id={team_id}&limit=200")["items"]
+    assert len(members) >= 2
+    a, b = members[0]["id"], members[1]["id"]
+
+    _login(phone, "captain1")
+    expect(phone.get_by_text(re.compile("队长")).first).to_be_visible()
+    phone.goto(f"/teams/{team_id}/insurance")
+    card_a = phone.locator(f'.ins-member[data-member="{a}"]')
+    card_b = phone.locator(f'.ins-member[data-member="{b}"]')
+    card_b.locator(".ins-add").click()
+    b_insurer = phone.locator(f"#ins-{b}-insurer")
+    b_insurer.fill("中国平安")
+    card_a.locator(".ins-add").click()
+    phone.locator(f"#ins-{a}-insurer").fill("中国人寿")
+    phone.locator(f"#ins-{a}-number").fill(f"RP-{uuid.uuid4().hex[:8]}")
+    phone.locator(f"#ins-{a}-cover_yuan").fill("500000")
+    phone.locator(f"#ins-{a}-starts_on").fill("2026-01-01")
+    phone.locator(f"#ins-{a}-ends_on").fill("2027-12-31")
+
+    release = _hold(phone, f"**/api/v1/members/{a}/insurance")
+    card_a.locator(".ins-save").click()
+    b_insurer.focus()
+    b_insurer.press_sequentially("财险")
+    release()
+    expect(card_a.locator(".ins-form")).to_have_count(0, timeout=10000)
+    phone.wait_for_timeout(500)
+    expect(card_b.locator(".ins-form")).to_be_visible()
+    expect(b_insurer).to_have_value("中国平安财险")
+    expect(b_insurer).to_be_focused()
+    close_toasts(phone)
