@@ -124,3 +124,33 @@ def test_insurance_form_being_typed_outlives_another_members_save(phone, server)
     expect(b_insurer).to_have_value("中国平安财险")
     expect(b_insurer).to_be_focused()
     close_toasts(phone)
+
+
+def test_admin_team_add_pick_outlives_another_members_change(phone, server):
+    """On a team's page the admin picks who to add (人员, 队内职务), then changes another member's
+    role first. The page reads the team again after the change: the pick stays. The old page drew
+    the add box afresh, back to 请选择 and 队员, and 加入队员 then said to pick someone."""
+    admin = api(server["base"], "admin")
+    team_id = api(server["base"], "captain1")("GET", "/api/v1/me")["team_id"]
+    members = admin("GET", f"/api/v1/members?team_id={team_id}&limit=200")["items"]
+    other = next(m for m in members if m.get("team_role") == "member")
+
+    _login(phone, "admin")
+    expect(phone.get_by_text("人员与队伍", exact=True)).to_be_visible()
+    phone.goto(f"/admin/teams/{team_id}")
+    who = phone.locator("#adm-add-who")
+    expect(who.locator("option").nth(1)).to_be_attached()
+    picked = who.locator("option").nth(1).get_attribute("value")
+    who.select_option(picked)
+    phone.locator("#adm-add-role").select_option("vice_captain")
+
+    try:
+        phone.locator(f"#adm-m-role-{other['id']}").select_option("vice_captain")
+        expect(phone.locator(".toast").filter(has_text="现为副队长")).to_be_visible()
+        phone.wait_for_timeout(800)  # the team read again, the page drawn again
+        expect(phone.locator(f"#adm-m-role-{other['id']}")).to_have_value("vice_captain")
+        expect(who).to_have_value(picked)
+        expect(phone.locator("#adm-add-role")).to_have_value("vice_captain")
+    finally:
+        admin("PATCH", f"/api/v1/users/{other['id']}", {"team_role": "member"})
+    close_toasts(phone)
