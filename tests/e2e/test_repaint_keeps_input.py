@@ -42,7 +42,7 @@ def _hold(page, pattern):
     return release
 
 
-def test_disaster_figures_typed_before_the_event_arrives_stay(phone, server):
+def test_disaster_figures_typed_before_the_event_arrives_stay(phone, server, shot):
     """The officer opens the form for a follow-up (续报) with one bar of signal: the figures are
     empty until the event (and the village's last report) comes, and she starts typing. When it
     comes, the figures she typed stay, the ones she did not type are prefilled from the last
@@ -85,9 +85,10 @@ def test_disaster_figures_typed_before_the_event_arrives_stay(phone, server):
     expect(affected).to_have_value("120")
     expect(affected).to_be_focused()
     close_toasts(phone)
+    shot(phone, "repaint-disaster-typed-kept")
 
 
-def test_insurance_form_being_typed_outlives_another_members_save(phone, server):
+def test_insurance_form_being_typed_outlives_another_members_save(phone, server, shot):
     """The captain opens 添加保单 for two members, saves the first, and goes on typing in the
     second while the save is on its way (one bar of signal). The save's answer reads the list
     again: the second form keeps what was typed and the keyboard. The old screen drew every card
@@ -124,9 +125,10 @@ def test_insurance_form_being_typed_outlives_another_members_save(phone, server)
     expect(b_insurer).to_have_value("中国平安财险")
     expect(b_insurer).to_be_focused()
     close_toasts(phone)
+    shot(phone, "repaint-insurance-other-form-kept")
 
 
-def test_admin_team_add_pick_outlives_another_members_change(phone, server):
+def test_admin_team_add_pick_outlives_another_members_change(phone, server, shot):
     """On a team's page the admin picks who to add (人员, 队内职务), then changes another member's
     role first. The page reads the team again after the change: the pick stays. The old page drew
     the add box afresh, back to 请选择 and 队员, and 加入队员 then said to pick someone."""
@@ -154,3 +156,4 @@ def test_admin_team_add_pick_outlives_another_members_change(phone, server):
     finally:
         admin("PATCH", f"/api/v1/users/{other['id']}", {"team_role": "member"})
     close_toasts(phone)
+    shot(phone, "repaint-admin-team-pick-kept")
