@@ -157,3 +157,38 @@ def test_admin_team_add_pick_outlives_another_members_change(phone, server, shot
         admin("PATCH", f"/api/v1/users/{other['id']}", {"team_role": "member"})
     close_toasts(phone)
     shot(phone, "repaint-admin-team-pick-kept")
+
+
+def test_board_chase_pressed_across_a_refresh_still_chases(phone, server, shot):
+    """The duty officer presses 再次通知 for a member who has not answered just as the board
+    refreshes (every 5 s). The press still counts: the card under the finger was not changed, so
+    it is not drawn again. The old board drew every card afresh on each refresh, and a press
+    that spanned one did nothing at all."""
+    desk = api(server["base"], "town1")
+    team = api(server["base"], "captain1")("GET", "/api/v1/me")["team_id"]
+    title = f"重绘测试催促{uuid.uuid4().hex[:4]}"
+    body = {"title": title, "location": {"lat": 25.05, "lon": 116.43}, "team_ids": [team]}
+    order = desk("POST", "/api/v1/dispatches", body)
+
+    _login(phone, "town1")
+    expect(phone.locator(".role-chip")).to_be_visible()
+    phone.goto(f"/desk/{order['id']}")
+    expect(phone.locator("#board-order-title")).to_have_text(title)
+    button = phone.locator(".chase-btn").first
+    expect(button).to_be_visible()
+    expect(phone.locator("#board-updated")).to_contain_text("最近更新")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    updated = "(t) => document.querySelector('#board-updated').textContent !== t"
+    # One refresh first (the first delivery news may change the card); then press across the next.
+    phone.wait_for_function(updated, arg=phone.locator("#board-updated").inner_text(), timeout=12000)
+    before = phone.locator("#board-updated").inner_text()
+    phone.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    phone.mouse.down()
+    phone.wait_for_function(updated, arg=before, timeout=12000)
+    phone.wait_for_timeout(200)
+    phone.mouse.up()
+    expect(phone.locator(".toast")).to_be_visible(timeout=10000)
+    expect(phone.locator(".chase-note").first).not_to_have_text("")
+    shot(phone, "repaint-board-chase-counted")
+    close_toasts(phone)
