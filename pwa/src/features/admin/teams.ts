@@ -169,6 +169,9 @@ export function renderTeam(actor: User, id: string): HTMLElement {
   let team: Team | null = null;
   let teams: Team[] = [];
   let people: AdminUser[] = [];
+  // Who is being added, and as what: kept while the page draws again after another member's
+  // change (a role, a move), which used to put both back to 请选择 and 队员.
+  const adding = { who: "", role: "member" };
 
   const say = (text: string) => {
     status.textContent = text;
@@ -221,8 +224,11 @@ export function renderTeam(actor: User, id: string): HTMLElement {
 
   function paintAdd(): void {
     const candidates = people.filter((u) => u.team_id !== team!.id && u.active && u.role !== "admin");
-    const who = select("adm-add-who", [["", t("adm.pick")], ...candidates.map((u) => [u.id, `${u.display_name}（${u.team_id ? teams.find((x) => x.id === u.team_id)?.name ?? t("adm.otherTeam") : t("adm.noTeam")}）`] as [string, string])], "");
-    const role = select("adm-add-role", TEAM_ROLES.map((r) => [r, teamRoleName(r)]), "member");
+    if (adding.who && !candidates.some((u) => u.id === adding.who)) Object.assign(adding, { who: "", role: "member" }); // added, or gone
+    const who = select("adm-add-who", [["", t("adm.pick")], ...candidates.map((u) => [u.id, `${u.display_name}（${u.team_id ? teams.find((x) => x.id === u.team_id)?.name ?? t("adm.otherTeam") : t("adm.noTeam")}）`] as [string, string])], adding.who);
+    const role = select("adm-add-role", TEAM_ROLES.map((r) => [r, teamRoleName(r)]), adding.role);
+    who.addEventListener("change", () => (adding.who = who.value));
+    role.addEventListener("change", () => (adding.role = role.value));
     const add = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "adm-add" }, t("adm.addMember"));
     add.addEventListener("click", () =>
       void once([add], async () => {

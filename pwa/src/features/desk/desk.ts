@@ -128,6 +128,8 @@ export function renderBoard(id: string): HTMLElement {
   // One tap, one notification: a member's button stays busy until the server has answered.
   const chasing = new Set<string>();
   const chaseNotes = new Map<string, string>();
+  // Each member's card as last drawn, with what it showed.
+  const cards = new Map<string, { sig: string; el: HTMLElement }>();
 
   async function chase(tg: Target, button: HTMLButtonElement): Promise<void> {
     if (chasing.has(tg.member_id)) return;
@@ -202,19 +204,30 @@ export function renderBoard(id: string): HTMLElement {
         ...COUNTS.map((c) => h("div", { class: `count tone tone-${(b[c.key] as number) > 0 ? c.tone : "none"}`, "data-count": c.key }, h("span", { class: "count-n" }, String(b[c.key] ?? 0)), h("span", { class: "count-label" }, t(c.label)))),
       );
     }
-    people.replaceChildren(
-      ...(o.targets ?? []).map((tg) => {
-        const s = targetState(tg);
-        const d = tg.delivery?.state;
-        return h(
-          "li",
-          { class: `card person tone-border-${s.tone}`, "data-member": tg.member_id },
-          h("span", { class: "card-top" }, h("span", { class: "card-title" }, tg.display_name ?? tg.member_id), h("span", { class: `tone tone-${s.tone}`, "data-state": tg.response === "pending" ? "pending" : tg.status }, s.text)),
-          d && d !== "none" ? h("span", { class: "card-meta", "data-delivery": d }, deliveryText(tg)) : null,
-          tg.response === "pending" ? chaseRow(tg) : null,
-        );
-      }),
-    );
+    // A member's card is drawn again only when what it shows changed, and the others stay in
+    // place: the 5 s refresh must not take 再次通知 away from under a finger pressing it.
+    const next = (o.targets ?? []).map((tg) => {
+      const sig = JSON.stringify([tg, chasing.has(tg.member_id), chaseNotes.get(tg.member_id) ?? "", getLang()]);
+      const old = cards.get(tg.member_id);
+      if (old && old.sig === sig) return old.el;
+      const s = targetState(tg);
+      const d = tg.delivery?.state;
+      const el = h(
+        "li",
+        { class: `card person tone-border-${s.tone}`, "data-member": tg.member_id },
+        h("span", { class: "card-top" }, h("span", { class: "card-title" }, tg.display_name ?? tg.member_id), h("span", { class: `tone tone-${s.tone}`, "data-state": tg.response === "pending" ? "pending" : tg.status }, s.text)),
+        d && d !== "none" ? h("span", { class: "card-meta", "data-delivery": d }, deliveryText(tg)) : null,
+        tg.response === "pending" ? chaseRow(tg) : null,
+      );
+      cards.set(tg.member_id, { sig, el });
+      return el;
+    });
+    const wanted = new Set<Element>(next);
+    for (const el of [...people.children]) if (!wanted.has(el)) el.remove();
+    next.forEach((el, i) => {
+      const at = people.children[i] ?? null;
+      if (at !== el) people.insertBefore(el, at);
+    });
   }
 
   async function load(again = true): Promise<void> {

@@ -71,6 +71,7 @@ export function renderDeskMap(focusOrder?: string): HTMLElement {
   let framed = false;
   let stopped = false;
   let seenOnPage = false;
+  let legendSig = "";
 
   const status = h("p", { class: "dm-status", id: "dm-status", role: "status" }, t("deskmap.loading"));
   const toggles = h("div", { class: "dm-toggles", id: "dm-toggles", role: "group", "aria-label": t("deskmap.layers") });
@@ -103,6 +104,17 @@ export function renderDeskMap(focusOrder?: string): HTMLElement {
 
   function drawLegend(): void {
     const rows = legendModel(answer, visible);
+    // The toggles are drawn again only when what they say changed: the 15 s refresh must not take
+    // a toggle away from under a finger pressing it (the press then did nothing).
+    const sig = JSON.stringify([rows.map((row) => [row.layer, row.visible, answer ? toggleText(row) : row.label, row.key[0]?.style]), t("deskmap.hidden")]);
+    if (sig !== legendSig) {
+      legendSig = sig;
+      drawToggles(rows);
+    }
+    drawNotes(rows);
+  }
+
+  function drawToggles(rows: ReturnType<typeof legendModel>): void {
     toggles.replaceChildren(
       ...rows.map((row) => {
         const icon = h("span", { class: "dm-toggle-icon", "aria-hidden": "true" });
@@ -123,6 +135,9 @@ export function renderDeskMap(focusOrder?: string): HTMLElement {
         );
       }),
     );
+  }
+
+  function drawNotes(rows: ReturnType<typeof legendModel>): void {
     notes.replaceChildren(
       ...rows
         .map((row) => ({ row, note: answer ? rowNote(row) : "" }))

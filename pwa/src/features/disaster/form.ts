@@ -54,6 +54,10 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
   let sending = false;
   // The refused report being fixed: sent again in its place (the outbox keeps one, not two).
   let fixing: OutboxOp | null = null;
+  // Until the event (and the village's last report) has come, on one bar of signal that can take
+  // a while: what the officer types meanwhile outlives the draft and the prefill that come after.
+  let loaded = false;
+  const typedEarly = new Set<Figure | "note" | "reason">();
 
   const save = (now = false) => {
     draft.saved_at = new Date().toISOString();
@@ -95,6 +99,7 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
           const was = h("span", { class: "was" });
           const err = h("span", { class: "err", id: `${id}-err`, "aria-live": "polite" });
           input.addEventListener("input", () => {
+            if (!loaded) typedEarly.add(f);
             draft.values[f] = input.value.trim();
             save();
             check();
@@ -108,6 +113,7 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
 
   const note = h("textarea", { id: "dz-note", maxlength: 2000, rows: 3 });
   note.addEventListener("input", () => {
+    if (!loaded) typedEarly.add("note");
     draft.note = note.value;
     save();
   });
@@ -115,6 +121,7 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
   const reasonList = h("p", { class: "hint" });
   const reasonBox = h("div", { class: "dz-text dz-reason", hidden: true }, h("label", { for: "dz-reason" }, t("dz.reason")), reasonList, reason);
   reason.addEventListener("input", () => {
+    if (!loaded) typedEarly.add("reason");
     draft.reason = reason.value;
     save();
     check();
@@ -169,9 +176,10 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
   }
 
   function fill(): void {
-    for (const [f, parts] of inputs) parts.input.value = draft.values[f];
-    note.value = draft.note;
-    reason.value = draft.reason;
+    // Only what differs is written: the field being typed in keeps its caret.
+    for (const [f, parts] of inputs) if (parts.input.value.trim() !== draft.values[f]) parts.input.value = draft.values[f];
+    if (note.value !== draft.note) note.value = draft.note;
+    if (reason.value !== draft.reason) reason.value = draft.reason;
     const allowed: ReportKind[] = base.kind ? ["follow_up", "verified"] : ["initial"];
     setKind(draft.kind && allowed.includes(draft.kind) ? draft.kind : nextKind(base.kind));
     kindChips();
@@ -309,6 +317,14 @@ export function renderDisasterForm(user: User, eventId: string): HTMLElement {
     } else if (base.figures) {
       draft.values = { ...base.figures };
     }
+    // What was typed while this was on its way wins over the kept draft and the prefill.
+    loaded = true;
+    for (const f of typedEarly) {
+      if (f === "note") draft.note = note.value;
+      else if (f === "reason") draft.reason = reason.value;
+      else draft.values[f] = (inputs.get(f)?.input.value ?? "").trim();
+    }
+    if (typedEarly.size) save();
     fill();
     await showMine();
   })();

@@ -146,12 +146,23 @@ function memberCard(member: Member, reload: () => void): HTMLElement {
     add.setAttribute("aria-expanded", "true");
     add.hidden = true;
     const close = () => {
+      // The focus goes back to 添加保单 only from this form: not from the form of another member
+      // the captain is typing in while this one's save was on its way.
+      const here = slot.contains(document.activeElement);
       slot.replaceChildren();
       add.hidden = false;
       add.setAttribute("aria-expanded", "false");
-      add.focus();
+      if (here || document.activeElement === document.body) add.focus();
     };
-    slot.replaceChildren(policyForm(member, reload, close));
+    // Saved: this form closes, and the list is read again (the other open forms stay, see load).
+    slot.replaceChildren(policyForm(
+        member,
+        () => {
+          close();
+          reload();
+        },
+        close,
+      ));
   });
   return h(
     "li",
@@ -161,6 +172,22 @@ function memberCard(member: Member, reload: () => void): HTMLElement {
     add,
     slot,
   );
+}
+
+/** Puts `next` in `list` in order, moving the cards that stay rather than taking them out and
+ * back (moveBefore where the browser has it): a field being typed in keeps the focus. */
+function place(list: HTMLElement, next: HTMLElement[]): void {
+  const active = document.activeElement;
+  const keep = new Set<Element>(next);
+  for (const el of [...list.children]) if (!keep.has(el)) el.remove();
+  const move = (list as unknown as { moveBefore?: (node: Node, child: Node | null) => void }).moveBefore;
+  next.forEach((el, i) => {
+    const at = list.children[i] ?? null;
+    if (at === el) return;
+    if (move && el.parentNode === list) move.call(list, el, at);
+    else list.insertBefore(el, at);
+  });
+  if (active instanceof HTMLElement && active !== document.activeElement && list.contains(active)) active.focus({ preventScroll: true });
 }
 
 export function renderTeamInsurance(_user: User, teamId: string): HTMLElement {
@@ -175,7 +202,19 @@ export function renderTeamInsurance(_user: User, teamId: string): HTMLElement {
       // Those without valid cover first, then by name.
       const rank = (m: Member) => (coverOf(m) === "none" ? 0 : 1);
       const members = [...page.items].sort((a, b) => rank(a) - rank(b) || (a.display_name || a.username).localeCompare(b.display_name || b.username, "zh-CN"));
-      list.replaceChildren(...(members.length ? members.map((m) => memberCard(m, () => void load())) : [h("li", { class: "hint" }, t("ins.noMembers"))]));
+      // A member whose form is open keeps his card (what is typed in it, and the keyboard); only
+      // his cover mark is new. The others are drawn afresh.
+      const open = new Map(
+        [...list.querySelectorAll<HTMLElement>(".ins-member")].filter((el) => el.querySelector(".ins-slot")?.firstChild).map((el) => [el.dataset.member ?? "", el]),
+      );
+      const cards = members.map((m) => {
+        const kept = open.get(m.id);
+        if (!kept) return memberCard(m, () => void load());
+        kept.dataset.cover = coverOf(m);
+        kept.querySelector(".ins-badge")?.replaceWith(coverBadge(m));
+        return kept;
+      });
+      place(list, cards.length ? cards : [h("li", { class: "hint" }, t("ins.noMembers"))]);
       status.hidden = true;
     } catch (err) {
       status.hidden = false;
