@@ -5,7 +5,7 @@ moves on. With no signal the register button is shut and says why, and what he t
 reload."""
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -16,7 +16,7 @@ SHOTS = Path(os.environ.get("EQ_SHOTS", "/tmp/shots-equipment"))
 
 
 def _china_today():
-    return (datetime.now(timezone.utc) + timedelta(hours=8)).date()
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 def _words(d):
@@ -89,13 +89,16 @@ def test_the_captain_registers_edits_and_maintains_an_item(phone, server, screen
 
     # Back on the list: the item under its kit, late for maintenance, in words.
     expect(phone.get_by_role("heading", name="本队装备")).to_be_visible()
-    ring = phone.locator('.eq-group[data-kit="%s"] .eq-card' % kit["id"]).filter(has_text="救生圈E2E")
+    group = phone.locator(f'.eq-group[data-kit="{kit["id"]}"]')
+    ring = group.locator(".eq-card").filter(has_text="救生圈E2E")
     expect(ring).to_contain_text("逾期 10 天未保养")
     expect(ring).to_contain_text("×6")
-    made = [i for i in captain("GET", f"/api/v1/teams/{team}/equipment?limit=200")["items"] if i["name"] == "救生圈E2E"]
+    listed = captain("GET", f"/api/v1/teams/{team}/equipment?limit=200")["items"]
+    made = [i for i in listed if i["name"] == "救生圈E2E"]
     assert len(made) == 1
     item = made[0]
-    assert (item["category"], item["standard"], item["serial"], item["kit_id"]) == ("water", "GB/T 4302", "JSQ-01", kit["id"])
+    assert (item["category"], item["standard"], item["serial"]) == ("water", "GB/T 4302", "JSQ-01")
+    assert item["kit_id"] == kit["id"]
     assert (item["quantity"], item["maintenance_interval_days"], item["condition"]) == (6, 30, "good")
     assert item["next_due_on"] == (last + timedelta(days=30)).isoformat()
     # The list filters to what is overdue.
