@@ -49,6 +49,8 @@ def test_the_captain_registers_edits_and_maintains_an_item(phone, server, screen
     team = captain("GET", "/api/v1/me")["team_id"]
     today = _china_today()
     last = today - timedelta(days=40)
+    # An item with no maintenance interval: never overdue, in no kit.
+    captain("POST", f"/api/v1/teams/{team}/equipment", {"name": "担架E2E", "category": "medical"})
 
     _login(phone)
     phone.get_by_role("button", name="本队装备").click()
@@ -101,9 +103,12 @@ def test_the_captain_registers_edits_and_maintains_an_item(phone, server, screen
     assert item["kit_id"] == kit["id"]
     assert (item["quantity"], item["maintenance_interval_days"], item["condition"]) == (6, 30, "good")
     assert item["next_due_on"] == (last + timedelta(days=30)).isoformat()
+    stretcher = phone.locator('.eq-group[data-kit="none"] .eq-card').filter(has_text="担架E2E")
+    expect(stretcher).to_be_visible()
     # The list filters to what is overdue.
     phone.locator("#eq-filter").get_by_text("逾期未保养").click()
     expect(phone.locator(".eq-card").filter(has_text="救生圈E2E")).to_be_visible()
+    expect(phone.locator(".eq-card").filter(has_text="担架E2E")).to_have_count(0)
     for other in phone.locator(".eq-card").all():
         expect(other).to_contain_text("天未保养")
     close_toasts(phone)

@@ -13,7 +13,7 @@ import { errorSlot, markField, revealField } from "../../shared/form-errors";
 import { once } from "../../shared/guard";
 import { confirmStep } from "../../shared/confirm";
 import { showToast } from "../../shared/toast";
-import { isOnline, onNetworkChange } from "../../shared/network";
+import { onNetworkChange } from "../../shared/network";
 import { describeProblem } from "../../i18n/problem";
 import { problemSlug } from "../../data/problem";
 import { getLang, t, type MessageKey } from "../../i18n";
@@ -58,8 +58,10 @@ interface Kept {
 }
 
 const teamOf = (u: User): string | null => (u as { team_id?: string | null }).team_id ?? null;
-/** Surely offline: the browser says so, or the last request got no answer. */
-export const offlineNow = (): boolean => !isOnline() || (typeof navigator !== "undefined" && navigator.onLine === false);
+/** Surely offline: the browser says so. (A request that got no answer while the browser says
+ * online does not shut the button: with nothing else asking, it would stay shut for good; a try
+ * either gets through or says there was no answer, and the draft stays.) */
+export const offlineNow = (): boolean => typeof navigator !== "undefined" && navigator.onLine === false;
 
 export async function keptKits(user: User): Promise<Kit[]> {
   const k = await getMeta<Kept>(KITS_KEY).catch(() => undefined);
