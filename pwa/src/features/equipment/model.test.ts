@@ -209,6 +209,16 @@ describe("changing an item (修改)", () => {
     expect(patchBody({ ...d, quantity: "3", standard: "", kit_id: "" }, before)).toEqual({ quantity: 3, standard: null, kit_id: null });
   });
 
+  it("a draft picked up after someone else changed the item sends only what this captain changed", () => {
+    const d = { ...draftFromItem(item(), "k"), quantity: "3" };
+    const kept = restoreItemDraft(JSON.parse(JSON.stringify(d)), "k", "i1");
+    expect(kept.base).toEqual(d.base);
+    const meanwhile = item({ serial: "LJ-9", quantity: 2 });
+    expect(patchBody(kept, meanwhile)).toEqual({ quantity: 3 });
+    // Without what the form was filled from, every difference counts (the serial would go back).
+    expect(patchBody({ ...kept, base: null }, meanwhile)).toEqual({ serial: "LJ-1", quantity: 3 });
+  });
+
   it("a change to damaged or lost needs a note, sent with it, and is asked first", () => {
     const before = item();
     const d = { ...draftFromItem(before, "k"), condition: "damaged" as const };

@@ -234,7 +234,23 @@ export interface ItemDraft {
   last_maintained_on: string;
   /** Why the condition changed (edit only; needed for 损坏 and 遗失). */
   note: string;
+  /** Edit only: the fields as the form was first filled from the server, so that only what the
+   * captain changed is sent, even when the draft is picked up again after the item changed. */
+  base: Partial<Record<DraftText, string>> | null;
 }
+
+type DraftText = "name" | "category" | "standard" | "kit_id" | "serial" | "quantity" | "condition" | "interval_days" | "last_maintained_on";
+const BODY_OF: [string, DraftText][] = [
+  ["name", "name"],
+  ["category", "category"],
+  ["standard", "standard"],
+  ["kit_id", "kit_id"],
+  ["serial", "serial"],
+  ["quantity", "quantity"],
+  ["condition", "condition"],
+  ["maintenance_interval_days", "interval_days"],
+  ["last_maintained_on", "last_maintained_on"],
+];
 
 export const ITEM_FIELDS = ["name", "category", "standard", "kit_id", "serial", "quantity", "condition", "maintenance_interval_days", "last_maintained_on", "note"] as const;
 export type ItemField = (typeof ITEM_FIELDS)[number];
@@ -243,11 +259,11 @@ export type FieldProblem = "required" | "tooLong" | "number" | "range" | "future
 export const itemDraftKey = (userId: string, itemId: string | null): string => `equipment_item:${userId}:${itemId ?? "new"}`;
 
 export function emptyItemDraft(key: string, clientId: string): ItemDraft {
-  return { key, saved_at: "", client_id: clientId, name: "", category: "", standard: "", kit_id: "", serial: "", quantity: "1", condition: "good", interval_days: "", last_maintained_on: "", note: "" };
+  return { key, saved_at: "", client_id: clientId, name: "", category: "", standard: "", kit_id: "", serial: "", quantity: "1", condition: "good", interval_days: "", last_maintained_on: "", note: "", base: null };
 }
 
 export function draftFromItem(item: Item, key: string): ItemDraft {
-  return {
+  const d: ItemDraft = {
     key,
     saved_at: "",
     client_id: item.id,
@@ -261,7 +277,10 @@ export function draftFromItem(item: Item, key: string): ItemDraft {
     interval_days: item.intervalDays === null ? "" : String(item.intervalDays),
     last_maintained_on: item.lastMaintainedOn ?? "",
     note: "",
+    base: null,
   };
+  d.base = Object.fromEntries(BODY_OF.map(([, k]) => [k, d[k]]));
+  return d;
 }
 
 /** A draft read back from the store, with anything missing or of the wrong kind made empty. */
@@ -285,6 +304,10 @@ export function restoreItemDraft(raw: unknown, key: string, clientId: string): I
     interval_days: text("interval_days"),
     last_maintained_on: text("last_maintained_on"),
     note: text("note"),
+    base:
+      r.base && typeof r.base === "object"
+        ? Object.fromEntries(Object.entries(r.base as Record<string, unknown>).filter(([k, v]) => BODY_OF.some(([, f]) => f === k) && typeof v === "string"))
+        : null,
   };
 }
 
@@ -340,8 +363,9 @@ export function createBody(d: ItemDraft): Record<string, unknown> {
   };
 }
 
-/** The body of PATCH /equipment/<id>: only what differs from the item as the server last said,
- * so a change made meanwhile by someone else to another field is not written over. */
+/** The body of PATCH /equipment/<id>: only the fields the captain changed since the form was
+ * filled (`base`) that differ from the item as the server says now, so a change made meanwhile
+ * by someone else to another field is not written over. */
 export function patchBody(d: ItemDraft, before: Item): Record<string, unknown> {
   const all = createBody(d);
   const was: Record<string, unknown> = {
@@ -356,7 +380,11 @@ export function patchBody(d: ItemDraft, before: Item): Record<string, unknown> {
     last_maintained_on: before.lastMaintainedOn,
   };
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(all)) if (k !== "id" && v !== was[k]) out[k] = v;
+  for (const [k, f] of BODY_OF) {
+    // Untouched since the form was filled: the server's value stands, whatever it is now.
+    if (d.base && d.base[f] === d[f]) continue;
+    if (all[k] !== was[k]) out[k] = all[k];
+  }
   if ("condition" in out && d.note.trim()) out.note = d.note.trim();
   return out;
 }
