@@ -118,6 +118,7 @@ def test_the_captain_registers_edits_and_maintains_an_item(phone, server, screen
     # 修改: the same form, filled in; only the count changes.
     phone.locator(".eq-card").filter(has_text="救生圈E2E").click()
     expect(phone.get_by_role("heading", name="救生圈E2E")).to_be_visible()
+    expect(phone.locator(".eq-facts")).to_contain_text("水域救援组E2E")
     phone.get_by_role("link", name="修改装备资料").click()
     expect(phone.get_by_role("heading", name="修改装备资料")).to_be_visible()
     expect(phone.get_by_label("装备名称")).to_have_value("救生圈E2E")

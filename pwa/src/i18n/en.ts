@@ -1687,6 +1687,8 @@ export const en: Record<MessageKey, string> = {
   "eq.noInterval": "No maintenance interval",
   "eq.f.category": "Category",
   "eq.f.standard": "Standard",
+  "eq.f.kit": "Kit",
+  "eq.f.kitUnknown": "(a kit not kept on this phone)",
   "eq.f.serial": "Number",
   "eq.f.quantity": "Quantity",
   "eq.f.lastMaintained": "Last maintained",

@@ -1685,6 +1685,8 @@ export const zhCN = {
   "eq.noInterval": "未设保养周期",
   "eq.f.category": "类别",
   "eq.f.standard": "执行标准",
+  "eq.f.kit": "装备组",
+  "eq.f.kitUnknown": "（本机未存这个装备组）",
   "eq.f.serial": "编号",
   "eq.f.quantity": "数量",
   "eq.f.lastMaintained": "上次保养",

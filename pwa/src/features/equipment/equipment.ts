@@ -11,7 +11,7 @@ import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
-import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { formatDateTime, hasKey, t, type MessageKey } from "../../i18n";
 import { dayWords } from "../teams/readiness-model";
 import { problemSentence } from "../../i18n/problem";
 import { api, ApiError, type User } from "../../api";
@@ -20,7 +20,7 @@ import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
 import { errorSlot, markField } from "../../shared/form-errors";
 import { whileAttached } from "../../shared/dom";
 import { onNetworkChange } from "../../shared/network";
-import { fetchKits, offlineNow, refusalWords } from "./form";
+import { fetchKits, keptKits, offlineNow, refusalWords } from "./form";
 import { enqueue, listOps, requeue } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
 import { requestFlush } from "../../data/flush";
@@ -84,6 +84,9 @@ async function fetchKept(key: string, user: User, path: string): Promise<{ body:
     return { body: k?.body ?? null, savedAt: k?.saved_at ?? 0, fresh: false, error: err instanceof ApiError ? err : undefined };
   }
 }
+
+/** The category in the reader's language (the server's label is Chinese only). */
+const categoryWords = (item: Item): string => (hasKey(`eq.cat.${item.category}`) ? t(`eq.cat.${item.category}` as MessageKey) : item.categoryLabel);
 
 function conditionBadge(c: Condition): HTMLElement {
   return h("span", { class: `tone tone-${conditionTone(c)} eq-badge`, "data-condition": c }, t(conditionKey(c)));
@@ -160,7 +163,7 @@ export function renderEquipment(user: User): HTMLElement {
         "a",
         { class: "card eq-card", href: `/equipment/${item.id}`, "data-item": item.id, onclick: (e: Event) => (e.preventDefault(), navigate(`/equipment/${item.id}`)) },
         h("span", { class: "eq-name" }, item.name, item.quantity > 1 ? ` ×${item.quantity}` : ""),
-        h("span", { class: "eq-sub" }, [item.categoryLabel, item.standard].filter(Boolean).join(" · ")),
+        h("span", { class: "eq-sub" }, [categoryWords(item), item.standard].filter(Boolean).join(" · ")),
         h("span", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
       ),
     );
@@ -320,6 +323,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
   const root = h("div", { class: "screen-body eq" }, screenHead("eq-item-title", t("eq.itemTitle")), body);
   let item: Item | null = null;
   let orders: Order[] = [];
+  let kits: Kit[] = [];
   let log: unknown[] = [];
   let fetchedAt = "";
   let watching: string | null = null;
@@ -482,7 +486,8 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     watching = open;
     const order = orders.find((o) => o.id === where.dispatchId);
     const facts: [MessageKey, string][] = [
-      ["eq.f.category", item.categoryLabel],
+      ["eq.f.category", categoryWords(item)],
+      ["eq.f.kit", item.kitId ? (kits.find((k) => k.id === item?.kitId)?.name ?? t("eq.f.kitUnknown")) : t("eq.none")],
       ["eq.f.standard", item.standard ?? t("eq.none")],
       ["eq.f.serial", item.serial ?? t("eq.none")],
       ["eq.f.quantity", String(item.quantity)],
@@ -537,6 +542,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     item = readItems(list?.body).find((i) => i.id === itemId) ?? null;
     fetchedAt = list ? new Date(list.saved_at).toISOString() : "";
     if (manages && team) orders = readOrders((await fetchKept(ORDERS_KEY, user, `/api/v1/teams/${team}/equipment/orders`)).body);
+    if (team) kits = await keptKits(user);
     await fetchDetail();
     if (!item) body.replaceChildren(h("p", { class: "notice" }, t("eq.notKept")));
     else void paint();
