@@ -249,6 +249,12 @@ function route(path: string, focus = true): void {
         const { EQUIPMENT_ROLES, renderEquipment } = await import("./features/equipment/equipment");
         return EQUIPMENT_ROLES.has(u.role) ? () => renderEquipment(u) : null;
       });
+    case "/equipment/new":
+      // 登记装备: the captain (before /equipment/<id> below, which would take "new" for an id).
+      return lazy(async () => {
+        const { renderItemForm } = await import("./features/equipment/form");
+        return u.role === "captain" ? () => renderItemForm(u, null) : null;
+      });
     case "/trainings":
       // A captain's team's trainings and drills, and (below) a training's roll call.
       return lazy(async () => {
@@ -315,6 +321,11 @@ function route(path: string, focus = true): void {
       if (adminTeam) return lazy(async () => {
         const [{ ADMIN_ROLES }, { renderTeam }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);
         return ADMIN_ROLES.has(u.role) ? () => renderTeam(u, adminTeam[1]) : null;
+      });
+      const equipmentEdit = /^\/equipment\/([\w-]+)\/edit$/.exec(url.pathname);
+      if (equipmentEdit) return lazy(async () => {
+        const { renderItemForm } = await import("./features/equipment/form");
+        return u.role === "captain" ? () => renderItemForm(u, equipmentEdit[1]) : null;
       });
       const equipmentItem = /^\/equipment\/([\w-]+)$/.exec(url.pathname);
       if (equipmentItem) return lazy(async () => {

@@ -11,11 +11,16 @@ import { confirmStep } from "../../shared/confirm";
 import { once } from "../../shared/guard";
 import { navigate } from "../../shared/router";
 import { showToast } from "../../shared/toast";
-import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { formatDateTime, hasKey, t, type MessageKey } from "../../i18n";
 import { dayWords } from "../teams/readiness-model";
 import { problemSentence } from "../../i18n/problem";
 import { api, ApiError, type User } from "../../api";
 import { getMeta, setMeta, uuid, type OutboxOp } from "../../data/db";
+import { deleteDraft, getDraft, saveDraft } from "../../data/stores";
+import { errorSlot, markField } from "../../shared/form-errors";
+import { whileAttached } from "../../shared/dom";
+import { onNetworkChange } from "../../shared/network";
+import { fetchKits, keptKits, offlineNow, refusalWords } from "./form";
 import { enqueue, listOps, requeue } from "../../data/outbox";
 import { onDataChanged } from "../../data/events";
 import { requestFlush } from "../../data/flush";
@@ -23,8 +28,14 @@ import {
   CHECKOUT_OP,
   RETURN_CONDITIONS,
   RETURN_OP,
+  checkMaintenance,
   checkoutBlocked,
   checkoutData,
+  filterItems,
+  groupByKit,
+  maintenanceBlocked,
+  maintenanceBody,
+  readKits,
   chinaToday,
   conditionKey,
   conditionTone,
@@ -41,11 +52,13 @@ import {
   whereIs,
   type Condition,
   type Item,
+  type Kit,
+  type ListFilter,
   type Order,
 } from "./model";
 
 export const EQUIPMENT_ROLES = new Set(["captain", "member"]);
-const LIST_KEY = "equipment_list";
+const LIST_KEY = "equipment_list"; // the same key as form.ts's LIST_KEY
 const ORDERS_KEY = "equipment_orders";
 
 interface Kept {
@@ -71,6 +84,9 @@ async function fetchKept(key: string, user: User, path: string): Promise<{ body:
     return { body: k?.body ?? null, savedAt: k?.saved_at ?? 0, fresh: false, error: err instanceof ApiError ? err : undefined };
   }
 }
+
+/** The category in the reader's language (the server's label is Chinese only). */
+const categoryWords = (item: Item): string => (hasKey(`eq.cat.${item.category}`) ? t(`eq.cat.${item.category}` as MessageKey) : item.categoryLabel);
 
 function conditionBadge(c: Condition): HTMLElement {
   return h("span", { class: `tone tone-${conditionTone(c)} eq-badge`, "data-condition": c }, t(conditionKey(c)));
@@ -104,31 +120,77 @@ function statusLine(el: HTMLElement, r: { fresh: boolean; savedAt: number; error
 
 export function renderEquipment(user: User): HTMLElement {
   const team = teamOf(user);
-  const list = h("ul", { class: "cards eq-list", id: "eq-list" });
+  const manages = user.role === "captain";
+  const list = h("div", { class: "eq-list", id: "eq-list" });
   const status = h("p", { class: "hint", id: "eq-status", "aria-live": "polite" }, t("desk.loading"));
-  const root = h("div", { class: "screen-body eq" }, screenHead("eq-title", t("eq.title")), status, list);
+  const filters = h("div", { class: "eq-filters" });
+  const tools = h("div", { class: "eq-tools" });
+  const root = h("div", { class: "screen-body eq" }, screenHead("eq-title", t("eq.title")), status, tools, filters, list);
   let items: Item[] = [];
+  let kits: Kit[] = [];
   let fetchedAt = "";
+  let filter: ListFilter = "all";
+  let filterKey: string | null = null;
+
+  // The chips are rebuilt only when what they offer changes, so a repaint never drops a tap.
+  function paintFilters(today: string): void {
+    const late = items.filter((i) => daysOverdue(i, today) > 0).length;
+    const loose = items.some((i) => !i.kitId || !kits.some((k) => k.id === i.kitId));
+    const key = `${late}|${loose}|${kits.map((k) => k.id).join(",")}`;
+    if (key === filterKey) return;
+    filterKey = key;
+    const options: { value: ListFilter; label: string }[] = [
+      { value: "all", label: t("eq.filter.all") },
+      { value: "overdue", label: t("eq.filter.overdue", { n: late }) },
+      ...kits.map((k) => ({ value: `kit:${k.id}` as ListFilter, label: k.name })),
+      ...(kits.length && loose ? [{ value: "kit:none" as ListFilter, label: t("eq.filter.noKit") }] : []),
+    ];
+    if (!options.some((o) => o.value === filter)) filter = "all";
+    const group = chipGroup("eq-filter", t("eq.filter.legend"), options, filter);
+    group.el.addEventListener("change", () => {
+      filter = (group.value() as ListFilter | null) ?? "all";
+      void paint();
+    });
+    group.el.id = "eq-filter";
+    filters.replaceChildren(group.el);
+  }
+
+  function card(item: Item, ops: OutboxOp[], today: string): HTMLElement {
+    return h(
+      "li",
+      {},
+      h(
+        "a",
+        { class: "card eq-card", href: `/equipment/${item.id}`, "data-item": item.id, onclick: (e: Event) => (e.preventDefault(), navigate(`/equipment/${item.id}`)) },
+        h("span", { class: "eq-name" }, item.name, item.quantity > 1 ? ` ×${item.quantity}` : ""),
+        h("span", { class: "eq-sub" }, [categoryWords(item), item.standard].filter(Boolean).join(" · ")),
+        h("span", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
+      ),
+    );
+  }
 
   async function paint(): Promise<void> {
     const ops = await listOps().catch(() => [] as OutboxOp[]);
     const today = chinaToday();
+    paintFilters(today);
     if (!items.length) {
-      list.replaceChildren(h("li", { class: "hint" }, t("eq.empty")));
+      list.replaceChildren(h("p", { class: "hint" }, t("eq.empty")));
       return;
     }
+    const shown = filterItems(items, filter, today, kits);
+    if (!shown.length) {
+      list.replaceChildren(h("p", { class: "hint", id: "eq-none-shown" }, t(filter === "overdue" ? "eq.noneOverdue" : "eq.noneHere")));
+      return;
+    }
+    // With kits, the items under their kit's name; without, one list.
+    const groups = kits.length ? groupByKit(shown, kits) : [{ kit: null, items: shown }];
     list.replaceChildren(
-      ...sortItems(items, today, ops).map((item) =>
+      ...groups.map((g) =>
         h(
-          "li",
-          {},
-          h(
-            "a",
-            { class: "card eq-card", href: `/equipment/${item.id}`, "data-item": item.id, onclick: (e: Event) => (e.preventDefault(), navigate(`/equipment/${item.id}`)) },
-            h("span", { class: "eq-name" }, item.name, item.quantity > 1 ? ` ×${item.quantity}` : ""),
-            h("span", { class: "eq-sub" }, [item.categoryLabel, item.standard].filter(Boolean).join(" · ")),
-            h("span", { class: "eq-marks" }, ...marks(item, ops, today, fetchedAt)),
-          ),
+          "section",
+          { class: "eq-group", "data-kit": g.kit?.id ?? "none" },
+          kits.length ? h("h2", { class: "eq-group-name" }, g.kit ? g.kit.name : t("eq.filter.noKit"), ` (${g.items.length})`) : null,
+          h("ul", { class: "cards" }, ...sortItems(g.items, today, ops).map((item) => card(item, ops, today))),
         ),
       ),
     );
@@ -139,14 +201,100 @@ export function renderEquipment(user: User): HTMLElement {
     status.textContent = t("eq.noTeam");
     return root;
   }
-  void fetchKept(LIST_KEY, user, `/api/v1/teams/${team}/equipment?limit=200`).then((r) => {
+  if (manages) tools.replaceChildren(...captainTools(user, team, (kit) => {
+    kits = [...kits.filter((k) => k.id !== kit.id), kit];
+    void paint();
+  }));
+  void Promise.all([fetchKept(LIST_KEY, user, `/api/v1/teams/${team}/equipment?limit=200`), fetchKits(user, team)]).then(([r, k]) => {
     items = readItems(r.body);
+    kits = k;
     fetchedAt = new Date(r.savedAt).toISOString();
     statusLine(status, r);
     void paint();
   });
   const stop = onDataChanged(() => root.isConnected ? void paint() : stop());
   return root;
+}
+
+/** 登记装备 and 新建装备组, for the captain. The kit's form is online only (no op type for it),
+ * keeps what was typed as a draft, and goes once per tap. */
+function captainTools(user: User, team: string, made: (kit: Kit) => void): HTMLElement[] {
+  const register = h("a", { class: "btn btn-primary btn-block", id: "eq-register", href: "/equipment/new", onclick: (e: Event) => (e.preventDefault(), navigate("/equipment/new")) }, t("eq.register"));
+  const open = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "eq-kit-open", "aria-expanded": "false", "aria-controls": "eq-kit-form" }, t("eq.kit.new"));
+  const key = `equipment_kit:${user.id}`;
+  const nameIn = h("input", { type: "text", id: "eq-kit-name", maxlength: "80", autocomplete: "off" }) as HTMLInputElement;
+  const noteIn = h("textarea", { id: "eq-kit-note", rows: 2, maxlength: 500 }) as HTMLTextAreaElement;
+  const nameErr = errorSlot("eq-kit-err-name");
+  const errorBox = h("p", { class: "notice notice-error", id: "eq-kit-error", role: "alert", hidden: true });
+  const netLine = h("p", { class: "notice notice-warn", id: "eq-kit-offline", hidden: true }, t("eq.kit.offline"));
+  const save = h("button", { type: "submit", class: "btn btn-primary btn-block", id: "eq-kit-save" }, t("eq.kit.save")) as HTMLButtonElement;
+  const form = h(
+    "form",
+    { class: "eq-form eq-kit-form", id: "eq-kit-form", novalidate: true, hidden: true },
+    h("div", { class: "field" }, h("label", { for: "eq-kit-name" }, t("eq.kit.name")), h("p", { class: "hint" }, t("eq.kit.nameHint")), nameIn, nameErr),
+    h("div", { class: "field" }, h("label", { for: "eq-kit-note" }, t("eq.kit.note")), noteIn),
+    errorBox,
+    netLine,
+    save,
+  );
+  const net = () => {
+    const off = offlineNow();
+    netLine.hidden = !off;
+    save.disabled = off || save.dataset.busy === "true";
+  };
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const keep = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      const empty = !nameIn.value.trim() && !noteIn.value.trim();
+      void (empty ? deleteDraft(key) : saveDraft({ key, saved_at: "", name: nameIn.value, note: noteIn.value })).catch(() => undefined);
+    }, 300);
+  };
+  nameIn.addEventListener("input", () => (markField(nameIn, nameErr, null), keep()));
+  noteIn.addEventListener("input", keep);
+  const show = (on: boolean) => {
+    form.hidden = !on;
+    open.setAttribute("aria-expanded", String(on));
+    if (on) nameIn.focus();
+  };
+  open.addEventListener("click", () => show(form.hidden));
+  void getDraft<{ key: string; saved_at: string; name?: string; note?: string }>(key)
+    .then((d) => {
+      if (!d) return;
+      nameIn.value = d.name ?? "";
+      noteIn.value = d.note ?? "";
+      show(true);
+    })
+    .catch(() => undefined);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void once([save], async () => {
+      errorBox.hidden = true;
+      const name = nameIn.value.trim();
+      if (!name) {
+        markField(nameIn, nameErr, t("eq.kit.nameNeeded"));
+        nameIn.focus();
+        return;
+      }
+      if (offlineNow()) return;
+      try {
+        const kit = readKits({ items: [await api.post<unknown>(`/api/v1/teams/${team}/equipment-kits`, { name, note: noteIn.value.trim() })] })[0];
+        if (timer) clearTimeout(timer);
+        await deleteDraft(key).catch(() => undefined);
+        nameIn.value = "";
+        noteIn.value = "";
+        show(false);
+        showToast(t("eq.kit.made", { name }));
+        if (kit) made(kit);
+      } catch (err) {
+        errorBox.textContent = err instanceof ApiError ? refusalWords(err) : t("eq.kit.noAnswer");
+        errorBox.hidden = false;
+      }
+    }).then(net);
+  });
+  net();
+  whileAttached<boolean>(form, onNetworkChange, net);
+  return [h("div", { class: "eq-actions" }, register, open), form];
 }
 
 function chipGroup(name: string, legend: string, options: { value: string; label: string }[], checked?: string): { el: HTMLElement; value: () => string | null } {
@@ -175,13 +323,18 @@ export function renderItem(user: User, itemId: string): HTMLElement {
   const root = h("div", { class: "screen-body eq" }, screenHead("eq-item-title", t("eq.itemTitle")), body);
   let item: Item | null = null;
   let orders: Order[] = [];
+  let kits: Kit[] = [];
   let log: unknown[] = [];
   let fetchedAt = "";
   let watching: string | null = null;
   const head = h("div", {});
   const step = h("div", {});
+  const care = h("div", {});
   const tail = h("div", {});
   let stepMode: string | null = null;
+  let careMode: string | null = null;
+  // The maintenance form's id, made once per intent: a send with no answer sent again is the same record.
+  let careId = uuid();
 
   async function queue(type: string, data: Record<string, unknown>, ops: OutboxOp[]): Promise<void> {
     const last = pendingOp(itemId, ops);
@@ -235,6 +388,92 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     return h("section", { class: "eq-step" }, cond.el, h("label", { class: "field-label", for: "eq-note" }, t("eq.note")), note, error, back);
   }
 
+  const careKey = `equipment_care:${user.id}:${itemId}`;
+  function careSection(ops: OutboxOp[]): HTMLElement {
+    const edit = h("a", { class: "btn btn-secondary btn-block", id: "eq-edit", href: `/equipment/${itemId}/edit`, onclick: (e: Event) => (e.preventDefault(), navigate(`/equipment/${itemId}/edit`)) }, t("eq.edit"));
+    const blocked = item ? maintenanceBlocked(item, ops, fetchedAt) : "pending";
+    if (blocked) return h("section", { class: "eq-step eq-care", "aria-labelledby": "eq-care-title" }, h("h3", { id: "eq-care-title" }, t("eq.m.title")), h("p", { class: "notice eq-why", "data-blocked": `m-${blocked}` }, t(`eq.m.blocked.${blocked}` as MessageKey)), edit);
+    const today = chinaToday();
+    const dateIn = h("input", { type: "date", id: "eq-m-date", max: today, value: today }) as HTMLInputElement;
+    const noteIn = h("textarea", { id: "eq-m-note", rows: 3, maxlength: 500 }) as HTMLTextAreaElement;
+    const error = errorSlot("eq-m-err");
+    const result = h("p", { class: "notice", id: "eq-m-result", role: "status", hidden: true });
+    const netLine = h("p", { class: "notice notice-warn", id: "eq-m-offline", hidden: true }, t("eq.m.offline"));
+    const go = h("button", { type: "submit", class: "btn btn-primary btn-block", id: "eq-m-save" }, t("eq.m.save")) as HTMLButtonElement;
+    const net = () => {
+      const off = offlineNow();
+      netLine.hidden = !off;
+      go.disabled = off || go.dataset.busy === "true";
+    };
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const keep = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const empty = !noteIn.value.trim() && dateIn.value === chinaToday();
+        void (empty ? deleteDraft(careKey) : saveDraft({ key: careKey, saved_at: "", done_on: dateIn.value, note: noteIn.value, client_id: careId })).catch(() => undefined);
+      }, 300);
+    };
+    dateIn.addEventListener("input", () => (markField(dateIn, error, null), keep()));
+    dateIn.addEventListener("change", keep);
+    noteIn.addEventListener("input", keep);
+    void getDraft<{ key: string; saved_at: string; done_on?: string; note?: string; client_id?: string }>(careKey)
+      .then((d) => {
+        if (!d) return;
+        if (d.done_on) dateIn.value = d.done_on;
+        noteIn.value = d.note ?? "";
+        if (d.client_id) careId = d.client_id;
+      })
+      .catch(() => undefined);
+    const form = h(
+      "form",
+      { class: "eq-step eq-care eq-form", id: "eq-m-form", novalidate: true, "aria-labelledby": "eq-care-title" },
+      h("h3", { id: "eq-care-title" }, t("eq.m.title")),
+      h("div", { class: "field" }, h("label", { for: "eq-m-date" }, t("eq.m.date")), dateIn, error),
+      h("div", { class: "field" }, h("label", { for: "eq-m-note" }, t("eq.m.note")), noteIn),
+      result,
+      netLine,
+      go,
+      edit,
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void once([go], async () => {
+        result.hidden = true;
+        const wrong = checkMaintenance(dateIn.value, noteIn.value, chinaToday());
+        if (wrong) {
+          markField(dateIn, error, t(`eq.m.err.${wrong}` as MessageKey));
+          dateIn.focus();
+          return;
+        }
+        if (offlineNow()) return;
+        try {
+          const answer = readItem(await api.post<unknown>(`/api/v1/equipment/${encodeURIComponent(itemId)}/maintenance`, maintenanceBody(dateIn.value, noteIn.value, careId)));
+          careId = uuid();
+          if (timer) clearTimeout(timer);
+          await deleteDraft(careKey).catch(() => undefined);
+          noteIn.value = "";
+          dateIn.value = chinaToday();
+          if (answer) item = answer;
+          result.className = "notice";
+          result.dataset.state = "done";
+          result.textContent = answer?.nextDueOn ? t("eq.m.doneNext", { date: dayWords(answer.nextDueOn) }) : t("eq.m.done");
+          result.hidden = false;
+          showToast(t("eq.m.saved"));
+          if (await fetchDetail()) void paint();
+          else void paint();
+        } catch (err) {
+          result.className = "notice notice-error";
+          result.dataset.state = "refused";
+          result.textContent = err instanceof ApiError ? refusalWords(err) : t("eq.m.noAnswer");
+          result.hidden = false;
+        }
+      }).then(net);
+    });
+    net();
+    whileAttached<boolean>(form, onNetworkChange, net);
+    return form;
+  }
+
   async function paint(): Promise<void> {
     if (!item) return;
     const ops = await listOps().catch(() => [] as OutboxOp[]);
@@ -247,7 +486,8 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     watching = open;
     const order = orders.find((o) => o.id === where.dispatchId);
     const facts: [MessageKey, string][] = [
-      ["eq.f.category", item.categoryLabel],
+      ["eq.f.category", categoryWords(item)],
+      ["eq.f.kit", item.kitId ? (kits.find((k) => k.id === item?.kitId)?.name ?? t("eq.f.kitUnknown")) : t("eq.none")],
       ["eq.f.standard", item.standard ?? t("eq.none")],
       ["eq.f.serial", item.serial ?? t("eq.none")],
       ["eq.f.quantity", String(item.quantity)],
@@ -255,7 +495,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
       ["eq.f.nextDue", item.nextDueOn ? dayWords(item.nextDueOn) : t("eq.noInterval")],
       ["eq.f.where", where.out ? t("eq.outOn", { order: order?.title ?? t("eq.anOrder") }) : t("eq.in")],
     ];
-    if (!body.contains(head)) body.replaceChildren(head, step, tail);
+    if (!body.contains(head)) body.replaceChildren(head, step, care, tail);
     head.replaceChildren();
     append(head, [
       h("h2", { class: "eq-name" }, item.name),
@@ -274,6 +514,12 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     if (mode !== stepMode) {
       stepMode = mode;
       step.replaceChildren(...(mode ? [where.out ? returnSection(ops) : checkoutSection(ops)] : []));
+    }
+    // 保养 and 修改, in their own slot on the same rule: rebuilt only when what they offer changes.
+    const cMode = manages ? `care:${maintenanceBlocked(item, ops, fetchedAt) ?? ""}` : "";
+    if (cMode !== careMode) {
+      careMode = cMode;
+      care.replaceChildren(...(cMode ? [careSection(ops)] : []));
     }
     tail.replaceChildren();
     append(tail, [log.length ? h("h3", {}, t("eq.log")) : null, log.length ? h("ul", { class: "eq-log" }, ...log.map(logLine)) : null]);
@@ -296,6 +542,7 @@ export function renderItem(user: User, itemId: string): HTMLElement {
     item = readItems(list?.body).find((i) => i.id === itemId) ?? null;
     fetchedAt = list ? new Date(list.saved_at).toISOString() : "";
     if (manages && team) orders = readOrders((await fetchKept(ORDERS_KEY, user, `/api/v1/teams/${team}/equipment/orders`)).body);
+    if (team) kits = await keptKits(user);
     await fetchDetail();
     if (!item) body.replaceChildren(h("p", { class: "notice" }, t("eq.notKept")));
     else void paint();

@@ -15,6 +15,7 @@ export const RETURN_OP = "equipment.return";
 export interface Item {
   id: string;
   teamId: string;
+  kitId: string | null;
   name: string;
   category: string;
   categoryLabel: string;
@@ -49,6 +50,7 @@ export function readItem(raw: unknown): Item | null {
   return {
     id,
     teamId: str(r.team_id) ?? "",
+    kitId: str(r.kit_id),
     name,
     category: str(r.category) ?? "other",
     categoryLabel: str(r.category_label) ?? "",
@@ -191,4 +193,258 @@ export function sortItems(items: readonly Item[], today: string, ops: readonly O
     const out = Number(whereIs(b, ops).out) - Number(whereIs(a, ops).out);
     return out || a.name.localeCompare(b.name, "zh-CN");
   });
+}
+
+// -- Registering and changing items, kits, maintenance (online only: no op type for them) -----
+
+/** The server's categories (equipment/models.py CATEGORIES), in its order. */
+export const CATEGORIES = ["protective", "rescue", "rope", "water", "fire", "lighting", "power", "pump", "comms", "medical", "vehicle", "other"] as const;
+/** What an item can be registered as (遗失 and 报废 are for an item already on the books). */
+export const NEW_CONDITIONS: readonly Condition[] = ["good", "worn", "damaged"];
+
+export interface Kit {
+  id: string;
+  name: string;
+  note: string;
+}
+
+export function readKits(body: unknown): Kit[] {
+  const items = body && typeof body === "object" ? (body as { items?: unknown }).items : undefined;
+  if (!Array.isArray(items)) return [];
+  return items
+    .map((k) => (k && typeof k === "object" ? (k as Record<string, unknown>) : {}))
+    .filter((k) => str(k.id) && str(k.name))
+    .map((k) => ({ id: k.id as string, name: k.name as string, note: typeof k.note === "string" ? k.note : "" }));
+}
+
+/** The register / edit form as typed, kept on the phone as a draft (numbers stay text until sent). */
+export interface ItemDraft {
+  key: string;
+  saved_at: string;
+  /** The id the new item will have, made once per item: a resend after no answer is the same item. */
+  client_id: string;
+  name: string;
+  category: string;
+  standard: string;
+  kit_id: string;
+  serial: string;
+  quantity: string;
+  condition: Condition;
+  interval_days: string;
+  last_maintained_on: string;
+  /** Why the condition changed (edit only; needed for 损坏 and 遗失). */
+  note: string;
+  /** Edit only: the fields as the form was first filled from the server, so that only what the
+   * captain changed is sent, even when the draft is picked up again after the item changed. */
+  base: Partial<Record<DraftText, string>> | null;
+}
+
+type DraftText = "name" | "category" | "standard" | "kit_id" | "serial" | "quantity" | "condition" | "interval_days" | "last_maintained_on";
+const BODY_OF: [string, DraftText][] = [
+  ["name", "name"],
+  ["category", "category"],
+  ["standard", "standard"],
+  ["kit_id", "kit_id"],
+  ["serial", "serial"],
+  ["quantity", "quantity"],
+  ["condition", "condition"],
+  ["maintenance_interval_days", "interval_days"],
+  ["last_maintained_on", "last_maintained_on"],
+];
+
+export const ITEM_FIELDS = ["name", "category", "standard", "kit_id", "serial", "quantity", "condition", "maintenance_interval_days", "last_maintained_on", "note"] as const;
+export type ItemField = (typeof ITEM_FIELDS)[number];
+export type FieldProblem = "required" | "tooLong" | "number" | "range" | "future" | "choice";
+
+export const itemDraftKey = (userId: string, itemId: string | null): string => `equipment_item:${userId}:${itemId ?? "new"}`;
+
+export function emptyItemDraft(key: string, clientId: string): ItemDraft {
+  return { key, saved_at: "", client_id: clientId, name: "", category: "", standard: "", kit_id: "", serial: "", quantity: "1", condition: "good", interval_days: "", last_maintained_on: "", note: "", base: null };
+}
+
+export function draftFromItem(item: Item, key: string): ItemDraft {
+  const d: ItemDraft = {
+    key,
+    saved_at: "",
+    client_id: item.id,
+    name: item.name,
+    category: item.category,
+    standard: item.standard ?? "",
+    kit_id: item.kitId ?? "",
+    serial: item.serial ?? "",
+    quantity: String(item.quantity),
+    condition: item.condition,
+    interval_days: item.intervalDays === null ? "" : String(item.intervalDays),
+    last_maintained_on: item.lastMaintainedOn ?? "",
+    note: "",
+    base: null,
+  };
+  d.base = Object.fromEntries(BODY_OF.map(([, k]) => [k, d[k]]));
+  return d;
+}
+
+/** A draft read back from the store, with anything missing or of the wrong kind made empty. */
+export function restoreItemDraft(raw: unknown, key: string, clientId: string): ItemDraft {
+  const base = emptyItemDraft(key, clientId);
+  if (!raw || typeof raw !== "object") return base;
+  const r = raw as Record<string, unknown>;
+  const text = (k: keyof ItemDraft) => (typeof r[k] === "string" ? (r[k] as string) : (base[k] as string));
+  const condition = (CONDITIONS as readonly string[]).includes(r.condition as string) ? (r.condition as Condition) : base.condition;
+  return {
+    key,
+    saved_at: text("saved_at"),
+    client_id: text("client_id") || clientId,
+    name: text("name"),
+    category: text("category"),
+    standard: text("standard"),
+    kit_id: text("kit_id"),
+    serial: text("serial"),
+    quantity: text("quantity"),
+    condition,
+    interval_days: text("interval_days"),
+    last_maintained_on: text("last_maintained_on"),
+    note: text("note"),
+    base:
+      r.base && typeof r.base === "object"
+        ? Object.fromEntries(Object.entries(r.base as Record<string, unknown>).filter(([k, v]) => BODY_OF.some(([, f]) => f === k) && typeof v === "string"))
+        : null,
+  };
+}
+
+/** Whether a new item's draft holds anything typed (an untouched form is no draft). */
+export function itemDraftHasContent(d: ItemDraft): boolean {
+  return Boolean(d.name.trim() || d.category || d.standard.trim() || d.kit_id || d.serial.trim() || d.quantity.trim() !== "1" || d.condition !== "good" || d.interval_days.trim() || d.last_maintained_on || d.note.trim());
+}
+
+const WHOLE = /^\d+$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What the phone can tell is wrong before sending (the server checks again). `before`: the item
+ * being changed (edit), whose condition decides whether a note is needed. */
+export function checkItemDraft(d: ItemDraft, today: string, before: Item | null = null): Partial<Record<ItemField, FieldProblem>> {
+  const e: Partial<Record<ItemField, FieldProblem>> = {};
+  const name = d.name.trim();
+  if (!name) e.name = "required";
+  else if (name.length > 80) e.name = "tooLong";
+  if (!d.category) e.category = "required";
+  else if (!(CATEGORIES as readonly string[]).includes(d.category)) e.category = "choice";
+  if (d.standard.trim().length > 80) e.standard = "tooLong";
+  if (d.serial.trim().length > 60) e.serial = "tooLong";
+  const q = d.quantity.trim();
+  if (!q) e.quantity = "required";
+  else if (!WHOLE.test(q)) e.quantity = "number";
+  else if (Number(q) < 1 || Number(q) > 100000) e.quantity = "range";
+  const n = d.interval_days.trim();
+  if (n && !WHOLE.test(n)) e.maintenance_interval_days = "number";
+  else if (n && (Number(n) < 1 || Number(n) > 3650)) e.maintenance_interval_days = "range";
+  if (d.last_maintained_on && !DAY.test(d.last_maintained_on)) e.last_maintained_on = "choice";
+  else if (d.last_maintained_on && d.last_maintained_on > today) e.last_maintained_on = "future";
+  if (before && d.condition !== before.condition && noteRequired(d.condition) && !d.note.trim()) e.note = "required";
+  if (d.note.trim().length > 500) e.note = "tooLong";
+  return e;
+}
+
+const orNull = (s: string): string | null => (s.trim() ? s.trim() : null);
+
+/** The body of POST /teams/<id>/equipment. */
+export function createBody(d: ItemDraft): Record<string, unknown> {
+  const n = d.interval_days.trim();
+  return {
+    id: d.client_id,
+    name: d.name.trim(),
+    category: d.category,
+    standard: orNull(d.standard),
+    kit_id: d.kit_id || null,
+    serial: orNull(d.serial),
+    quantity: Number(d.quantity.trim()),
+    condition: d.condition,
+    maintenance_interval_days: n ? Number(n) : null,
+    last_maintained_on: d.last_maintained_on || null,
+  };
+}
+
+/** The body of PATCH /equipment/<id>: only the fields the captain changed since the form was
+ * filled (`base`) that differ from the item as the server says now, so a change made meanwhile
+ * by someone else to another field is not written over. */
+export function patchBody(d: ItemDraft, before: Item): Record<string, unknown> {
+  const all = createBody(d);
+  const was: Record<string, unknown> = {
+    name: before.name,
+    category: before.category,
+    standard: before.standard,
+    kit_id: before.kitId,
+    serial: before.serial,
+    quantity: before.quantity,
+    condition: before.condition,
+    maintenance_interval_days: before.intervalDays,
+    last_maintained_on: before.lastMaintainedOn,
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of BODY_OF) {
+    // Untouched since the form was filled: the server's value stands, whatever it is now.
+    if (d.base && d.base[f] === d[f]) continue;
+    if (all[k] !== was[k]) out[k] = all[k];
+  }
+  if ("condition" in out && d.note.trim()) out.note = d.note.trim();
+  return out;
+}
+
+/** The server's field errors, placed on the form's fields (unknown ones stay in the message). */
+export function placeItemErrors(errors: Record<string, unknown> | undefined): ItemField[] {
+  return Object.keys(errors ?? {}).filter((k): k is ItemField => (ITEM_FIELDS as readonly string[]).includes(k));
+}
+
+/** Conditions that take an item out of use for good or for repair: changing to them is asked first. */
+export function conditionNeedsConfirm(before: Condition, after: Condition): boolean {
+  return after !== before && (after === "damaged" || after === "lost" || after === "retired");
+}
+
+/** Why maintenance cannot be recorded now (null: it can). Online or not is the screen's business. */
+export function maintenanceBlocked(item: Item, ops: readonly OutboxOp[], fetchedAt = ""): "out" | "gone" | "pending" | null {
+  const w = whereIs(item, ops, fetchedAt);
+  if (w.pending && w.pending.state !== "refused") return "pending";
+  if (w.out) return "out";
+  if (OUT_OF_SERVICE.includes(effective(item, ops, fetchedAt).condition)) return "gone";
+  return null;
+}
+
+export function checkMaintenance(doneOn: string, note: string, today: string): "required" | "future" | "tooLong" | null {
+  if (!doneOn || !DAY.test(doneOn)) return "required";
+  if (doneOn > today) return "future";
+  if (note.trim().length > 500) return "tooLong";
+  return null;
+}
+
+export function maintenanceBody(doneOn: string, note: string, eventId: string): Record<string, unknown> {
+  return { id: eventId, done_on: doneOn, note: note.trim() };
+}
+
+export type ListFilter = "all" | "overdue" | `kit:${string}` | "kit:none";
+
+/** The list as the captain filtered it: all, overdue for maintenance (by this phone's China day,
+ * as the marks say), or one kit's items (or those in no kit the phone knows). */
+export function filterItems(items: readonly Item[], filter: ListFilter, today: string, kits: readonly Kit[] = []): Item[] {
+  if (filter === "all") return [...items];
+  if (filter === "overdue") return items.filter((i) => isOverdue(i, today));
+  const kit = filter.slice(4);
+  // "In no kit" as the groups say it: no kit, or one this phone does not know.
+  const known = new Set(kits.map((k) => k.id));
+  return items.filter((i) => (kit === "none" ? !i.kitId || !known.has(i.kitId) : i.kitId === kit));
+}
+
+export interface KitGroup {
+  kit: Kit | null;
+  items: Item[];
+}
+
+/** Items grouped by kit, kits by name, then those in no kit (or in a kit this phone does not know). */
+export function groupByKit(items: readonly Item[], kits: readonly Kit[]): KitGroup[] {
+  const known = new Set(kits.map((k) => k.id));
+  const groups: KitGroup[] = [...kits]
+    .sort((a, b) => a.name.localeCompare(b.name, "zh-CN"))
+    .map((kit) => ({ kit, items: items.filter((i) => i.kitId === kit.id) }))
+    .filter((g) => g.items.length);
+  const loose = items.filter((i) => !i.kitId || !known.has(i.kitId));
+  if (loose.length) groups.push({ kit: null, items: loose });
+  return groups;
 }
