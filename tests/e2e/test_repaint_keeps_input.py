@@ -219,3 +219,65 @@ def test_map_layer_toggle_pressed_across_a_refresh_still_toggles(phone, server, 
     # As it was, for the other tests: the hidden layers are kept on the phone.
     phone.locator(".dm-toggle").first.click()
     expect(phone.locator(".dm-toggle").first).to_have_attribute("aria-pressed", "true")
+
+
+_SLOW_DRAFTS = """
+(() => {
+  // The phone's own copy of the form comes back late, as IndexedDB does on a cheap phone that
+  // has just woken: each read of the drafts store answers after window.__draftsDelay ms.
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (key) {
+    const req = get.call(this, key);
+    const delay = this.name === "drafts" ? window.__draftsDelay || 0 : 0;
+    if (delay) {
+      const add = req.addEventListener.bind(req);
+      req.addEventListener = (type, fn, opts) => add(type, (e) => setTimeout(() => fn(e), delay), opts);
+    }
+    return req;
+  };
+})();
+"""
+
+
+def test_report_typed_while_the_kept_draft_is_still_being_read_stays(phone, server, shot):
+    """A member starts a report and puts the phone away (the draft is kept: a category, a few
+    words). Later she opens the form again and starts typing at once, while the phone is still
+    reading its kept copy. When the copy comes, what she typed stays (and the keyboard with it),
+    and what she had kept and did not touch now comes back. The old form replaced her new words
+    with the kept ones."""
+    phone.context.add_init_script(_SLOW_DRAFTS)
+    _login(phone, "member1")
+    expect(phone.get_by_text(re.compile("救援队员"))).to_be_visible()
+    phone.goto("/report")
+    expect(phone.get_by_role("heading", name="上报隐患")).to_be_visible()
+    phone.get_by_text("地质灾害（滑坡）", exact=True).click()
+    phone.get_by_label("情况描述").fill("村后山坡有裂缝")
+    phone.wait_for_timeout(600)  # the form keeps its draft 250 ms after the last change
+    phone.goto("/")
+    expect(phone.get_by_text(re.compile("救援队员"))).to_be_visible()
+
+    phone.evaluate("window.__draftsDelay = 1500")
+    phone.get_by_role("button", name="上报隐患").click()
+    description = phone.get_by_label("情况描述")
+    expect(description).to_be_visible()
+    description.fill("裂缝变宽，有落石")
+    description.focus()
+    phone.get_by_text("较大", exact=True).click()
+    description.focus()
+    phone.wait_for_timeout(2000)  # the kept copy has come by now
+
+    expect(phone.get_by_text("已恢复")).to_be_visible()
+    expect(description).to_have_value("裂缝变宽，有落石")
+    expect(description).to_be_focused()
+    expect(phone.get_by_label("较大")).to_be_checked()
+    # What she kept and did not touch comes back.
+    expect(phone.get_by_label("地质灾害（滑坡）")).to_be_checked()
+    shot(phone, "repaint-report-typed-while-draft-read")
+
+    # And it is what the phone keeps now: a reload brings back the same.
+    phone.evaluate("window.__draftsDelay = 0")
+    phone.wait_for_timeout(600)
+    phone.reload()
+    expect(phone.get_by_label("情况描述")).to_have_value("裂缝变宽，有落石")
+    expect(phone.get_by_label("较大")).to_be_checked()
+    expect(phone.get_by_label("地质灾害（滑坡）")).to_be_checked()

@@ -40,10 +40,20 @@ function emptyDraft(key: string): ReportDraft {
   return { key, saved_at: "", id: uuid(), category: null, description: "", severity: null, people: null, media_ids: [], location: null };
 }
 
+/** The fields of `now` that differ from `before` (the user changed them), media_ids aside. */
+function touchedSince(before: ReportDraft, now: ReportDraft): Partial<ReportDraft> {
+  const out: Partial<ReportDraft> = {};
+  for (const k of ["category", "severity", "description", "people", "location"] as const) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(now[k])) (out as Record<string, unknown>)[k] = now[k];
+  }
+  return out;
+}
+
 /** Opens the form: the saved draft, or (with fixOpId) a refused report to edit and send again. */
 export function renderReport(fixOpId?: string): HTMLElement {
   const key = fixOpId ? `fix:${fixOpId}` : "report";
   let draft = emptyDraft(key);
+  const blank = { ...draft };
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   const thumbs = new Map<string, string>();
 
@@ -349,9 +359,11 @@ export function renderReport(fixOpId?: string): HTMLElement {
   function fill(): void {
     category.set(draft.category);
     severity.set(draft.severity);
-    description.value = draft.description;
+    // Only where it differs: the same text written again would move the caret of someone typing.
+    if (description.value !== draft.description) description.value = draft.description;
     descCount.textContent = t("report.descriptionCount", { n: draft.description.length });
-    people.value = draft.people === null ? "" : String(draft.people);
+    const peopleText = draft.people === null ? "" : String(draft.people);
+    if (people.value !== peopleText) people.value = peopleText;
     locText.textContent = draft.location ? fixText(draft.location) : "";
     if (draft.location?.manual) {
       latIn.value = String(draft.location.lat);
@@ -387,7 +399,15 @@ export function renderReport(fixOpId?: string): HTMLElement {
       const inMemory = live.get(key);
       const saved = inMemory ?? (await getDraft<ReportDraft>(key));
       if (saved) {
-        draft = { ...emptyDraft(key), ...saved };
+        // What was typed or tapped while the phone was still reading its copy (on a cheap phone
+        // IndexedDB can take a while to open) is newer than that copy: it wins, field by field,
+        // and a photo taken meanwhile joins the kept ones.
+        const early = touchedSince(blank, draft);
+        const taken = draft.media_ids;
+        draft = { ...emptyDraft(key), ...saved, ...early };
+        draft.media_ids = [...new Set([...saved.media_ids, ...taken])];
+        // The phone may already have kept the early part alone: keep the whole again.
+        if (Object.keys(early).length || taken.length) saveNow();
         if (!fixOpId && !inMemory && (saved.description || saved.category || saved.media_ids.length)) {
           notice.textContent = t("report.draftRestored");
           notice.hidden = false;
