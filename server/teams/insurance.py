@@ -235,10 +235,12 @@ def _logged(data: dict) -> dict:
 # ---- readiness --------------------------------------------------------------------------------
 
 
-def readiness_slot(people, today: date) -> dict:
+def readiness_slot(people, today: date, known: dict | None = None) -> dict:
     """For one team's people: how many have no valid cover today, and how many have cover
-    ending within 30 days (not renewed), with the reasons in words."""
-    known = cover_of([u.id for u, _ in people], today)
+    ending within 30 days (not renewed), with the reasons in words. `known` is `cover_of` for
+    (at least) these people, read once for every team on the page; without it, read here."""
+    if known is None:
+        known = cover_of([u.id for u, _ in people], today)
     horizon = today + timedelta(days=WARN_DAYS)
     uninsured = sum(1 for u, _ in people if known[u.id] is None)
     ending = sum(1 for u, _ in people if known[u.id] is not None and known[u.id] <= horizon)
