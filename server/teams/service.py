@@ -11,6 +11,7 @@ from ..errors import not_found
 from ..extensions import db
 from ..regions.service import get_scoped, require_in_scope, scoped
 from .models import Team
+from .profile_models import MemberProfile
 
 MEMBER_ROLES = ("captain", "member")
 
@@ -103,18 +104,22 @@ def get_member(actor, member_id) -> User:
 
 def issue_first_passwords(actor, team_id) -> dict:
     """A temporary password for each active member of the team who has none (imported from a
-    roster and given none since), answered once and stored as its hash; each must choose their
-    own at the first login. A member who has one (issued before, or reset) gets none: their
-    password is reset one by one (POST /users/<id>/reset-password). Each claim is one UPDATE
-    guarded on the member still having none, so two desks at once never give one member two."""
+    roster and given none since; not one who left the team), answered once and stored as its
+    hash; each must choose their own at the first login. A member who has one (issued before, or
+    reset) gets none: theirs is reset one by one (POST /users/<id>/reset-password). Each claim is
+    one UPDATE guarded on the member still having none, so two desks at once never give one
+    member two."""
     team = get_team(actor, team_id)
     members = db.session.execute(
         sa.select(User.id, User.display_name, User.username, User.region_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
         .where(
             User.team_id == team.id,
             User.active.is_(True),
             User.role.in_(MEMBER_ROLES),
             User.password_hash.startswith(UNUSABLE, autoescape=True),
+            # One who left the team (离队) is handed no credential in a batch.
+            sa.or_(MemberProfile.stage.is_(None), MemberProfile.stage != "inactive"),
         )
         .order_by(User.display_name, User.username)
     ).all()

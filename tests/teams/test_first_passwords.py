@@ -91,3 +91,14 @@ def test_only_the_desk_of_the_teams_region_issues_first_passwords(app, auth, ids
     # Another township's team: its own desk gets none of township 1's people.
     other = auth("town2").post(f"/api/v1/teams/{_team(ids, T2)}/first-passwords")
     assert other.status_code == 200 and other.json["issued"] == []
+
+
+def test_a_member_who_left_the_team_gets_none(app, auth, ids):
+    imported = _import(auth, ids)
+    members = auth("town1").get(f"/api/v1/members?team_id={_team(ids)}&limit=200").json["items"]
+    wang = next(m for m in members if m["username"] == imported["王强"])
+    for to in ("active", "inactive"):
+        step = auth("town1").post(f"/api/v1/members/{wang['id']}/path", json={"to": to, "note": "外出务工"})
+        assert step.status_code == 201, step.json
+    resp = auth("town1").post(f"/api/v1/teams/{_team(ids)}/first-passwords")
+    assert {i["display_name"] for i in resp.json["issued"]} == IMPORTED - {"王强"}
