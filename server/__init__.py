@@ -184,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     # ends and on the day it lapses, once per policy and threshold; notices, so no call.
     delivery.register_sweeper(team_insurance.sweep)
     delivery.register_quiet(team_insurance.KIND)
+    delivery.register_push_payload(team_insurance.KIND, team_insurance.push_payload)
     # Residents subscribed to warnings: their codes and warnings are sent by this sweeper, and
     # TD / 退订 to any SMS stops them (asked before a reply is read as an answer).
     delivery.register_sweeper(resident_sender.sweep)

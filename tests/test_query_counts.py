@@ -148,3 +148,79 @@ def test_a_reports_detail_reads_in_the_same_queries_however_long_its_life(app, a
             merged.append(dup)
         assert len(desk.get(f"/api/v1/reports/{short}").json["merged"]) == n
         assert _reads(app, desk, f"/api/v1/reports/{short}") == DETAIL_QUERIES + 3
+
+
+def _team_with_members(app, region_id: int, n: int) -> None:
+    """A team of `n` in a township, each with a profile (a certificate, no birth date, so a flag)
+    and two insurance policies: every part of readiness has rows to read for each member."""
+    from datetime import UTC, date, datetime
+
+    from server.accounts.models import User
+    from server.teams.insurance_models import InsurancePolicy
+    from server.teams.models import Team
+    from server.teams.profile_models import MemberProfile
+
+    now = datetime.now(UTC)
+    spans = ((date(2020, 1, 1), date(2099, 12, 31)), (date(2019, 1, 1), date(2019, 12, 31)))
+    with app.app_context():
+        team = Team(name=f"救援二队 {uuid.uuid4().hex[:4]}", region_id=region_id, kind="comprehensive")
+        db.session.add(team)
+        db.session.flush()
+        for m in range(n):
+            role = "captain" if m == 0 else "member"
+            user = User(
+                username=f"q{uuid.uuid4().hex[:10]}",
+                display_name=f"队员{m}",
+                role=role,
+                team_role=role,
+                region_id=region_id,
+                password_hash="!",
+                team_id=team.id,
+            )
+            db.session.add(user)
+            db.session.flush()
+            certificates = [{"name": "急救员证", "expires_on": "2099-01-01"}]
+            db.session.add(MemberProfile(user_id=user.id, education="senior_high", certificates=certificates))
+            for starts, ends in spans:
+                db.session.add(
+                    InsurancePolicy(
+                        user_id=user.id,
+                        insurer="人保财险",
+                        number=uuid.uuid4().hex[:12],
+                        cover_yuan=300000,
+                        starts_on=starts,
+                        ends_on=ends,
+                        created_at=now,
+                        created_by=user.id,
+                        updated_at=now,
+                        updated_by=user.id,
+                    )
+                )
+        db.session.commit()
+        db.session.remove()
+
+
+def test_readiness_reads_in_the_same_queries_however_many_teams_and_members(app, auth, ids):
+    from server.regions.models import Region
+
+    admin = auth("admin")
+    township = ids["regions"]["才溪镇"]
+    with app.app_context():
+        townships = db.session.scalars(sa.select(Region.id).where(Region.level == "township")).all()
+        county = db.session.scalar(sa.select(Region.id).where(Region.level == "county"))
+        db.session.remove()
+    # One township with a team of 3 added, and the county; then every township with another team
+    # of 12: the same queries. (The county is the admin's own region, read without a query, so
+    # each is measured against itself.)
+    _team_with_members(app, township, 3)
+    town_path, county_path = (f"/api/v1/teams/readiness?region_id={r}" for r in (township, county))
+    few = (_reads(app, admin, town_path), _reads(app, admin, county_path))
+    for region_id in townships:
+        _team_with_members(app, region_id, 12)
+    body = admin.get(county_path).json
+    teams = [t for r in body["townships"] for t in r["teams"]]
+    assert len(body["townships"]) == len(townships) >= 3 and len(teams) >= 2 * len(townships)
+    added = [t for t in teams if t["name"].startswith("救援二队")]
+    assert sorted(t["size"] for t in added) == [3] + [12] * len(townships)
+    assert all(t["insurance"]["count"] == 0 and t["unchecked_members"] == t["size"] for t in added)
+    assert (_reads(app, admin, town_path), _reads(app, admin, county_path)) == few

@@ -127,6 +127,8 @@ ITEM_ENDPOINTS = [
     ("PATCH", "/api/v1/regions/<int:region_id>", ADMIN, "region", lambda ids, town: {"name": town}),
     ("GET", "/api/v1/teams/<uuid:team_id>", {"admin", "duty_officer", "captain", "member"}, "team", None),
     ("PATCH", "/api/v1/teams/<uuid:team_id>", DESK, "team", lambda ids, town: {"name": f"{town}救援队"}),
+    # First passwords for members imported with none (tests/teams/test_first_passwords.py).
+    ("POST", "/api/v1/teams/<uuid:team_id>/first-passwords", DESK, "team", None),
     # Trainings and drills: planned by the team's captain or its region's desk (tests/training).
     (
         "GET",

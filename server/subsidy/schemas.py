@@ -1,5 +1,6 @@
 """Shapes of the subsidy rules and reports. Money and hours are decimal strings ("12.50")."""
 
+import decimal
 import re
 from datetime import date
 
@@ -9,7 +10,8 @@ from ..core.schemas import BaseSchema
 from .hours import WEIGHT_WORDS
 from .money import hours
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# fullmatch: "$" alone would let "2026-01\n" through.
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _YUAN = {"places": 2, "as_string": True}
 
 
@@ -17,7 +19,7 @@ class Month(fields.Field):
     """A China month written YYYY-MM (2000-2099); loaded as its first day."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        match = _MONTH.match(value) if isinstance(value, str) else None
+        match = _MONTH.fullmatch(value) if isinstance(value, str) else None
         if match is None or not 2000 <= int(match.group(1)) <= 2099:
             raise ValidationError("A month as YYYY-MM, 2000-01 to 2099-12.")
         return date(int(match.group(1)), int(match.group(2)), 1)
@@ -32,8 +34,26 @@ def _yuan_range(value) -> None:
         raise ValidationError("From 0 to 99999999 yuan.")
 
 
+class Yuan(fields.Decimal):
+    """Yuan to the fen: a third decimal is refused, never rounded away (marshmallow's `places`
+    would quietly turn 20.005 into 20.00, half to even)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            raw = decimal.Decimal(str(value)) if isinstance(value, (str, int, float)) else None
+        except decimal.InvalidOperation:
+            raw = None  # the parent says why
+        if (
+            raw is not None
+            and raw.is_finite()
+            and raw != raw.quantize(decimal.Decimal("0.01"), decimal.ROUND_DOWN)
+        ):
+            raise ValidationError("Yuan with at most two decimals (to the fen).")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _money(description: str):
-    return fields.Decimal(
+    return Yuan(
         required=True,
         places=2,
         as_string=True,

@@ -235,10 +235,12 @@ def _logged(data: dict) -> dict:
 # ---- readiness --------------------------------------------------------------------------------
 
 
-def readiness_slot(people, today: date) -> dict:
+def readiness_slot(people, today: date, known: dict | None = None) -> dict:
     """For one team's people: how many have no valid cover today, and how many have cover
-    ending within 30 days (not renewed), with the reasons in words."""
-    known = cover_of([u.id for u, _ in people], today)
+    ending within 30 days (not renewed), with the reasons in words. `known` is `cover_of` for
+    (at least) these people, read once for every team on the page; without it, read here."""
+    if known is None:
+        known = cover_of([u.id for u, _ in people], today)
     horizon = today + timedelta(days=WARN_DAYS)
     uninsured = sum(1 for u, _ in people if known[u.id] is None)
     ending = sum(1 for u, _ in people if known[u.id] is not None and known[u.id] <= horizon)
@@ -351,7 +353,21 @@ def _tell(member: User, row, stage: str, today: date) -> None:
         title = f"保险已失效：{member.display_name}"
         detail = f"{member.display_name}的意外险已于{end}到期，现无有效保险，派遣前请先续保"
     ref = f"{row.id}:{end}:{stage}"  # 53 characters: notifications.ref_id holds 64
+    # The team goes with the notice (not in ref_id, which has no room for it): the push opens the
+    # team's insurance page, where the captain or the desk records the renewal.
+    params = {"title": title[:20], "detail": detail[:60], "team_id": str(member.team_id)}
     for user_id in recipients(member):
-        delivery.notify_once(
-            user_id, KIND, ref, title, detail, "alert", {"title": title[:20], "detail": detail[:60]}
-        )
+        delivery.notify_once(user_id, KIND, ref, title, detail, "alert", params)
+
+
+def push_payload(ref_id: str, title: str, body: str, params: dict) -> dict:
+    """The push of an insurance notice (delivery's PUSH_PAYLOADS; pure, no database): its `id` is
+    "<team id>:<policy id>:<end>:<stage>", so a tap opens `/teams/<team id>/insurance` (the phone's
+    push-paths.ts reads the team from the id, as it reads a report's) and each notice keeps a tag
+    of its own. A notice queued before the team was kept with it opens home."""
+    team_id = (params or {}).get("team_id")
+    payload = {"type": KIND, "id": ref_id, "title": title, "body": body}
+    if team_id:
+        payload["id"] = f"{team_id}:{ref_id}"
+        payload["url"] = f"/teams/{team_id}/insurance"
+    return payload

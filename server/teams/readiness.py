@@ -46,11 +46,38 @@ def _expiry(people, today: date):
     return soon, expired
 
 
-def _insurance(people, today: date) -> dict:
+def _insurance(people, today: date, known: dict | None) -> dict:
     """Members without valid cover today and those whose cover ends within 30 days, in words."""
     from .insurance import readiness_slot
 
-    return readiness_slot(people, today)
+    return readiness_slot(people, today, known)
+
+
+def _batch(teams, today: date) -> dict:
+    """What every team's row reads, for all the teams at once: a fixed number of queries however
+    many teams and members (people, flags, insurance cover and equipment, one query each)."""
+    from .insurance import cover_of
+
+    ids = [t.id for t in teams]
+    people = rules.teams_people(ids)
+    flags: dict = {}
+    if ids:
+        for team_id, user_id, rule in db.session.execute(
+            sa.select(MemberFlag.team_id, MemberFlag.user_id, MemberFlag.rule).where(
+                MemberFlag.team_id.in_(ids),
+                MemberFlag.user_id.is_not(None),
+                MemberFlag.rule.in_(rules.BROKEN + rules.UNCHECKED),
+            )
+        ):
+            which = "flagged" if rule in rules.BROKEN else "unchecked"
+            flags.setdefault((team_id, which), set()).add(user_id)
+    members = [u.id for rows in people.values() for u, _ in rows]
+    return {
+        "people": people,
+        "flags": flags,
+        "cover": cover_of(members, today),
+        "equipment": equipment_overdue_by_team(ids, today),
+    }
 
 
 def _insurance_sum(teams) -> dict:
@@ -71,8 +98,9 @@ def _equipment(counts: dict | None) -> dict:
     return {"count": late, "label": f"{late} 件装备逾期未保养" if late else "装备均按期保养"}
 
 
-def team_readiness(team: Team, rule_set: dict, today: date, equipment: dict | None = None) -> dict:
-    people = rules.team_people(team.id)
+def team_readiness(team: Team, rule_set: dict, today: date, batch: dict | None = None) -> dict:
+    batch = batch if batch is not None else _batch([team], today)
+    people = batch["people"].get(team.id, [])
     stages: dict[str, int] = {}
     for _, profile in people:
         key = profile.stage if profile and profile.stage else "unknown"
@@ -80,14 +108,7 @@ def team_readiness(team: Team, rule_set: dict, today: date, equipment: dict | No
     soon, expired = _expiry(people, today)
     # A broken rule and a rule that cannot be checked (no birth date or education recorded) are
     # told apart: the second is work for the desk, not a finding about the member.
-    flagged, unchecked = (
-        db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(MemberFlag.user_id))).where(
-                MemberFlag.team_id == team.id, MemberFlag.user_id.is_not(None), MemberFlag.rule.in_(which)
-            )
-        )
-        for which in (rules.BROKEN, rules.UNCHECKED)
-    )
+    flagged, unchecked = (len(batch["flags"].get((team.id, which), ())) for which in ("flagged", "unchecked"))
     red = list(rules.team_reasons(people, rule_set).values())
     yellow = []
     if expired:
@@ -100,9 +121,9 @@ def team_readiness(team: Team, rule_set: dict, today: date, equipment: dict | No
         yellow.append(f"{unchecked} 名队员未登记出生日期或学历")
     if stages.get("unknown"):
         yellow.append(f"{stages['unknown']} 名队员未登记队员状态")
-    cover = _insurance(people, today)
+    cover = _insurance(people, today, batch["cover"])
     yellow += cover.pop("reasons")
-    kit = _equipment(equipment)
+    kit = _equipment(batch["equipment"].get(team.id))
     if kit["count"]:
         yellow.append(kit["label"])
     status = RED if red else YELLOW if yellow else GREEN
@@ -129,8 +150,8 @@ def team_readiness(team: Team, rule_set: dict, today: date, equipment: dict | No
     }
 
 
-def _township(region: Region, teams: list[Team], rule_set: dict, today: date, kit: dict) -> dict:
-    rows = [team_readiness(t, rule_set, today, kit.get(t.id)) for t in teams]
+def _township(region: Region, teams: list[Team], rule_set: dict, today: date, batch: dict) -> dict:
+    rows = [team_readiness(t, rule_set, today, batch) for t in teams]
     counted = [r for r in rows if r["kind"] == "comprehensive"]
     reasons: list[str] = []
     if not counted:
@@ -168,8 +189,8 @@ def readiness(actor, region_id: int | None, now: datetime) -> dict:
     by_region: dict[int, list[Team]] = {}
     for team in teams:
         by_region.setdefault(team.region_id, []).append(team)
-    kit = equipment_overdue_by_team([t.id for t in teams], today)
-    rows = [_township(t, by_region.get(t.id, []), rule_set, today, kit) for t in townships]
+    batch = _batch(teams, today)
+    rows = [_township(t, by_region.get(t.id, []), rule_set, today, batch) for t in townships]
     late = [t["equipment"]["count"] for r in rows for t in r["teams"] if t["equipment"]["count"] is not None]
     short = [r for r in rows if r["status"] == RED]
     summary_reasons = [f"{len(short)} 个乡镇未达标（共 {len(rows)} 个）"] if short else []

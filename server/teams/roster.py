@@ -16,8 +16,7 @@ from flask import current_app
 from marshmallow import ValidationError
 
 from ..accounts.models import User
-from ..accounts.passwords import hash_password
-from ..accounts.service import temporary_password
+from ..accounts.passwords import unusable_password
 from ..core.audit import record
 from ..core.schemas import normalise_phone, unstorable_text
 from ..errors import ApiProblem
@@ -283,8 +282,8 @@ def import_roster(actor, team, raw: bytes, confirm: bool) -> dict:
     used = (
         set(db.session.scalars(sa.select(User.username).where(User.username.in_(names)))) if names else set()
     )
-    # Nobody knows these passwords: an administrator resets one to hand a member their first.
-    unusable = hash_password(temporary_password() + uuid.uuid4().hex)
+    # No password yet: the desk issues first passwords (POST /teams/<id>/first-passwords) or
+    # resets one member's.
     for entry in good:
         username = _username_for(entry["phone"])
         if username in used:
@@ -296,7 +295,7 @@ def import_roster(actor, team, raw: bytes, confirm: bool) -> dict:
             role="captain" if entry["team_role"] == "captain" else "member",
             region_id=team.region_id,
             phone=entry["phone"],
-            password_hash=unusable,
+            password_hash=unusable_password(),
             active=True,
             must_change_password=True,
             team_id=team.id,

@@ -10,6 +10,7 @@ from ..core.permissions import requires
 from ..core.schemas import load_query
 from . import roster, service
 from .schemas import (
+    FirstPasswordsSchema,
     MemberQuerySchema,
     MemberSchema,
     RosterQuerySchema,
@@ -108,6 +109,19 @@ def import_roster(team_id):
     team = service.get_team(g.user, team_id)
     raw = _upload()
     return RosterReportSchema().dump(roster.import_roster(g.user, team, raw, args["confirm"]))
+
+
+@bp.post("/teams/<uuid:team_id>/first-passwords")
+@requires("users.manage")
+@doc(
+    "First passwords for the team's members who have none (imported from a roster): a temporary "
+    "password each, answered once (name, username, password), never again; each must choose their "
+    "own at the first login. Members who have one get none (reset them one by one)",
+    response=FirstPasswordsSchema,
+)
+@no_store
+def first_passwords(team_id):
+    return FirstPasswordsSchema().dump(service.issue_first_passwords(g.user, team_id))
 
 
 @bp.get("/teams/roster-template.xlsx")

@@ -131,13 +131,24 @@ def member_reasons(profile: MemberProfile | None, rules: dict, today: date) -> d
 def team_people(team_id):
     """(user, profile or None) of everyone counted in a team: active accounts of its captains and
     members who have not left it (离队)."""
+    return teams_people([team_id]).get(team_id, [])
+
+
+def teams_people(team_ids) -> dict:
+    """{team_id: team_people(team_id)} for many teams in one query (readiness reads them all)."""
+    out: dict = {}
+    if not team_ids:
+        return out
     rows = db.session.execute(
         sa.select(User, MemberProfile)
         .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
-        .where(User.team_id == team_id, User.active.is_(True), User.role.in_(TEAM_ROLES))
+        .where(User.team_id.in_(list(team_ids)), User.active.is_(True), User.role.in_(TEAM_ROLES))
         .order_by(User.username)
     ).all()
-    return [(u, p) for u, p in rows if p is None or p.stage != "inactive"]
+    for u, p in rows:
+        if p is None or p.stage != "inactive":
+            out.setdefault(u.team_id, []).append((u, p))
+    return out
 
 
 def team_reasons(people, rules: dict) -> dict[str, str]:

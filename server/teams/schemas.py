@@ -102,3 +102,20 @@ class RosterReportSchema(BaseSchema):
     taken = fields.Integer()
     refused = fields.Integer()
     imported = fields.Integer()
+
+
+class FirstPasswordSchema(BaseSchema):
+    user_id = fields.UUID()
+    display_name = fields.String()
+    username = fields.String()
+    temporary_password = fields.String(
+        metadata={"description": "shown once; never stored in clear, never answered again"}
+    )
+
+
+class FirstPasswordsSchema(BaseSchema):
+    team_id = fields.UUID()
+    issued = fields.List(
+        fields.Nested(FirstPasswordSchema),
+        metadata={"description": "the members who had no password; empty when all have one"},
+    )

@@ -3,12 +3,15 @@
 import sqlalchemy as sa
 
 from ..accounts.models import User
+from ..accounts.passwords import UNUSABLE, hash_password
+from ..accounts.service import temporary_password
 from ..core.audit import record
 from ..core.pagination import paginate
 from ..errors import not_found
 from ..extensions import db
 from ..regions.service import get_scoped, require_in_scope, scoped
 from .models import Team
+from .profile_models import MemberProfile
 
 MEMBER_ROLES = ("captain", "member")
 
@@ -97,3 +100,48 @@ def get_member(actor, member_id) -> User:
     if member.team_id is None or member.role not in MEMBER_ROLES:
         raise not_found("member")
     return member
+
+
+def issue_first_passwords(actor, team_id) -> dict:
+    """A temporary password for each active member of the team who has none (imported from a
+    roster and given none since; not one who left the team), answered once and stored as its
+    hash; each must choose their own at the first login. A member who has one (issued before, or
+    reset) gets none: theirs is reset one by one (POST /users/<id>/reset-password). Each claim is
+    one UPDATE guarded on the member still having none, so two desks at once never give one
+    member two."""
+    team = get_team(actor, team_id)
+    members = db.session.execute(
+        sa.select(User.id, User.display_name, User.username, User.region_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
+        .where(
+            User.team_id == team.id,
+            User.active.is_(True),
+            User.role.in_(MEMBER_ROLES),
+            User.password_hash.startswith(UNUSABLE, autoescape=True),
+            # One who left the team (离队) is handed no credential in a batch.
+            sa.or_(MemberProfile.stage.is_(None), MemberProfile.stage != "inactive"),
+        )
+        .order_by(User.display_name, User.username)
+    ).all()
+    issued = []
+    for member in members:
+        password = temporary_password()
+        claimed = db.session.execute(
+            sa.update(User)
+            .where(User.id == member.id, User.password_hash.startswith(UNUSABLE, autoescape=True))
+            .values(password_hash=hash_password(password), must_change_password=True)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        record(actor, "user.first_password", "user", member.id, member.region_id, {"team_id": str(team.id)})
+        issued.append(
+            {
+                "user_id": member.id,
+                "display_name": member.display_name,
+                "username": member.username,
+                "temporary_password": password,
+            }
+        )
+    db.session.flush()
+    return {"team_id": team.id, "issued": issued}

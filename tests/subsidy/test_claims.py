@@ -105,6 +105,7 @@ def test_bad_claims_are_problems_and_change_nothing(auth, ids, helped):
         {"dispatch_id": helped, "helper_township_id": town2, "lines": []},
         {"dispatch_id": helped, "helper_township_id": town2, "lines": [{**LINES[0], "amount": "-5"}]},
         {"dispatch_id": helped, "helper_township_id": town2, "lines": [{**LINES[0], "kind": "lost"}]},
+        {"dispatch_id": helped, "helper_township_id": town2, "lines": [{**LINES[0], "amount": "1200.005"}]},
         {"dispatch_id": helped, "helper_township_id": 2**40, "lines": LINES},
         {"dispatch_id": "nope", "helper_township_id": town2, "lines": LINES},
     ):

@@ -173,7 +173,7 @@ def test_the_current_month_is_not_locked_before_it_ends(auth, january):
 
 def test_bad_input_is_a_problem_and_changes_nothing(auth, january):
     admin = auth("admin")
-    for month in ("2026-13", "26-01", "2026-1", "１２３", "1999-12", "2026-01x"):
+    for month in ("2026-13", "26-01", "2026-1", "１２３", "1999-12", "2026-01x", "2026-01%0A"):
         resp = admin.post(f"{REPORTS}/{month}/compute")
         assert resp.status_code == 422 and resp.mimetype == "application/problem+json", month
         assert admin.get(f"{REPORTS}/{month}").status_code == 422
@@ -188,6 +188,9 @@ def test_bad_input_is_a_problem_and_changes_nothing(auth, january):
         {**RULE_FEB, "effective_from": "2026-02-01"},
         {k: v for k, v in RULE_FEB.items() if k != "rate_heavy"},
         {**RULE_FEB, "extra": 1},
+        # A third decimal is refused, not rounded (to 30.00 or 30.01) behind the desk's back.
+        {**RULE_FEB, "rate_normal": "30.005"},
+        {**RULE_FEB, "day_cap": 300.001},
     ):
         resp = admin.post(RULES, json=body)
         assert resp.status_code == 422 and resp.mimetype == "application/problem+json", body

@@ -145,3 +145,41 @@ def test_two_sweeps_at_the_same_moment_tell_once(app, auth, ids, clock):
     assert _sweep(app, now) == 1
     assert _sweep(app, now) == 0
     assert len(_told(app, member)) == 2
+
+
+def test_the_push_of_a_notice_opens_the_teams_insurance_page(
+    app, auth, ids, clock, push_service, browser_keys
+):
+    import json
+
+    import http_ece
+
+    from server.core.models import utcnow
+    from server.delivery import service as delivery
+    from server.extensions import db
+
+    sub = {
+        "endpoint": push_service.url + "/push/c1",
+        "keys": {"p256dh": browser_keys["p256dh"], "auth": browser_keys["auth"]},
+    }
+    assert auth("captain1").post("/api/v1/push/subscriptions", json=sub).status_code == 201
+    member = ids["users"]["member3"]
+    policy = _add(auth("captain1"), member, "2026-01-01", "2026-12-20")
+    assert _sweep(app, at("2026-12-01")) == 1
+    with app.app_context():
+        delivery.run_once(utcnow())  # the notice is queued at the real clock's now
+        db.session.remove()
+    (push,) = push_service.requests
+    payload = json.loads(
+        http_ece.decrypt(
+            push["body"],
+            private_key=browser_keys["private"],
+            auth_secret=browser_keys["auth_raw"],
+            version="aes128gcm",
+        )
+    )
+    team = ids["teams"][ids["regions"][T1]]
+    assert payload["type"] == "insurance" and payload["url"] == f"/teams/{team}/insurance"
+    # The phone reads the team from the id's first part (pwa/src/shared/push-paths.ts).
+    assert payload["id"] == f"{team}:{policy['id']}:2026-12-20:warn"
+    assert "保险将到期" in payload["title"]

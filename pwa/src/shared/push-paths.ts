@@ -21,5 +21,6 @@ export function notificationPath(p: PushTarget): string {
     const report = p.id.split(":")[0];
     if (/^[0-9a-f-]{36}$/i.test(report)) return `/reports/${report}`;
   }
+  if (p.type === "insurance" && typeof p.id === "string" && /^[0-9a-f-]{36}:/i.test(p.id)) return `/teams/${p.id.slice(0, 36)}/insurance`;
   return "/";
 }
