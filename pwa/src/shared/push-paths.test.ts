@@ -22,6 +22,14 @@ describe("notificationPath", () => {
     expect(notificationPath({ type: "report", id: 5 })).toBe("/");
   });
 
+  it("opens the team's insurance page for a policy's notice", () => {
+    const team = "5b0c1c1e-0000-4000-8000-000000000003";
+    expect(notificationPath({ type: "insurance", id: `${team}:9d1c0000-0000-4000-8000-000000000004:2026-12-20:warn` })).toBe(`/teams/${team}/insurance`);
+    // A notice queued before the team went into its id opens home, never a path made of it.
+    expect(notificationPath({ type: "insurance", id: "9d1c:2026-12-20:warn" })).toBe("/");
+    expect(notificationPath({ type: "insurance", id: "../admin:x" })).toBe("/");
+  });
+
   it("opens home for anything else, and never a path made of a payload's odd id", () => {
     expect(notificationPath({ type: "alert", id: "a:silent" })).toBe("/");
     expect(notificationPath({ type: "dispatch", id: "../settings" })).toBe("/");
