@@ -147,7 +147,7 @@ def _roster(tag: str) -> bytes:
     return out.getvalue()
 
 
-def test_a_township_officer_imports_a_roster_with_its_row_report(phone, server, tmp_path):
+def test_a_township_officer_imports_a_roster_with_its_row_report(phone, browser, server, tmp_path):
     tag = uuid.uuid4().hex[:4]
     town1 = api(server["base"], "town1")
     team = town1("POST", "/api/v1/teams", {"name": f"临城镇第二分队{tag}", "region_id": 2})
@@ -175,6 +175,33 @@ def test_a_township_officer_imports_a_roster_with_its_row_report(phone, server, 
     assert town1("GET", f"/api/v1/teams/{team['id']}")["size"] == 2
     no_sideways_scroll(phone)
     _shoot(phone, "team-after-import")
+    # The imported have no password yet: the officer issues first passwords, shown once.
+    phone.get_by_role("button", name="为没有密码的队员生成初始密码").click()
+    _confirm(phone)
+    rows = phone.locator("#adm-first-table tbody tr")
+    expect(rows).to_have_count(2)
+    first = rows.filter(has_text="林海")
+    username = first.locator("td").nth(0).inner_text()
+    temporary = first.locator("td").nth(1).inner_text()
+    assert len(temporary) >= 8
+    no_sideways_scroll(phone)
+    phone.locator("#adm-first").scroll_into_view_if_needed()
+    _shoot(phone, "team-first-passwords")
+    # A second press issues none: both have one now.
+    phone.reload()
+    phone.get_by_role("button", name="为没有密码的队员生成初始密码").click()
+    _confirm(phone)
+    expect(phone.locator("#adm-first-none")).to_have_text("本队每个人都已有密码，没有生成新的。")
+    # 林海 signs in with it on his own phone and must choose his own first.
+    member = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=server["base"]
+    )
+    try:
+        mine = member.new_page()
+        _login(mine, username, temporary)
+        expect(mine.get_by_role("heading", name="请设置新密码")).to_be_visible()
+    finally:
+        member.close()
     # On a laptop the report is a table with its columns.
     phone.set_viewport_size({"width": 1280, "height": 800})
     phone.goto("/admin/users")

@@ -313,6 +313,44 @@ export function renderTeam(actor: User, id: string): HTMLElement {
     );
   }
 
+  // 初始密码: members imported from the roster have none until the desk issues them. Shown once,
+  // here only (never kept on the phone); the server decides who has none.
+  const firstBox = h("div", { class: "adm-first", id: "adm-first" });
+  function paintFirst(): void {
+    const issue = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "adm-first-issue" }, t("adm.firstIssue"));
+    const out = h("div", { id: "adm-first-out", role: "status" });
+    issue.addEventListener("click", () =>
+      void once([issue], async () => {
+        const yes = await confirmStep({ title: t("adm.firstTitle", { team: team!.name }), body: t("adm.firstBody"), confirm: t("adm.firstYes") });
+        if (!yes) return;
+        out.replaceChildren();
+        try {
+          const got = await api.post<{ issued: { user_id: string; display_name: string; username: string; temporary_password: string }[] }>(
+            `/api/v1/teams/${encodeURIComponent(team!.id)}/first-passwords`,
+          );
+          if (!got.issued.length) return void out.replaceChildren(h("p", { class: "hint", id: "adm-first-none" }, t("adm.firstNone")));
+          out.replaceChildren(
+            h("p", {}, t("adm.firstIssued", { n: got.issued.length })),
+            h(
+              "div",
+              { class: "stats-scroll", tabindex: "0", role: "region", "aria-label": t("adm.firstTable") },
+              h(
+                "table",
+                { class: "stats-table", id: "adm-first-table" },
+                h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("adm.firstName")), h("th", { scope: "col" }, t("field.username")), h("th", { scope: "col" }, t("adm.firstTempPassword")))),
+                h("tbody", {}, ...got.issued.map((p) => h("tr", { "data-login": p.username }, h("th", { scope: "row" }, p.display_name), h("td", {}, p.username), h("td", { class: "adm-secret-value" }, p.temporary_password)))),
+              ),
+            ),
+            h("p", { class: "hint" }, t("adm.tempOnce")),
+          );
+        } catch (err) {
+          out.replaceChildren(h("p", { class: "notice", role: "alert" }, err instanceof ApiError ? problemSentence(err.problem) : loadFailed(err)));
+        }
+      }),
+    );
+    firstBox.replaceChildren(h("h2", {}, t("adm.first")), h("p", { class: "hint" }, t("adm.firstHint")), issue, out);
+  }
+
   async function load(): Promise<void> {
     try {
       const [got, list, teamMembers, everyone] = await Promise.all([
@@ -335,6 +373,8 @@ export function renderTeam(actor: User, id: string): HTMLElement {
       members.replaceChildren(...(sorted.length ? sorted.map(memberCard) : [h("li", { class: "hint" }, t("adm.noMembers"))]));
       paintAdd();
       paintRoster();
+      // Once: a repaint after a member's change must not wipe passwords shown once.
+      if (!firstBox.childElementCount) paintFirst();
     } catch (err) {
       head.replaceChildren(h("p", { class: "notice" }, loadFailed(err)));
     }
@@ -355,6 +395,7 @@ export function renderTeam(actor: User, id: string): HTMLElement {
       members,
       h("div", { class: "card" }, addBox),
       h("div", { class: "card" }, rosterBox),
+      h("div", { class: "card" }, firstBox),
     ),
   );
 }
