@@ -119,13 +119,22 @@ def test_the_county_admin_adds_a_rule_computes_and_locks_the_month(browser, serv
     expect(total).to_contain_text("合计")
     cells = [c.strip() for c in total.locator("th, td").all_inner_texts()]
     assert cells == ["合计", "2", "15.00", "260.00", "0.00"]
-    heavy = page.locator("#subsidy-lines tbody tr").filter(has_text="200.00")
+    heavy = page.locator("#subsidy-lines li").filter(has_text="200.00")
     expect(heavy).to_contain_text("12.00")
     expect(heavy).to_contain_text("200.00（已封顶）")
-    expect(page.locator("#subsidy-lines tbody tr").filter(has_text="60.00")).not_to_contain_text("已封顶")
+    expect(page.locator("#subsidy-lines li").filter(has_text="60.00")).not_to_contain_text("已封顶")
     expect(page.get_by_role("button", name="重新计算")).to_be_visible()
     no_sideways_scroll(page)
     _shoot(page, "subsidy-draft")
+
+    # Offline: the two steps stay in place, disabled, and say why; back online they work again.
+    ctx.set_offline(True)
+    expect(page.locator("#subsidy-lock")).to_be_disabled()
+    expect(page.locator("#subsidy-compute")).to_be_disabled()
+    expect(page.locator("#subsidy-manage-why")).to_have_text("离线时不能计算或锁定，联网后再操作。")
+    _shoot(page, "subsidy-offline")
+    ctx.set_offline(False)
+    expect(page.locator("#subsidy-lock")).to_be_enabled()
 
     # Locking asks first; saying no changes nothing.
     page.get_by_role("button", name="锁定本月").click()

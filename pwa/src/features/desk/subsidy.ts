@@ -106,28 +106,37 @@ export function renderSubsidy(user: User): HTMLElement {
     const state = h("p", { class: `notice subsidy-${r.state}`, id: "subsidy-state" }, stateText);
     const towns = r.townships.map((x) => [x.township_name, String(x.members), x.hours, x.amount, x.adjustment_amount]);
     towns.push([t("stats.total"), String(r.total.members), r.total.hours, r.total.amount, r.total.adjustment_amount]);
-    const lines = r.lines.map((x) => [
-      x.name,
-      x.team_name ?? "",
-      x.township_name,
-      kindWords(x),
-      x.hours_normal,
-      x.hours_heavy,
-      x.hours_severe,
-      x.hours,
-      capApplied(x, r.rule) ? `${x.amount}${t("subsidy.capped")}` : x.amount,
-    ]);
+    // Each person's line as a card: nine columns never fit a phone's width.
+    const lines = r.lines.map((x) => {
+      const capped = capApplied(x, r.rule);
+      return h(
+        "li",
+        { class: `card subsidy-line subsidy-line-${x.kind}`, "data-member": x.member_id },
+        h("p", { class: "subsidy-line-head" }, h("strong", {}, x.name), h("span", { class: "subsidy-line-kind" }, kindWords(x))),
+        h("p", { class: "hint" }, [x.team_name, x.township_name].filter(Boolean).join(" · ")),
+        h(
+          "dl",
+          { class: "subsidy-rule" },
+          h("dt", {}, t("subsidy.col.normal")),
+          h("dd", {}, x.hours_normal),
+          h("dt", {}, t("subsidy.col.heavy")),
+          h("dd", {}, x.hours_heavy),
+          h("dt", {}, t("subsidy.col.severe")),
+          h("dd", {}, x.hours_severe),
+          h("dt", {}, t("subsidy.col.hours")),
+          h("dd", {}, x.hours),
+          h("dt", {}, t("subsidy.col.amount")),
+          h("dd", { class: "subsidy-line-amount" }, h("strong", {}, x.amount), capped ? t("subsidy.capped") : ""),
+        ),
+      );
+    });
     result.replaceChildren(
       state,
       h("p", { class: "hint", id: "subsidy-when" }, when),
       table("subsidy-towns", t("subsidy.townsCaption"), [t("subsidy.col.township"), t("subsidy.col.members"), t("subsidy.col.hours"), t("subsidy.col.amount"), t("subsidy.col.adjustment")], towns),
+      lines.length ? h("h2", { class: "subsidy-lines-title" }, t("subsidy.linesCaption")) : "",
       lines.length
-        ? table(
-            "subsidy-lines",
-            t("subsidy.linesCaption"),
-            [t("subsidy.col.name"), t("subsidy.col.team"), t("subsidy.col.township"), t("subsidy.col.kind"), t("subsidy.col.normal"), t("subsidy.col.heavy"), t("subsidy.col.severe"), t("subsidy.col.hours"), t("subsidy.col.amount")],
-            lines,
-          )
+        ? h("ul", { class: "subsidy-lines", id: "subsidy-lines", "aria-label": t("subsidy.linesCaption") }, ...lines)
         : h("p", { class: "hint", id: "subsidy-none" }, t("subsidy.none")),
     );
     paintManage();
