@@ -1,7 +1,8 @@
 """补贴表, 补贴标准 and 跨乡镇支援补偿 on a phone (390x844). The county administrator adds a
 version of the rules on its screen, computes last month from check-in records (duty time and a
-heavy task capped by the day cap), sees the totals, locks it after confirming, and the month
-says 已锁定 with no lock button left. A cross-township claim filed from the screen by the
+heavy task capped by the day cap), sees the totals, locks it after confirming (a record that
+moved after the review is refused in words and the draft computed again), and the month says
+已锁定 with no lock button left. A cross-township claim filed from the screen by the
 helper's desk (古田镇, whose member worked on an order in 临城镇's area) is agreed by 临城镇's
 desk and marked paid by 古田镇's, each step shown with who did it. Screenshots in /tmp/shots."""
 
@@ -144,6 +145,19 @@ def test_the_county_admin_adds_a_rule_computes_and_locks_the_month(browser, serv
     dialog.get_by_role("button", name="取消").click()
     expect(page.locator("#subsidy-state")).to_have_text("草稿：尚未锁定，县里审核后锁定。")
 
+    # A record of the month closed after the review: the lock is refused, said in words, and the
+    # draft is computed again (member1's hour on the 7th: 20 yuan more).
+    add_time(records["app"], "member1", f"{month}-07 09:00", f"{month}-07 10:00")
+    page.get_by_role("button", name="锁定本月").click()
+    confirm = page.locator("dialog.confirm-dialog").get_by_role("button", name="确认锁定")
+    expect(confirm).to_be_enabled()
+    confirm.click()
+    expect(page.locator("#subsidy-manage-status")).to_have_text(
+        "审核之后有记录变动，已按最新记录重新计算，请再审核一遍后再锁定。"
+    )
+    expect(page.locator("#subsidy-state")).to_have_text("草稿：尚未锁定，县里审核后锁定。")
+    expect(page.locator("#subsidy-towns tbody tr").last).to_contain_text("280.00")
+
     page.get_by_role("button", name="锁定本月").click()
     confirm = page.locator("dialog.confirm-dialog").get_by_role("button", name="确认锁定")
     expect(confirm).to_be_enabled()
@@ -153,7 +167,7 @@ def test_the_county_admin_adds_a_rule_computes_and_locks_the_month(browser, serv
     expect(page.locator("#subsidy-compute")).to_be_hidden()
     expect(page.get_by_role("button", name="下载 Excel (XLSX)")).to_be_enabled()
     report = api(server["base"], "duty")("GET", f"/api/v1/subsidy/reports/{month}")
-    assert (report["state"], report["total"]["amount"]) == ("locked", "260.00")
+    assert (report["state"], report["total"]["amount"]) == ("locked", "280.00")
     _shoot(page, "subsidy-locked")
 
     # A township's desk reads it, without the administrator's buttons.
