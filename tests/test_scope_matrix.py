@@ -417,6 +417,7 @@ OTHER_ENDPOINTS = {
     # township's desk (tests/subsidy/test_claims.py).
     ("GET", "/api/v1/subsidy/claims"),
     ("POST", "/api/v1/subsidy/claims"),
+    ("GET", "/api/v1/subsidy/claims/claimable"),
     ("GET", "/api/v1/subsidy/claims/<uuid:claim_id>"),
     ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/agree"),
     ("POST", "/api/v1/subsidy/claims/<uuid:claim_id>/paid"),

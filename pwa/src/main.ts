@@ -196,7 +196,23 @@ function route(path: string, focus = true): void {
       // Before the generic /desk/<board> below, which would take "subsidy" for an order id.
       return lazy(async () => {
         const [{ DESK_ROLES }, { renderSubsidy }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/subsidy")]);
-        return DESK_ROLES.has(u.role) ? renderSubsidy : null;
+        return DESK_ROLES.has(u.role) ? () => renderSubsidy(u) : null;
+      });
+    case "/desk/subsidy/rules":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderSubsidyRules }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/subsidy-rules")]);
+        return DESK_ROLES.has(u.role) ? () => renderSubsidyRules(u) : null;
+      });
+    case "/desk/claims":
+      // Before the generic /desk/<board> below, which would take "claims" for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderClaims }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/claims")]);
+        return DESK_ROLES.has(u.role) ? renderClaims : null;
+      });
+    case "/desk/claims/new":
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderNewClaim }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/claims-new")]);
+        return DESK_ROLES.has(u.role) ? () => renderNewClaim(u) : null;
       });
     case "/desk/supervised":
       // Before the generic /desk/<board> below, which would take "supervised" for an order id.
@@ -382,6 +398,11 @@ function route(path: string, focus = true): void {
         const [, id, update] = deskWarning;
         if (update) return (await import("./features/desk/warnings-form")).renderWarningForm.bind(null, u, id);
         return (await import("./features/desk/warnings")).renderWarning.bind(null, id);
+      });
+      const claim = /^\/desk\/claims\/([\w-]+)$/.exec(url.pathname);
+      if (claim) return lazy(async () => {
+        const [{ DESK_ROLES }, { renderClaim }] = await Promise.all([import("./features/desk/desk"), import("./features/desk/claims")]);
+        return DESK_ROLES.has(u.role) ? () => renderClaim(u, claim[1]) : null;
       });
       const board = /^\/desk\/([\w-]+)$/.exec(url.pathname);
       if (board) return lazy(async () => {

@@ -160,3 +160,57 @@ def move(actor, claim_id, to: str, at: datetime, note=None) -> HelpClaim:
     db.session.flush()
     record(actor, f"subsidy.claim_{to}", "help_claim", claim.id, township)
     return claim
+
+
+def township_name(region_id: int) -> str:
+    region = db.session.get(Region, region_id)
+    return region.name if region is not None else ""
+
+
+def dispatch_title(dispatch_id) -> str:
+    dispatch = db.session.get(Dispatch, dispatch_id)
+    return dispatch.title if dispatch is not None else ""
+
+
+def eligible(actor, limit: int = 100) -> list[dict]:
+    """The orders a township in the caller's scope may claim for: its members were called across
+    into another township's area (the helper's desk cannot read such an order otherwise). Newest
+    first, each with the time on it from the records and whether it is claimed already."""
+    scope = scope_ids(actor)
+    rows = db.session.execute(
+        sa.select(Dispatch, DispatchTarget.member_region_id, DispatchTarget.member_id)
+        .join(DispatchTarget, DispatchTarget.dispatch_id == Dispatch.id)
+        .where(DispatchTarget.cross_township.is_(True), DispatchTarget.member_region_id.in_(scope))
+        .order_by(Dispatch.created_at.desc(), Dispatch.id)
+    ).all()
+    groups: dict = {}
+    for dispatch, helper, member_id in rows:
+        groups.setdefault((dispatch.id, helper), (dispatch, []))[1].append(member_id)
+    claimed = set(
+        db.session.execute(
+            sa.select(HelpClaim.dispatch_id, HelpClaim.helper_township_id).where(
+                HelpClaim.dispatch_id.in_({d for d, _ in groups})
+            )
+        ).all()
+    )
+    answer = []
+    for (dispatch_id, helper), (dispatch, members) in list(groups.items())[:limit]:
+        helped = _township_id(dispatch.region_id)
+        if helped == helper:
+            continue
+        answer.append(
+            {
+                "dispatch_id": dispatch_id,
+                "title": dispatch.title,
+                "created_at": dispatch.created_at,
+                "closed_at": dispatch.closed_at,
+                "helper_township_id": helper,
+                "helper_township_name": township_name(helper),
+                "helped_township_id": helped,
+                "helped_township_name": township_name(helped),
+                "members": len(members),
+                "seconds": _help_seconds(dispatch_id, members),
+                "claimed": (dispatch_id, helper) in claimed,
+            }
+        )
+    return answer

@@ -13,6 +13,7 @@ from ..core.permissions import requires
 from ..core.schemas import load_or_problem
 from . import claims, export, service
 from .schemas import (
+    ClaimableSchema,
     ClaimCreateSchema,
     ClaimMoveSchema,
     ClaimSchema,
@@ -135,6 +136,17 @@ def _file(body: bytes, mimetype: str, name: str, fallback: str):
 @doc("Cross-township help claims made by or owed to the caller's townships", response=ClaimSchema, many=True)
 def list_claims():
     return _listed(claims.list_claims(g.user), ClaimSchema())
+
+
+@bp.get("/claims/claimable")
+@requires("subsidy.claims")
+@doc(
+    "Orders that called members of the caller's townships into another's area: what a claim is filed from",
+    response=ClaimableSchema,
+    many=True,
+)
+def claimable():
+    return _listed(claims.eligible(g.user), ClaimableSchema())
 
 
 @bp.post("/claims")

@@ -204,8 +204,11 @@ class ClaimLineOutSchema(BaseSchema):
 class ClaimSchema(BaseSchema):
     id = fields.UUID()
     dispatch_id = fields.UUID()
+    dispatch_title = fields.Function(lambda c: _claims().dispatch_title(c.dispatch_id))
     helper_township_id = fields.Integer()
+    helper_township_name = fields.Function(lambda c: _claims().township_name(c.helper_township_id))
     helped_township_id = fields.Integer()
+    helped_township_name = fields.Function(lambda c: _claims().township_name(c.helped_township_id))
     state = fields.String(metadata={"description": "claimed, agreed, paid"})
     members = fields.Integer()
     hours = fields.Function(lambda c: _h(c.seconds))
@@ -214,3 +217,26 @@ class ClaimSchema(BaseSchema):
     lines = fields.List(fields.Nested(ClaimLineOutSchema))
     steps = fields.List(fields.Nested(ClaimStepSchema))
     created_at = fields.DateTime()
+
+
+def _claims():
+    # claims.py reads the models; imported late so the schemas stay importable on their own.
+    from . import claims
+
+    return claims
+
+
+class ClaimableSchema(BaseSchema):
+    """An order a township in the caller's scope may claim for (its members helped across)."""
+
+    dispatch_id = fields.UUID()
+    title = fields.String()
+    created_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    helper_township_id = fields.Integer()
+    helper_township_name = fields.String()
+    helped_township_id = fields.Integer()
+    helped_township_name = fields.String()
+    members = fields.Integer()
+    hours = fields.Function(lambda x: _h(x["seconds"]))
+    claimed = fields.Boolean()

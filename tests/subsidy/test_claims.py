@@ -156,3 +156,30 @@ def test_a_third_townships_desk_does_not_see_it(app, auth, ids, helped):
         db.session.commit()
         db.session.remove()
     assert auth("town1").get(f"{CLAIMS}/{claim['id']}").status_code == 404
+
+
+def test_the_helpers_desk_finds_the_order_to_claim_for_and_the_claim_names_both_sides(auth, ids, helped):
+    """古田镇's desk cannot read an order in 临城镇's area, so it finds it among the claimable ones,
+    with its members' time from the records; once claimed it says so, and the claim names both."""
+    found = auth("town2").get(f"{CLAIMS}/claimable")
+    assert found.status_code == 200, found.json
+    [item] = found.json["items"]
+    assert (item["dispatch_id"], item["title"], item["members"], item["hours"], item["claimed"]) == (
+        helped,
+        "山体滑坡抢险",
+        1,
+        "3.50",
+        False,
+    )
+    assert (item["helper_township_name"], item["helped_township_name"]) == (T2, T1)
+    # 临城镇 sent its own member1 within its own area: nothing it could claim for.
+    assert auth("town1").get(f"{CLAIMS}/claimable").json["items"] == []
+    assert auth("member1").get(f"{CLAIMS}/claimable").status_code == 403
+
+    claim = _claim(auth, ids, helped).json
+    assert (claim["helper_township_name"], claim["helped_township_name"], claim["dispatch_title"]) == (
+        T2,
+        T1,
+        "山体滑坡抢险",
+    )
+    assert auth("town2").get(f"{CLAIMS}/claimable").json["items"][0]["claimed"] is True

@@ -138,6 +138,7 @@ export function renderFront(): HTMLElement {
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-disasters", onclick: () => navigate("/disasters") }, t("desk.disasters")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-stats", onclick: () => navigate("/desk/stats") }, t("stats.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-subsidy", onclick: () => navigate("/desk/subsidy") }, t("subsidy.open")),
+        h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-claims", onclick: () => navigate("/desk/claims") }, t("claims.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-supervised", onclick: () => navigate("/desk/supervised") }, t("sup.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-rules", onclick: () => navigate("/desk/rules") }, t("rules.open")),
         h("button", { type: "button", class: "btn btn-secondary btn-block", id: "desk-readiness", onclick: () => navigate("/desk/readiness") }, t("ready.open")),
