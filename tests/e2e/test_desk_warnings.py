@@ -61,16 +61,22 @@ def _tick(page, name):
                 return {
                   under_tap: at ? at.outerHTML.slice(0, 200) : null,
                   chosen: document.querySelector('#wd-chosen')?.textContent,
-                  boxes: [...document.querySelectorAll('#wd-regions input')].map((b) => [b.id, b.checked, b.disabled]).slice(0, 6),
+                  boxes: [...document.querySelectorAll('#wd-regions input')]
+                    .map((b) => [b.id, b.checked, b.disabled])
+                    .slice(0, 6),
                   forms: document.querySelectorAll('#wd-regions').length,
                   toasts: [...document.querySelectorAll('.toast')].map((t) => t.textContent),
-                  banner: document.querySelector('.warning-slot, [aria-label="生效中的预警"]')?.getBoundingClientRect().height,
+                  banner: document
+                    .querySelector('.warning-slot, [aria-label="生效中的预警"]')
+                    ?.getBoundingClientRect().height,
                   url: location.pathname,
                 };
             }""",
             [where["x"] + where["width"] / 2, where["y"] + where["height"] / 2] if where else [0, 0],
         )
-        raise AssertionError(f"the tick on {name} was not taken; label was at {where}; the page: {seen}") from None
+        raise AssertionError(
+            f"the tick on {name} was not taken; label was at {where}; the page: {seen}"
+        ) from None
 
 
 def _count(page, key) -> int:
