@@ -178,12 +178,15 @@ def test_a_township_officer_imports_a_roster_with_its_row_report(phone, browser,
     # The imported have no password yet: the officer issues first passwords, shown once.
     phone.get_by_role("button", name="为没有密码的队员生成初始密码").click()
     _confirm(phone)
-    rows = phone.locator("#adm-first-table tbody tr")
-    expect(rows).to_have_count(2)
-    first = rows.filter(has_text="林海")
-    username = first.locator("td").nth(0).inner_text()
-    temporary = first.locator("td").nth(1).inner_text()
+    cards = phone.locator("#adm-first-list li")
+    expect(cards).to_have_count(2)
+    first = cards.filter(has_text="林海")
+    username = first.locator(".adm-first-username").inner_text()
+    temporary = first.locator(".adm-first-password").inner_text()
     assert len(temporary) >= 8
+    # The whole password is on the phone's screen, not cut by the card.
+    box = first.locator(".adm-first-password").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     no_sideways_scroll(phone)
     phone.locator("#adm-first").scroll_into_view_if_needed()
     _shoot(phone, "team-first-passwords")

@@ -331,14 +331,19 @@ export function renderTeam(actor: User, id: string): HTMLElement {
           if (!got.issued.length) return void out.replaceChildren(h("p", { class: "hint", id: "adm-first-none" }, t("adm.firstNone")));
           out.replaceChildren(
             h("p", {}, t("adm.firstIssued", { n: got.issued.length })),
+            // One card per person (a table's third column does not fit a phone: the password was cut).
             h(
-              "div",
-              { class: "stats-scroll", tabindex: "0", role: "region", "aria-label": t("adm.firstTable") },
-              h(
-                "table",
-                { class: "stats-table", id: "adm-first-table" },
-                h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("adm.firstName")), h("th", { scope: "col" }, t("field.username")), h("th", { scope: "col" }, t("adm.firstTempPassword")))),
-                h("tbody", {}, ...got.issued.map((p) => h("tr", { "data-login": p.username }, h("th", { scope: "row" }, p.display_name), h("td", {}, p.username), h("td", { class: "adm-secret-value" }, p.temporary_password)))),
+              "ul",
+              { class: "adm-list", id: "adm-first-list", "aria-label": t("adm.firstTable") },
+              ...got.issued.map((p) =>
+                h(
+                  "li",
+                  { class: "card adm-first-card", "data-login": p.username },
+                  h("p", { class: "card-title" }, p.display_name),
+                  h("p", { class: "card-meta" }, `${t("field.username")}：`, h("span", { class: "adm-first-username" }, p.username)),
+                  h("p", { class: "card-meta" }, t("adm.firstTempPassword")),
+                  h("p", { class: "adm-secret-value adm-first-password" }, p.temporary_password),
+                ),
               ),
             ),
             h("p", { class: "hint" }, t("adm.tempOnce")),
