@@ -50,7 +50,9 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
     desk = api(base, "town1")
     before_rules = admin("GET", "/api/v1/teams/rules")
     town = desk("GET", "/api/v1/teams/readiness")["townships"][0]["region_id"]
-    member = next(m for m in desk("GET", "/api/v1/members?limit=200")["items"] if m.get("team_role") == "member")
+    member = next(
+        m for m in desk("GET", "/api/v1/members?limit=200")["items"] if m.get("team_role") == "member"
+    )
     profile = desk("GET", f"/api/v1/members/{member['id']}/profile")
     before_profile = {k: profile.get(k) for k in PROFILE_FIELDS}
     born = _born_36_years_ago()
@@ -121,7 +123,9 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
         context.set_offline(True)
         expect(page.locator("#trules-save")).to_be_disabled()
-        expect(page.locator("#trules-offline")).to_have_text("离线：修改招募条件需要联网（保存后要立即核对全县队员）。")
+        expect(page.locator("#trules-offline")).to_have_text(
+            "离线：修改招募条件需要联网（保存后要立即核对全县队员）。"
+        )
         page.screenshot(path=f"{SHOTS}/rules-offline-390.png", full_page=True)
         context.set_offline(False)
         expect(page.locator("#trules-save")).to_be_enabled()
@@ -130,7 +134,9 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
         admin("PUT", "/api/v1/teams/rules", {k: before_rules[k] for k in RULE_FIELDS})
         desk("PUT", f"/api/v1/members/{member['id']}/profile", before_profile)
     assert not [
-        f for f in desk("GET", "/api/v1/teams/flags")["items"] if f["member_id"] == member["id"] and f["rule"] == "age"
+        f
+        for f in desk("GET", "/api/v1/teams/flags")["items"]
+        if f["member_id"] == member["id"] and f["rule"] == "age"
     ]
 
 
