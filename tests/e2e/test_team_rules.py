@@ -105,6 +105,8 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
 
         # From the readiness figure to the township's flagged members.
         page.goto("/desk/readiness")
+        expect(card.locator(".ready-to-flags")).to_contain_text("人不符合招募条件")
+        page.screenshot(path=f"{SHOTS}/readiness-links-390.png")
         card.locator(".ready-to-flags").click()
         expect(page).to_have_url(f"{base}/desk/flags?region_id={town}")
         row = page.locator(f'a.flags-member[data-member="{member["id"]}"]')
@@ -127,6 +129,12 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
             "离线：修改招募条件需要联网（保存后要立即核对全县队员）。"
         )
         page.screenshot(path=f"{SHOTS}/rules-offline-390.png", full_page=True)
+        # The township's flagged list, as kept on this phone, with its time.
+        page.goto(f"/desk/flags?region_id={town}")
+        expect(page.locator("#flags-status")).to_contain_text("离线：显示的是")
+        expect(row.locator('[data-rule="age"]')).to_have_text("不符合：年龄 36 岁，超过 30 岁")
+        # Back online, the save is enabled again.
+        page.locator("#flags-to-rules").click()
         context.set_offline(False)
         expect(page.locator("#trules-save")).to_be_enabled()
     finally:
