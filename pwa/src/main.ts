@@ -253,6 +253,18 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderReadiness }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/readiness")]);
         return DESK_ROLES.has(u.role) ? () => renderReadiness(u) : null;
       });
+    case "/desk/team-rules":
+      // 招募条件; before the generic /desk/<board> below, which would take it for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderTeamRules }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/rules")]);
+        return DESK_ROLES.has(u.role) ? () => renderTeamRules(u) : null;
+      });
+    case "/desk/flags":
+      // 不符合招募条件的队员; before the generic /desk/<board> below.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderFlags }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/flags")]);
+        return DESK_ROLES.has(u.role) ? () => renderFlags(u, url.searchParams.get("region_id")) : null;
+      });
     case "/team":
       // A captain's own team: his township's readiness.
       return lazy(async () => {

@@ -63,7 +63,21 @@ function teamBlock(team: TeamReadiness): HTMLElement {
   );
 }
 
-function townshipCard(town: TownshipReadiness): HTMLElement {
+/** The desk's ways on from a township (Task G): its flagged members, and the rules they are held to. */
+function ruleLinks(town: TownshipReadiness): HTMLElement {
+  const flagged = town.teams.reduce((n, tm) => n + tm.flagged, 0);
+  const unchecked = town.teams.reduce((n, tm) => n + tm.unchecked, 0);
+  const label = flagged ? t("ready.toFlags", { n: flagged }) : t("ready.toUnchecked", { n: unchecked });
+  const go = (path: string) => () => navigate(path);
+  return h(
+    "div",
+    { class: "ready-rule-links" },
+    flagged || unchecked ? h("button", { type: "button", class: "btn btn-secondary ready-to-flags", onclick: go(`/desk/flags?region_id=${town.regionId}`) }, label) : null,
+    h("button", { type: "button", class: "btn btn-secondary ready-to-rules", onclick: go("/desk/team-rules") }, t("ready.toRules")),
+  );
+}
+
+function townshipCard(town: TownshipReadiness, own = false): HTMLElement {
   const reasons = townshipReasons(town);
   const noTeam = !town.teams.some((tm) => tm.comprehensive);
   return h(
@@ -75,6 +89,7 @@ function townshipCard(town: TownshipReadiness): HTMLElement {
       h("h2", { id: `ready-town-${town.regionId}`, class: "ready-town" }, town.name, " ", badge(town.status)),
       noTeam ? h("ul", { class: "ready-reasons" }, ...reasons.map((w) => h("li", { class: "ready-red" }, w))) : null,
       ...town.teams.map(teamBlock),
+      own ? null : ruleLinks(town),
     ),
   );
 }
@@ -102,7 +117,7 @@ export function renderReadiness(user: User, own = false): HTMLElement {
     // Those that fall short first, then those to look at, then the rest; by name within each.
     const order = { red: 0, yellow: 1, green: 2 };
     const towns = [...r.townships].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name, "zh-CN"));
-    list.replaceChildren(...towns.map(townshipCard));
+    list.replaceChildren(...towns.map((town) => townshipCard(town, own)));
   }
 
   async function load(): Promise<void> {
