@@ -49,6 +49,13 @@ def _login(page, username):
     expect(page.locator(".role-chip")).to_be_visible()
 
 
+def _towns_fit(page) -> bool:
+    return page.evaluate(
+        "(() => { const box = document.querySelector('#subsidy-towns').parentElement;"
+        " return box.scrollWidth <= box.clientWidth; })()"
+    )
+
+
 def _shoot(page, name):
     OUT.mkdir(parents=True, exist_ok=True)
     close_toasts(page)
@@ -120,6 +127,8 @@ def test_the_county_admin_adds_a_rule_computes_and_locks_the_month(browser, serv
     expect(total).to_contain_text("合计")
     cells = [c.strip() for c in total.locator("th, td").all_inner_texts()]
     assert cells == ["合计", "2", "15.00", "260.00", "0.00"]
+    # All five columns on the phone's width: the adjustments were off to the side before.
+    assert _towns_fit(page), "the township totals scroll sideways at 390 px"
     heavy = page.locator("#subsidy-lines li").filter(has_text="200.00")
     expect(heavy).to_contain_text("12.00")
     expect(heavy).to_contain_text("200.00（已封顶）")

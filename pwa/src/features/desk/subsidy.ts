@@ -18,16 +18,18 @@ import { formatDateTime, t } from "../../i18n";
 import { downloadName } from "./stats-model";
 import { canManage, capApplied, computePath, exportPath, lockPath, recentMonths, reportPath, type SubsidyLine, type SubsidyReport } from "./subsidy-model";
 
+// On a phone each row is a card (subsidy.css): its first cell the title, every figure on its own
+// line named by its column, so the last column is never off to the side at 390 px.
 function table(id: string, caption: string, head: string[], rows: string[][]): HTMLElement {
   return h(
     "div",
-    { class: "stats-scroll", tabindex: "0", role: "region", "aria-label": caption },
+    { class: "stats-scroll subsidy-cards-wrap", tabindex: "0", role: "region", "aria-label": caption },
     h(
       "table",
-      { class: "stats-table", id },
+      { class: "stats-table subsidy-cards", id },
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, ...rows.map((r) => h("tr", {}, h("th", { scope: "row" }, r[0]), ...r.slice(1).map((c) => h("td", { class: "num" }, c))))),
+      h("tbody", {}, ...rows.map((r) => h("tr", {}, h("th", { scope: "row" }, r[0]), ...r.slice(1).map((c, i) => h("td", { class: "num", "data-label": head[i + 1] }, c))))),
     ),
   );
 }
