@@ -72,11 +72,15 @@ def list_kits(team_id):
 
 @bp.post("/teams/<uuid:team_id>/equipment-kits")
 @requires("equipment.manage")
-@doc("Make a kit for the team", body=EquipmentKitCreateSchema, response=EquipmentKitSchema, status=201)
+@doc(
+    "Make a kit for the team; the same client id sent again answers 200 with the kit it made",
+    body=EquipmentKitCreateSchema,
+    response=EquipmentKitSchema,
+    status=201,
+)
 def create_kit(team_id):
-    return EquipmentKitSchema().dump(
-        service.create_kit(g.user, team_id, EquipmentKitCreateSchema().load(json_body()))
-    ), 201
+    kit = service.create_kit(g.user, team_id, EquipmentKitCreateSchema().load(json_body()))
+    return EquipmentKitSchema().dump(kit), 200 if getattr(kit, "replayed", False) else 201
 
 
 @bp.get("/teams/<uuid:team_id>/equipment/orders")

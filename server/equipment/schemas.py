@@ -142,6 +142,7 @@ class EquipmentKitSchema(BaseSchema):
 
 
 class EquipmentKitCreateSchema(BaseSchema):
+    id = fields.UUID(load_default=None, allow_none=True, metadata=_CLIENT_ID)
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     note = fields.String(load_default="", validate=validate.Length(max=500))
 

@@ -203,8 +203,20 @@ def list_kits(actor, team_id) -> list[EquipmentKit]:
 
 def create_kit(actor, team_id, data: dict) -> EquipmentKit:
     team = _team(actor, team_id, manage=True)
+    kit_id = data.get("id") or uuid.uuid4()
+    existing = db.session.get(EquipmentKit, kit_id)
+    if existing is not None:
+        # The same form sent again after no answer came: the kit it made, not a second one.
+        if existing.team_id == team.id and existing.name == data["name"]:
+            existing.replayed = True
+            return existing
+        raise ApiProblem(409, "conflict", "Conflict", "This id belongs to another kit.")
     kit = EquipmentKit(
-        team_id=team.id, region_id=team.region_id, name=data["name"], note=data.get("note") or ""
+        id=kit_id,
+        team_id=team.id,
+        region_id=team.region_id,
+        name=data["name"],
+        note=data.get("note") or "",
     )
     db.session.add(kit)
     db.session.flush()

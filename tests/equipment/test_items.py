@@ -1,5 +1,6 @@
 """Items, maintenance and what is overdue, with the day under the test's control."""
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -119,6 +120,23 @@ def test_kits_group_a_teams_items(auth, clock, make_item, team1, team2):
     other = auth("town2").post(f"/api/v1/teams/{team2}/equipment-kits", json={"name": "古田包"}).json
     resp = captain.patch(f"/api/v1/equipment/{item['id']}", json={"kit_id": other["id"]})
     assert resp.status_code == 422
+
+
+def test_a_kit_sent_again_with_its_client_id_is_the_same_kit(auth, team1):
+    captain = auth("captain1")
+    kit_id = str(uuid.uuid4())
+    body = {"id": kit_id, "name": "急救包", "note": "队部二楼"}
+    first = captain.post(f"/api/v1/teams/{team1}/equipment-kits", json=body)
+    assert first.status_code == 201 and first.json["id"] == kit_id
+    # No answer reached the phone, which sends the same form again: the kit it made, once.
+    again = captain.post(f"/api/v1/teams/{team1}/equipment-kits", json=body)
+    assert again.status_code == 200 and again.json == first.json
+    # The id with another name is not this kit: refused, nothing renamed or added.
+    other = captain.post(f"/api/v1/teams/{team1}/equipment-kits", json={**body, "name": "绳索包"})
+    assert other.status_code == 409 and other.json["type"].endswith("/conflict")
+    kits = captain.get(f"/api/v1/teams/{team1}/equipment-kits").json["items"]
+    assert [(k["id"], k["name"]) for k in kits if k["id"] == kit_id] == [(kit_id, "急救包")]
+    assert sum(k["name"] == "绳索包" for k in kits) == 0
 
 
 def test_the_desks_overdue_list_spans_its_region_longest_overdue_first(auth, clock, ids, make_item, team2):

@@ -1907,7 +1907,7 @@ export const en: Record<MessageKey, string> = {
   "eq.kit.nameNeeded": "Enter the kit's name.",
   "eq.kit.offline": "Offline: a kit cannot be created now. What you typed is kept on this phone.",
   "eq.kit.made": "Kit created: {name}",
-  "eq.kit.noAnswer": "The server did not answer; the kit may not exist. Reload online to check.",
+  "eq.kit.noAnswer": "The server did not answer, so the kit may or may not be made. Tap again: it will not be made twice.",
   "eq.m.title": "Maintenance",
   "eq.m.date": "Date done",
   "eq.m.note": "What was done (optional)",

@@ -1905,7 +1905,7 @@ export const zhCN = {
   "eq.kit.nameNeeded": "请填写装备组名称。",
   "eq.kit.offline": "没有网络，现在不能建立装备组。已填写的内容保存在本机。",
   "eq.kit.made": "已建立装备组：{name}",
-  "eq.kit.noAnswer": "服务器没有回应，装备组可能没有建立。请联网后刷新再看。",
+  "eq.kit.noAnswer": "服务器没有回应，不确定装备组是否已建立。可以再点一次，不会重复建立。",
   "eq.m.title": "保养记录",
   "eq.m.date": "保养日期",
   "eq.m.note": "做了什么（选填）",

@@ -243,11 +243,15 @@ function captainTools(user: User, team: string, made: (kit: Kit) => void): HTMLE
     save.disabled = off || save.dataset.busy === "true";
   };
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // The kit's id, made on this phone at the first tap of 保存 and kept with the draft until the
+  // server answers: a tap again after no answer (or after a reload) is the same kit, not a second.
+  let kitId: string | null = null;
+  const draftNow = () => ({ key, saved_at: "", name: nameIn.value, note: noteIn.value, kit_id: kitId ?? undefined });
   const keep = () => {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
-      const empty = !nameIn.value.trim() && !noteIn.value.trim();
-      void (empty ? deleteDraft(key) : saveDraft({ key, saved_at: "", name: nameIn.value, note: noteIn.value })).catch(() => undefined);
+      const empty = !nameIn.value.trim() && !noteIn.value.trim() && !kitId;
+      void (empty ? deleteDraft(key) : saveDraft(draftNow())).catch(() => undefined);
     }, 300);
   };
   nameIn.addEventListener("input", () => (markField(nameIn, nameErr, null), keep()));
@@ -258,11 +262,12 @@ function captainTools(user: User, team: string, made: (kit: Kit) => void): HTMLE
     if (on) nameIn.focus();
   };
   open.addEventListener("click", () => show(form.hidden));
-  void getDraft<{ key: string; saved_at: string; name?: string; note?: string }>(key)
+  void getDraft<{ key: string; saved_at: string; name?: string; note?: string; kit_id?: string }>(key)
     .then((d) => {
       if (!d) return;
       nameIn.value = d.name ?? "";
       noteIn.value = d.note ?? "";
+      kitId = typeof d.kit_id === "string" ? d.kit_id : null;
       show(true);
     })
     .catch(() => undefined);
@@ -277,9 +282,15 @@ function captainTools(user: User, team: string, made: (kit: Kit) => void): HTMLE
         return;
       }
       if (offlineNow()) return;
-      try {
-        const kit = readKits({ items: [await api.post<unknown>(`/api/v1/teams/${team}/equipment-kits`, { name, note: noteIn.value.trim() })] })[0];
+      if (!kitId) {
+        kitId = uuid();
         if (timer) clearTimeout(timer);
+        await saveDraft(draftNow()).catch(() => undefined);
+      }
+      try {
+        const kit = readKits({ items: [await api.post<unknown>(`/api/v1/teams/${team}/equipment-kits`, { id: kitId, name, note: noteIn.value.trim() })] })[0];
+        if (timer) clearTimeout(timer);
+        kitId = null;
         await deleteDraft(key).catch(() => undefined);
         nameIn.value = "";
         noteIn.value = "";
@@ -287,6 +298,13 @@ function captainTools(user: User, team: string, made: (kit: Kit) => void): HTMLE
         showToast(t("eq.kit.made", { name }));
         if (kit) made(kit);
       } catch (err) {
+        // A refusal of the form is final for this id (409: the id made a kit of another name, its
+        // answer lost and the name changed since; 422: nothing made): the next tap is a new kit.
+        // No answer, or a 5xx from a proxy (the kit may be made), keeps the id for the next tap.
+        if (err instanceof ApiError && (err.status === 409 || err.status === 422)) {
+          kitId = null;
+          keep();
+        }
         errorBox.textContent = err instanceof ApiError ? refusalWords(err) : t("eq.kit.noAnswer");
         errorBox.hidden = false;
       }
