@@ -265,6 +265,12 @@ function route(path: string, focus = true): void {
         const [{ DESK_ROLES }, { renderFlags }] = await Promise.all([import("./features/desk/desk"), import("./features/teams/flags")]);
         return DESK_ROLES.has(u.role) ? () => renderFlags(u, url.searchParams.get("region_id")) : null;
       });
+    case "/desk/equipment":
+      // 逾期未保养的装备; before the generic /desk/<board> below, which would take it for an order id.
+      return lazy(async () => {
+        const [{ DESK_ROLES }, { renderOverdueEquipment }] = await Promise.all([import("./features/desk/desk"), import("./features/equipment/overdue")]);
+        return DESK_ROLES.has(u.role) ? () => renderOverdueEquipment(u, url.searchParams.get("region_id")) : null;
+      });
     case "/team":
       // A captain's own team: his township's readiness.
       return lazy(async () => {

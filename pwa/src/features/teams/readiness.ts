@@ -63,10 +63,12 @@ function teamBlock(team: TeamReadiness): HTMLElement {
   );
 }
 
-/** The desk's ways on from a township (Task G): its flagged members, and the rules they are held to. */
+/** The desk's ways on from a township: its flagged members, the rules they are held to, and its
+ * equipment overdue for maintenance. */
 function ruleLinks(town: TownshipReadiness): HTMLElement {
   const flagged = town.teams.reduce((n, tm) => n + tm.flagged, 0);
   const unchecked = town.teams.reduce((n, tm) => n + tm.unchecked, 0);
+  const late = town.teams.reduce((n, tm) => n + (tm.equipment ?? 0), 0);
   const label = flagged ? t("ready.toFlags", { n: flagged }) : t("ready.toUnchecked", { n: unchecked });
   const go = (path: string) => () => navigate(path);
   return h(
@@ -74,6 +76,7 @@ function ruleLinks(town: TownshipReadiness): HTMLElement {
     { class: "ready-rule-links" },
     flagged || unchecked ? h("button", { type: "button", class: "btn btn-secondary ready-to-flags", onclick: go(`/desk/flags?region_id=${town.regionId}`) }, label) : null,
     h("button", { type: "button", class: "btn btn-secondary ready-to-rules", onclick: go("/desk/team-rules") }, t("ready.toRules")),
+    late ? h("button", { type: "button", class: "btn btn-secondary ready-to-equipment", onclick: go(`/desk/equipment?region_id=${town.regionId}`) }, t("ready.toEquipment", { n: late })) : null,
   );
 }
 
