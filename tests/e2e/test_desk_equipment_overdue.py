@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
 from .helpers import api, close_toasts, no_sideways_scroll
 
 SHOT = "/tmp/shots/desk-equipment-overdue-390.png"
@@ -17,7 +16,7 @@ def _china_today():
     return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
-def test_the_desk_follows_readiness_to_the_equipment_overdue_in_a_township(browser, server):
+def test_the_desk_follows_readiness_to_the_equipment_overdue_in_a_township(phone, server):
     base = server["base"]
     captain = api(base, "captain1")
     team = captain("GET", "/api/v1/me")["team_id"]
@@ -34,16 +33,8 @@ def test_the_desk_follows_readiness_to_the_equipment_overdue_in_a_township(brows
             "last_maintained_on": last.isoformat(),
         },
     )
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        base_url=base,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
+    page = phone
+    context = phone.context
     try:
         page.goto("/")
         page.get_by_label("用户名").fill("duty")
@@ -90,6 +81,5 @@ def test_the_desk_follows_readiness_to_the_equipment_overdue_in_a_township(brows
         no_sideways_scroll(page)
         page.get_by_role("button", name="中文").click()
     finally:
-        context.close()
         # Put back for the other tests of the session: retired items are never overdue.
         captain("PATCH", f"/api/v1/equipment/{item['id']}", {"condition": "retired", "note": "E2E 测试用完"})

@@ -7,23 +7,14 @@ import "./equipment.css";
 import { h } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
 import { navigate } from "../../shared/router";
-import { formatDateTime, hasKey, t, type MessageKey } from "../../i18n";
-import { api, ApiError, type User } from "../../api";
-import { problemSentence } from "../../i18n/problem";
-import { getMeta, setMeta } from "../../data/db";
+import { hasKey, t, type MessageKey } from "../../i18n";
+import { api, type User } from "../../api";
+import { keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
 import { dayWords } from "../teams/readiness-model";
 import { chinaToday, conditionKey, daysOverdue } from "./model";
 import { groupOverdue, OVERDUE_PATH, readOverdue, type OverdueItem, type OverdueTownship } from "./overdue-model";
 
-interface Region {
-  id: number;
-  parent_id: number | null;
-  name: string;
-}
-
 interface Kept {
-  user_id: string;
-  saved_at: number;
   body: unknown;
   regions: Region[];
 }
@@ -73,26 +64,12 @@ export function renderOverdueEquipment(user: User, regionParam: string | null): 
   const status = h("p", { class: "hint", id: "eqo-status", "aria-live": "polite" }, t("desk.loading"));
   const count = h("p", { class: "notice", id: "eqo-count", hidden: true });
   const list = h("ul", { class: "cards eqo-list", id: "eqo-list" });
-  const filter = h("select", { id: "eqo-region" }, h("option", { value: "" }, t("flags.filterAll")));
-  const filterBox = h("div", { class: "field eqo-filter", hidden: true }, h("label", { for: "eqo-region" }, t("flags.filter")), filter);
-  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "eqo-refresh" }, t("flags.refresh"));
-  let busy = false;
+  const filter = townshipFilter("eqo-region", t("flags.filter"), t("flags.filterAll"), (id) => navigate(id ? `/desk/equipment?region_id=${encodeURIComponent(id)}` : "/desk/equipment", true));
+  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "eqo-refresh" }, t("flags.refresh")) as HTMLButtonElement;
 
-  filter.addEventListener("change", () => navigate(filter.value ? `/desk/equipment?region_id=${encodeURIComponent(filter.value)}` : "/desk/equipment", true));
-
-  function paintFilter(regions: Region[]): void {
-    // The townships the desk sees: the regions right below the top one it sees.
-    const ids = new Set(regions.map((r) => r.id));
-    const top = regions.filter((r) => r.parent_id === null || !ids.has(r.parent_id));
-    const towns = regions.filter((r) => top.some((p) => p.id === r.parent_id));
-    filterBox.hidden = towns.length < 2;
-    if (filter.options.length === 1) for (const r of towns) filter.append(h("option", { value: String(r.id) }, r.name));
-    filter.value = wanted === null ? "" : String(wanted);
-  }
-
-  function paint(k: Pick<Kept, "body" | "regions">): void {
+  function paint(k: Kept): void {
     const today = chinaToday();
-    paintFilter(k.regions);
+    filter.paint(k.regions, wanted);
     const towns = groupOverdue(readOverdue(k.body), today, new Map(k.regions.map((r) => [r.id, r.name])));
     const n = towns.reduce((sum, town) => sum + town.count, 0);
     count.hidden = false;
@@ -100,41 +77,24 @@ export function renderOverdueEquipment(user: User, regionParam: string | null): 
     list.replaceChildren(...towns.map((town) => townCard(town, today)));
   }
 
-  async function load(): Promise<void> {
-    if (busy) return; // one tap, one request
-    busy = true;
-    refresh.disabled = true;
-    try {
+  const load = keptLoader<Kept>({
+    userId: user.id,
+    key: keptKey(wanted),
+    read: async () => {
       const q = wanted === null ? "" : `?region_id=${wanted}`;
       const [body, regions] = await Promise.all([api.get<unknown>(OVERDUE_PATH + q), api.get<{ items: Region[] }>("/api/v1/regions").then((r) => r.items)]);
-      paint({ body, regions });
-      status.className = "hint";
-      status.dataset.state = "fresh";
-      status.textContent = t("flags.asOf", { time: formatDateTime(new Date().toISOString()) });
-      void setMeta(keptKey(wanted), { user_id: user.id, saved_at: Date.now(), body, regions } satisfies Kept).catch(() => undefined);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        status.className = "notice notice-error";
-        status.dataset.state = "refused";
-        status.textContent = problemSentence(err.problem);
-        return;
-      }
-      const kept = await getMeta<Kept>(keptKey(wanted)).catch(() => undefined);
-      const mine = kept && kept.user_id === user.id;
-      if (mine) paint(kept);
-      status.className = "notice notice-warn";
-      status.dataset.state = "offline";
-      status.textContent = mine ? t("flags.offlineAt", { time: formatDateTime(new Date(kept.saved_at).toISOString()) }) : t("flags.offlineNone");
-    } finally {
-      busy = false;
-      refresh.disabled = false;
-    }
-  }
+      return { body, regions };
+    },
+    paint,
+    status,
+    refresh,
+    words: { asOf: "flags.asOf", offlineAt: "flags.offlineAt", offlineNone: "flags.offlineNone" },
+  });
   refresh.onclick = () => void load();
   void load();
   return h(
     "section",
     { class: "screen screen-wide", "aria-labelledby": "eqo-title" },
-    h("div", { class: "screen-body" }, screenHead("eqo-title", t("eqo.title")), h("p", { class: "hint" }, t("eqo.intro")), filterBox, status, count, list, refresh),
+    h("div", { class: "screen-body" }, screenHead("eqo-title", t("eqo.title")), h("p", { class: "hint" }, t("eqo.intro")), filter.box, status, count, list, refresh),
   );
 }

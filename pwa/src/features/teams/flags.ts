@@ -7,21 +7,12 @@ import "./rules.css";
 import { h } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
 import { navigate } from "../../shared/router";
-import { formatDateTime, t } from "../../i18n";
-import { api, ApiError, type User } from "../../api";
-import { problemSentence } from "../../i18n/problem";
-import { getMeta, setMeta } from "../../data/db";
+import { t } from "../../i18n";
+import { api, type User } from "../../api";
+import { keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
 import { countFlagged, FLAGS_PATH, flagWords, groupFlags, isUnchecked, readFlags, readRules, ruleLines, RULES_PATH, type FlaggedTeam, type FlaggedTownship, type Rules } from "./rules-model";
 
-interface Region {
-  id: number;
-  parent_id: number | null;
-  name: string;
-}
-
 interface Kept {
-  user_id: string;
-  saved_at: number;
   flags: unknown;
   rules: unknown;
   regions: Region[];
@@ -90,29 +81,14 @@ export function renderFlags(user: User, regionParam: string | null): HTMLElement
   const count = h("p", { class: "notice", id: "flags-count", hidden: true });
   const rulesLine = h("p", { class: "hint", id: "flags-rules" });
   const list = h("ul", { class: "flags-list", id: "flags-list" });
-  const filter = h("select", { id: "flags-region" }, h("option", { value: "" }, t("flags.filterAll")));
-  const filterBox = h("div", { class: "field flags-filter", hidden: true }, h("label", { for: "flags-region" }, t("flags.filter")), filter);
-  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "flags-refresh" }, t("flags.refresh"));
-  let busy = false;
+  const filter = townshipFilter("flags-region", t("flags.filter"), t("flags.filterAll"), (id) => navigate(id ? `/desk/flags?region_id=${encodeURIComponent(id)}` : "/desk/flags", true));
+  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "flags-refresh" }, t("flags.refresh")) as HTMLButtonElement;
 
-  filter.addEventListener("change", () => navigate(filter.value ? `/desk/flags?region_id=${encodeURIComponent(filter.value)}` : "/desk/flags", true));
-
-  function paintFilter(regions: Region[]): void {
-    // The townships the desk sees: the regions right below the top one it sees.
-    const ids = new Set(regions.map((r) => r.id));
-    const top = regions.filter((r) => r.parent_id === null || !ids.has(r.parent_id));
-    const towns = regions.filter((r) => top.some((p) => p.id === r.parent_id));
-    filterBox.hidden = towns.length < 2;
-    if (filter.options.length === 1)
-      for (const r of towns) filter.append(h("option", { value: String(r.id) }, r.name));
-    filter.value = wanted === null ? "" : String(wanted);
-  }
-
-  function paint(k: Pick<Kept, "flags" | "rules" | "regions">): void {
+  function paint(k: Kept): void {
     const rules = readRules(k.rules);
     const flags = readFlags(k.flags);
     const names = new Map(k.regions.map((r) => [r.id, r.name]));
-    paintFilter(k.regions);
+    filter.paint(k.regions, wanted);
     rulesLine.textContent = `${t("flags.rules")}：${ruleLines(rules).join("；")}`;
     const n = countFlagged(flags);
     count.hidden = false;
@@ -120,40 +96,23 @@ export function renderFlags(user: User, regionParam: string | null): HTMLElement
     list.replaceChildren(...groupFlags(flags, names).map((town) => townCard(town, rules)));
   }
 
-  async function load(): Promise<void> {
-    if (busy) return; // one tap, one request
-    busy = true;
-    refresh.disabled = true;
-    try {
+  const load = keptLoader<Kept>({
+    userId: user.id,
+    key: keptKey(wanted),
+    read: async () => {
       const q = wanted === null ? "" : `?region_id=${wanted}`;
       const [flags, rules, regions] = await Promise.all([
         api.get<unknown>(FLAGS_PATH + q),
         api.get<unknown>(RULES_PATH),
         api.get<{ items: Region[] }>("/api/v1/regions").then((r) => r.items),
       ]);
-      paint({ flags, rules, regions });
-      status.className = "hint";
-      status.dataset.state = "fresh";
-      status.textContent = t("flags.asOf", { time: formatDateTime(new Date().toISOString()) });
-      void setMeta(keptKey(wanted), { user_id: user.id, saved_at: Date.now(), flags, rules, regions } satisfies Kept).catch(() => undefined);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        status.className = "notice notice-error";
-        status.dataset.state = "refused";
-        status.textContent = problemSentence(err.problem);
-        return;
-      }
-      const kept = await getMeta<Kept>(keptKey(wanted)).catch(() => undefined);
-      const mine = kept && kept.user_id === user.id;
-      if (mine) paint(kept);
-      status.className = "notice notice-warn";
-      status.dataset.state = "offline";
-      status.textContent = mine ? t("flags.offlineAt", { time: formatDateTime(new Date(kept.saved_at).toISOString()) }) : t("flags.offlineNone");
-    } finally {
-      busy = false;
-      refresh.disabled = false;
-    }
-  }
+      return { flags, rules, regions };
+    },
+    paint,
+    status,
+    refresh,
+    words: { asOf: "flags.asOf", offlineAt: "flags.offlineAt", offlineNone: "flags.offlineNone" },
+  });
   refresh.onclick = () => void load();
   void load();
   return h(
@@ -164,7 +123,7 @@ export function renderFlags(user: User, regionParam: string | null): HTMLElement
       { class: "screen-body" },
       screenHead("flags-title", t("flags.title")),
       h("p", { class: "hint" }, t("flags.intro")),
-      filterBox,
+      filter.box,
       status,
       count,
       rulesLine,

@@ -1,0 +1,88 @@
+// A desk list read from the server and kept on this phone for this account: a refusal is said
+// from its problem type; with no answer the kept copy shows with the time it was kept (or the
+// phone says it has none). One request per tap: a tap while one is out does nothing. And the
+// township filter such lists share: the regions right below the top one the desk sees.
+import { h } from "./dom";
+import { formatDateTime, t, type MessageKey } from "../i18n";
+import { ApiError } from "../api";
+import { problemSentence } from "../i18n/problem";
+import { getMeta, setMeta } from "../data/db";
+
+interface KeptCopy<T> {
+  user_id: string;
+  saved_at: number;
+  data: T;
+}
+
+export interface KeptWords {
+  asOf: MessageKey;
+  offlineAt: MessageKey;
+  offlineNone: MessageKey;
+}
+
+export interface KeptLoader<T> {
+  userId: string;
+  key: string;
+  read: () => Promise<T>;
+  paint: (data: T) => void;
+  status: HTMLElement;
+  refresh: HTMLButtonElement;
+  words: KeptWords;
+}
+
+export function keptLoader<T>(o: KeptLoader<T>): () => Promise<void> {
+  let busy = false;
+  const say = (cls: string, state: string, text: string) => {
+    o.status.className = cls;
+    o.status.dataset.state = state;
+    o.status.textContent = text;
+  };
+  return async () => {
+    if (busy) return;
+    busy = true;
+    o.refresh.disabled = true;
+    try {
+      const data = await o.read();
+      o.paint(data);
+      say("hint", "fresh", t(o.words.asOf, { time: formatDateTime(new Date().toISOString()) }));
+      void setMeta(o.key, { user_id: o.userId, saved_at: Date.now(), data } satisfies KeptCopy<T>).catch(() => undefined);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        say("notice notice-error", "refused", problemSentence(err.problem));
+        return;
+      }
+      const kept = await getMeta<KeptCopy<T>>(o.key).catch(() => undefined);
+      // A copy of another account, or of an older shape (no data), is no copy.
+      const mine = kept && kept.user_id === o.userId && kept.data !== undefined ? kept : null;
+      if (mine) o.paint(mine.data);
+      say("notice notice-warn", "offline", mine ? t(o.words.offlineAt, { time: formatDateTime(new Date(mine.saved_at).toISOString()) }) : t(o.words.offlineNone));
+    } finally {
+      busy = false;
+      o.refresh.disabled = false;
+    }
+  };
+}
+
+export interface Region {
+  id: number;
+  parent_id: number | null;
+  name: string;
+}
+
+/** A <select> of the townships the desk sees (hidden when there are fewer than two), filled once. */
+export function townshipFilter(id: string, label: string, all: string, onPick: (regionId: string) => void) {
+  const select = h("select", { id }, h("option", { value: "" }, all)) as HTMLSelectElement;
+  const box = h("div", { class: "field township-filter", hidden: true }, h("label", { for: id }, label), select);
+  select.addEventListener("change", () => onPick(select.value));
+  return {
+    box,
+    paint(regions: readonly Region[], wanted: number | null): void {
+      const ids = new Set(regions.map((r) => r.id));
+      const top = regions.filter((r) => r.parent_id === null || !ids.has(r.parent_id));
+      const towns = regions.filter((r) => top.some((p) => p.id === r.parent_id));
+      box.hidden = towns.length < 2;
+      if (select.options.length === 1) for (const r of towns) select.append(h("option", { value: String(r.id) }, r.name));
+      select.value = wanted === null ? "" : String(wanted);
+    },
+  };
+}
