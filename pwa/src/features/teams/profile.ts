@@ -4,6 +4,7 @@
 // captain, the desk); otherwise it says who may see it. The last answer is kept on this phone per
 // account and shown, with its time, when the server cannot be reached. The captain and the desk
 // open 修改档案 and record 下一步 (asked first: a step is recorded for good), both online only.
+import "./rules.css";
 import "./profile.css";
 import { h, whileAttached } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
@@ -244,7 +245,7 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
             h("div", { class: "pf-next-buttons" }, ...buttons),
           )
         : null,
-      h("p", { class: "hint pf-offline-why", id: "pf-next-offline" }, t("profile.nextOffline")),
+      h("p", { class: "notice notice-warn pf-offline-why", id: "pf-next-offline" }, t("profile.nextOffline")),
       said,
     );
   }
@@ -279,7 +280,7 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
     if (mayEdit(user, p)) {
       const edit = h("button", { type: "button", class: "btn btn-primary btn-block btn-huge", id: "pf-edit", onclick: () => navigate(`/members/${encodeURIComponent(memberId)}/edit`) }, t("profile.edit")) as HTMLButtonElement;
       netSensitive.push(edit);
-      actions.replaceChildren(stepBox(p), h("div", { class: "form-actions" }, h("p", { class: "hint pf-offline-why", id: "pf-edit-offline" }, t("profile.editOffline")), edit));
+      actions.replaceChildren(stepBox(p), h("div", { class: "form-actions" }, h("p", { class: "notice notice-warn pf-offline-why", id: "pf-edit-offline" }, t("profile.editOffline")), edit));
     } else actions.replaceChildren();
     paintNetwork();
   }
