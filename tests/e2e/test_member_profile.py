@@ -164,6 +164,18 @@ def test_the_captain_edits_a_members_profile_and_moves_them_one_step(browser, se
         expect(first).to_contain_text("记录人")
         moved = captain("GET", f"/api/v1/members/{mid}/profile")
         assert moved["stage"] == target and len(moved["steps"]) == steps_before + 1
+
+        # Someone else puts the member back first: the step now tapped is no step from there (409
+        # member-path), said in words, and the profile read again.
+        captain("POST", f"/api/v1/members/{mid}/path", {"to": start, "note": "e2e：另一部手机"})
+        stale = "probation" if start == "in_training" else "assessed"
+        page.locator(f'.pf-next-btn[data-to="{stale}"]').click()
+        expect(dialog).to_contain_text(f"从「{words[target]}」改为")
+        page.locator('dialog.confirm-dialog [data-confirm="yes"]').click()
+        expect(page.locator("#pf-next-said")).to_contain_text("这一步不能走")
+        expect(page.locator("#pf-stage dd")).to_have_text(words[start])
+        expect(page.locator("#pf-path .pf-step").first).to_contain_text("e2e：另一部手机")
+        assert captain("GET", f"/api/v1/members/{mid}/profile")["stage"] == start
         no_sideways_scroll(page)
         close_toasts(page)
         screens(page, "profile-captain-390")

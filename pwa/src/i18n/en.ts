@@ -2124,6 +2124,7 @@ export const en: Record<MessageKey, string> = {
   "profile.nextOffline": "Offline: recording a step needs a connection.",
   "profile.nextConfirmTitle": "Move {name} from “{from}” to “{to}”?",
   "profile.nextConfirmBody": "Dated {date}. The step is recorded for good in the member's path and cannot be undone.",
+  "profile.nextConfirmNote": "Note: {note}",
   "profile.nextConfirmYes": "Record it",
   "profile.nextSaving": "Recording…",
   "profile.nextDone": "Recorded: {name} is now “{to}”.",

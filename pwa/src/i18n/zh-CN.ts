@@ -2122,6 +2122,7 @@ export const zhCN = {
   "profile.nextOffline": "离线：记录下一步需要联网。",
   "profile.nextConfirmTitle": "把{name}从「{from}」改为「{to}」？",
   "profile.nextConfirmBody": "日期 {date}。这一步会永久记入队员经历，不能撤销。",
+  "profile.nextConfirmNote": "备注：{note}",
   "profile.nextConfirmYes": "确认记录",
   "profile.nextSaving": "正在记录…",
   "profile.nextDone": "已记录：{name} 现为「{to}」。",

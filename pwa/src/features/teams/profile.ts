@@ -198,7 +198,7 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
           }
           const yes = await confirmStep({
             title: t("profile.nextConfirmTitle", { name: p.name, from: stageWord(p.stage), to: stageWord(to) }),
-            body: t("profile.nextConfirmBody", { date: dayWords(day) }) + (note.value.trim() ? `\n${note.value.trim()}` : ""),
+            body: [t("profile.nextConfirmBody", { date: dayWords(day) }), note.value.trim() ? t("profile.nextConfirmNote", { note: note.value.trim() }) : ""].filter(Boolean).join(" "),
             confirm: t("profile.nextConfirmYes"),
             danger: to === "inactive",
           });
