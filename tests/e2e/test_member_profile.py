@@ -112,7 +112,8 @@ def test_the_captain_edits_a_members_profile_and_moves_them_one_step(browser, se
         page.locator("#pff-add-cert").click()
         page.locator("#pff-cert-0-name").fill("红十字救护员证")
         page.locator("#pff-cert-0-expires_on").fill(expires.isoformat())
-        expect(page.locator("#pff-draft")).to_contain_text("草稿", timeout=5000)
+        # Everything typed is on the phone before the reload (the draft is written 300 ms after).
+        expect(page.locator('#pff-draft[data-pending="false"]')).to_contain_text("草稿", timeout=5000)
         assert page.locator("#pff-education .chip-face").first.bounding_box()["height"] >= 48
         # The draft survives a reload.
         page.reload()
@@ -123,6 +124,10 @@ def test_the_captain_edits_a_members_profile_and_moves_them_one_step(browser, se
         no_sideways_scroll(page)
         close_toasts(page)
         screens(page, "profile-edit-390")
+        page.set_viewport_size({"width": 320, "height": 568})
+        no_sideways_scroll(page)
+        screens(page, "profile-edit-320")
+        page.set_viewport_size(PHONE)
 
         page.locator("#pff-save").click()
         expect(page).to_have_url(f"{base}/members/{mid}")

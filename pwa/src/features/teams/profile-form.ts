@@ -59,11 +59,16 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
     if (finished) return;
     const at = new Date().toISOString();
     saveDraft({ key, saved_at: at, ...form }).then(
-      () => (draftLine.textContent = t("deskf.savedAt", { time: savedAtText(at, getLang()) })),
+      () => {
+        draftLine.textContent = t("deskf.savedAt", { time: savedAtText(at, getLang()) });
+        // Everything typed so far is on the phone (unless more came in meanwhile).
+        if (!saveTimer) draftLine.dataset.pending = "false";
+      },
       () => (draftLine.textContent = t("deskf.notSaved")),
     );
   };
   const changed = () => {
+    draftLine.dataset.pending = "true";
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = setTimeout(writeNow, SAVE_MS);
   };
