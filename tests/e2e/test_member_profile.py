@@ -259,5 +259,14 @@ def test_a_teammate_sees_no_edit_and_the_desk_opens_the_profile_from_the_team_pa
         expect(page.locator("#pf-personal")).to_be_visible()
         expect(page.locator("#pf-edit")).to_be_enabled()
         no_sideways_scroll(page)
+        # In English: the same screen, every word from the English strings.
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_role("heading", name="Member profile")).to_be_visible()
+        expect(page.locator("#pf-edit")).to_have_text("Edit profile")
+        expect(page.locator("#pf-next-title")).to_have_text("Next step")
+        no_sideways_scroll(page)
+        close_toasts(page)
+        screens(page, "profile-desk-en-390")
+        page.get_by_role("button", name="中文").click()
     finally:
         context.close()

@@ -2090,6 +2090,7 @@ export const en: Record<MessageKey, string> = {
   "profile.cert.today": "Expires today ({date})",
   "profile.cert.expired": "Expired ({date})",
   "profile.flags": "Recruiting rules",
+  "profile.flagLine": "{state}: {why}",
   "profile.flagsNone": "Meets the recruiting rules in force.",
   "profile.personal": "Personal details",
   "profile.personalHidden": "Birth date, education, phone and emergency contact are visible only to the member, their captain and the desk.",

@@ -2088,6 +2088,7 @@ export const zhCN = {
   "profile.cert.today": "今天到期（{date}）",
   "profile.cert.expired": "已过期（{date}）",
   "profile.flags": "招募条件核对",
+  "profile.flagLine": "{state}：{why}",
   "profile.flagsNone": "符合现行招募条件。",
   "profile.personal": "个人信息",
   "profile.personalHidden": "出生日期、学历、电话和紧急联系人只有队员本人、本队队长和值班员可以看到。",

@@ -68,6 +68,8 @@ describe("reading the server's answer", () => {
     expect(profileFlagLines(p).map((l) => l.text)).toEqual(["不符合：年龄 46 岁，超过 40 岁", "不符合：学历小学，低于高中/中专"]);
     const unknown = readProfile({ ...answer, flags: [{ rule: "education_unknown", reason: "未登记学历，无法核对（至少初中）", since: "" }] });
     expect(profileFlagLines(unknown)).toEqual([{ rule: "education_unknown", unchecked: true, text: "未核对：未登记学历，无法核对（至少初中）" }]);
+    setLang("en");
+    expect(profileFlagLines(p)[0].text).toBe("Breaks a rule: Aged 46, over 40");
   });
 });
 

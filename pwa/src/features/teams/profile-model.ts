@@ -193,7 +193,7 @@ export function profileFlagLines(p: Profile): { rule: string; unchecked: boolean
   return p.flags.map((mf) => {
     const f: Flag = { teamId: p.teamId, teamName: "", regionId: 0, memberId: p.memberId, name: p.name, rule: mf.rule, reason: mf.reason };
     const unchecked = isUnchecked(f);
-    return { rule: mf.rule, unchecked, text: `${unchecked ? t("flags.unchecked") : t("flags.broken")}：${flagWords(f, rules)}` };
+    return { rule: mf.rule, unchecked, text: t("profile.flagLine", { state: unchecked ? t("flags.unchecked") : t("flags.broken"), why: flagWords(f, rules) }) };
   });
 }
 
