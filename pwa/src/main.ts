@@ -356,6 +356,18 @@ function route(path: string, focus = true): void {
         const [{ ADMIN_ROLES }, { renderTeam }] = await Promise.all([import("./features/admin/model"), import("./features/admin/teams")]);
         return ADMIN_ROLES.has(u.role) ? () => renderTeam(u, adminTeam[1]) : null;
       });
+      // 修改档案: the member's captain or the desk (the server checks which team).
+      const memberEdit = /^\/members\/([\w-]+)\/edit$/.exec(url.pathname);
+      if (memberEdit) return lazy(async () => {
+        const [{ PROFILE_EDIT_ROLES }, { renderProfileForm }] = await Promise.all([import("./features/teams/profile-model"), import("./features/teams/profile-form")]);
+        return PROFILE_EDIT_ROLES.has(u.role) ? () => renderProfileForm(u, memberEdit[1]) : null;
+      });
+      // 队员档案: linked from the flagged members, the captain's team and the admin's team page.
+      const member = /^\/members\/([\w-]+)$/.exec(url.pathname);
+      if (member) return lazy(async () => {
+        const [{ PROFILE_ROLES }, { renderProfile }] = await Promise.all([import("./features/teams/profile-model"), import("./features/teams/profile")]);
+        return PROFILE_ROLES.has(u.role) ? () => renderProfile(u, member[1]) : null;
+      });
       const equipmentEdit = /^\/equipment\/([\w-]+)\/edit$/.exec(url.pathname);
       if (equipmentEdit) return lazy(async () => {
         const { renderItemForm } = await import("./features/equipment/form");

@@ -219,6 +219,8 @@ export function renderTeam(actor: User, id: string): HTMLElement {
       { class: "card adm-member", "data-user": u.username },
       h("div", { class: "card-top" }, appLink(`/admin/users/${u.id}`, { class: "card-title" }, u.display_name), h("span", { class: "card-meta" }, `${roleName(u.role)}${u.phone ? ` · ${u.phone.replace(/^\+86/, "")}` : ""}`)),
       h("div", { class: "adm-member-actions" }, h("div", { class: "field adm-field" }, h("label", { for: role.id }, t("field.team_role")), role), h("div", { class: "field adm-field" }, h("label", { for: move.id }, t("adm.move")), move)),
+      // 档案: the member's profile (队员档案), where the desk changes it.
+      appLink(`/members/${u.id}`, { class: "btn btn-secondary adm-profile-link", "data-profile": u.id, "aria-label": t("adm.profileOf", { name: u.display_name }) }, t("adm.profile")),
     );
   }
 

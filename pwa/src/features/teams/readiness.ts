@@ -12,9 +12,63 @@ import { formatDateTime, t } from "../../i18n";
 import { api, ApiError, type User } from "../../api";
 import { problemSentence } from "../../i18n/problem";
 import { getMeta, setMeta } from "../../data/db";
+import { teamRoleWord } from "./profile-model";
 import { dayWords, readReadiness, statusWord, teamReasons, toneOf, townshipReasons, type Readiness, type Status, type TeamReadiness, type TownshipReadiness } from "./readiness-model";
 
 const KEPT_KEY = "teams_readiness";
+const MEMBERS_KEY = "team_members";
+
+interface TeamMember {
+  id: string;
+  display_name: string;
+  team_role: string | null;
+}
+
+const TEAM_ROLE_ORDER = ["captain", "vice_captain", "member"];
+
+/** 本队队员 on a captain's /team: each member a link to their profile (队员档案). The last list is
+ * kept on this phone for this account and shown, with its time, when the server cannot be reached. */
+function teamMembers(user: User): HTMLElement {
+  const team = (user as { team_id?: string | null }).team_id ?? null;
+  const status = h("p", { class: "hint", id: "team-members-status" }, t("desk.loading"));
+  const list = h("ul", { class: "team-members", id: "team-members" });
+  const paint = (items: TeamMember[]) => {
+    const rank = (m: TeamMember) => TEAM_ROLE_ORDER.indexOf(m.team_role ?? "member");
+    const sorted = [...items].sort((a, b) => rank(a) - rank(b) || a.display_name.localeCompare(b.display_name, "zh-CN"));
+    list.replaceChildren(
+      ...sorted.map((m) => {
+        const href = `/members/${encodeURIComponent(m.id)}`;
+        return h(
+          "li",
+          {},
+          h(
+            "a",
+            { class: "team-member", href, "data-member": m.id, onclick: (e: Event) => (e.preventDefault(), navigate(href)) },
+            h("strong", {}, m.display_name),
+            h("span", {}, teamRoleWord(m.team_role)),
+          ),
+        );
+      }),
+    );
+    if (!sorted.length) status.textContent = t("team.membersNone");
+  };
+  void (async () => {
+    if (!team) return void (status.textContent = t("team.membersNone"));
+    try {
+      const body = await api.get<{ items: TeamMember[] }>(`/api/v1/members?team_id=${encodeURIComponent(team)}&limit=200`);
+      status.textContent = t("team.membersHint");
+      paint(body.items);
+      void setMeta(MEMBERS_KEY, { user_id: user.id, saved_at: Date.now(), body } satisfies Kept).catch(() => undefined);
+    } catch (err) {
+      if (err instanceof ApiError) return void (status.textContent = problemSentence(err.problem));
+      const kept = await getMeta<Kept>(MEMBERS_KEY).catch(() => undefined);
+      if (!kept || kept.user_id !== user.id) return void (status.textContent = t("ready.offlineNone"));
+      status.textContent = t("team.membersOffline", { time: formatDateTime(new Date(kept.saved_at).toISOString()) });
+      paint((kept.body as { items?: TeamMember[] }).items ?? []);
+    }
+  })();
+  return h("section", { class: "card team-members-card", "aria-labelledby": "team-members-title" }, h("h2", { id: "team-members-title" }, t("team.members")), status, list);
+}
 
 interface Kept {
   user_id: string;
@@ -158,6 +212,6 @@ export function renderReadiness(user: User, own = false): HTMLElement {
   return h(
     "section",
     { class: "screen screen-wide", "aria-labelledby": "ready-title" },
-    h("div", { class: "screen-body" }, screenHead("ready-title", title), h("p", { class: "hint" }, t("ready.intro")), status, summary, list, refresh),
+    h("div", { class: "screen-body" }, screenHead("ready-title", title), h("p", { class: "hint" }, t("ready.intro")), status, summary, list, own ? teamMembers(user) : null, refresh),
   );
 }

@@ -145,7 +145,7 @@ export function readFlags(body: unknown): Flag[] {
   });
 }
 
-const LABEL_TO_EDUCATION: Record<string, Education> = {
+export const LABEL_TO_EDUCATION: Record<string, Education> = {
   小学: "primary",
   初中: "junior_high",
   "高中/中专": "senior_high",
