@@ -6,6 +6,30 @@ import urllib.request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from .conftest import PHONE
+
+
+def login(page, username, role):
+    """Signs in on the login page and waits for the role chip: the app has the account."""
+    page.goto("/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("demo12345")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".role-chip")).to_have_text(role)
+
+
+def phone_context(browser, base):
+    """A second phone of the test's own (the `phone` fixture is one): 390x844, zh-CN, China time."""
+    return browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        base_url=base,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+
 
 def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -12,30 +12,10 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 
 from .conftest import PHONE
-from .helpers import api, close_toasts, no_sideways_scroll
+from .helpers import api, close_toasts, login, no_sideways_scroll, phone_context
 
 PROFILE_FIELDS = ("birth_date", "education", "background", "skills", "certificates", "emergency_contact")
 WHO = "member12"
-
-
-def _login(page, username, role):
-    page.goto("/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("demo12345")
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator(".role-chip")).to_have_text(role)
-
-
-def _context(browser, base):
-    return browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        base_url=base,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
 
 
 def _today() -> date:
@@ -71,10 +51,10 @@ def test_the_captain_edits_a_members_profile_and_moves_them_one_step(browser, se
     today = _today()
     born = date(today.year - 46, 1, 1)  # 46 whole years on any day of this year
     expires = today + timedelta(days=10)
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "captain1", "队长")
+        login(page, "captain1", "队长")
         page.locator('[data-tile="team"]').click()
         expect(page).to_have_url(f"{base}/team")
         link = page.locator(f'a.team-member[data-member="{mid}"]')
@@ -225,10 +205,10 @@ def test_a_teammate_sees_no_edit_and_the_desk_opens_the_profile_from_the_team_pa
     desk = api(base, "town1")
     member = _member(desk)
     mid = member["id"]
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "member3", "救援队员")
+        login(page, "member3", "救援队员")
         page.goto(f"/members/{mid}")
         expect(page.locator("#pf-name")).to_have_text(member["display_name"])
         expect(page.locator("#pf-personal-hidden")).to_have_text(
@@ -246,10 +226,10 @@ def test_a_teammate_sees_no_edit_and_the_desk_opens_the_profile_from_the_team_pa
     finally:
         context.close()
 
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "town1", "值班员")
+        login(page, "town1", "值班员")
         page.goto(f"/admin/teams/{member['team_id']}")
         link = page.locator(f'a.adm-profile-link[data-profile="{mid}"]')
         expect(link).to_have_text("档案")

@@ -5,31 +5,10 @@ finds his own team from the home screen."""
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
-from .helpers import api, close_toasts, no_sideways_scroll
+from .helpers import api, close_toasts, login, no_sideways_scroll, phone_context
 
 SHOT = "/tmp/shots/readiness-390.png"
 T2 = "古田镇"
-
-
-def _login(page, username, role):
-    page.goto("/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("demo12345")
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator(".role-chip")).to_have_text(role)
-
-
-def _context(browser, base):
-    return browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        base_url=base,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
 
 
 def _short_township(base) -> int:
@@ -50,10 +29,10 @@ def _short_township(base) -> int:
 def test_the_desk_sees_a_township_that_falls_short_in_colour_and_words(browser, server):
     base = server["base"]
     region = _short_township(base)
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "duty", "值班员")
+        login(page, "duty", "值班员")
         page.goto("/desk")
         page.locator("#desk-readiness").click()
         expect(page).to_have_url(f"{base}/desk/readiness")
@@ -94,10 +73,10 @@ def test_the_desk_sees_a_township_that_falls_short_in_colour_and_words(browser, 
 
 def test_a_captain_opens_his_own_team_from_the_home_screen(browser, server):
     base = server["base"]
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "captain1", "队长")
+        login(page, "captain1", "队长")
         page.locator('[data-tile="team"]').click()
         expect(page).to_have_url(f"{base}/team")
         expect(page.get_by_role("heading", name="我的队伍")).to_be_visible()

@@ -10,33 +10,12 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
-from .helpers import api, close_toasts, no_sideways_scroll
+from .helpers import api, close_toasts, login, no_sideways_scroll, phone_context
 
 SHOTS = "/tmp/shots-rules"
 os.makedirs(SHOTS, exist_ok=True)
 RULE_FIELDS = ("max_age", "min_education", "min_team_size", "captain_required")
 PROFILE_FIELDS = ("birth_date", "education", "background", "skills", "certificates", "emergency_contact")
-
-
-def _login(page, username, role):
-    page.goto("/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("demo12345")
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator(".role-chip")).to_have_text(role)
-
-
-def _context(browser, base):
-    return browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        base_url=base,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
 
 
 def _born_36_years_ago() -> date:
@@ -61,10 +40,10 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
         f"/api/v1/members/{member['id']}/profile",
         {**before_profile, "birth_date": born.isoformat(), "education": "senior_high"},
     )
-    context = _context(browser, base)
+    context = phone_context(browser, base)
     page = context.new_page()
     try:
-        _login(page, "admin", "县应急办管理员")
+        login(page, "admin", "县应急办管理员")
         page.goto("/desk/readiness")
         card = page.locator(f'.ready-card[data-region="{town}"]')
         expect(card).to_be_visible(timeout=15000)
@@ -149,10 +128,10 @@ def test_the_county_lowers_the_age_and_an_older_member_is_flagged_in_words(brows
 
 
 def test_a_township_desk_reads_the_rules_but_cannot_change_them(browser, server):
-    context = _context(browser, server["base"])
+    context = phone_context(browser, server["base"])
     page = context.new_page()
     try:
-        _login(page, "town1", "值班员")
+        login(page, "town1", "值班员")
         page.goto("/desk/team-rules")
         expect(page.locator("#trules-lines")).to_contain_text("须有队长")
         expect(page.locator("#trules-readonly")).to_have_text("只有县级管理员可以修改招募条件。")
