@@ -250,3 +250,35 @@ def test_a_teammate_sees_no_edit_and_the_desk_opens_the_profile_from_the_team_pa
         page.get_by_role("button", name="中文").click()
     finally:
         context.close()
+
+
+_KEPT_KEYS = """() => new Promise((done, fail) => {
+  const open = indexedDB.open("yjt");
+  open.onerror = () => fail(open.error);
+  open.onsuccess = () => {
+    const req = open.result.transaction("meta").objectStore("meta").getAllKeys();
+    req.onsuccess = () => { done(req.result.map(String)); open.result.close(); };
+    req.onerror = () => fail(req.error);
+  };
+})"""
+
+
+def test_signing_out_leaves_no_members_details_on_the_phone(phone, server):
+    """A shared phone at the township office: after 退出登录 the profile the captain opened (a
+    member's birth date, phone, emergency contact) is no longer kept on it; the device's own
+    entries stay."""
+    base = server["base"]
+    member = _member(api(base, "captain1"))
+    login(phone, "captain1", "队长")
+    phone.goto(f"/members/{member['id']}")
+    expect(phone.locator("#pf-personal")).to_be_visible()
+    expect(phone.locator("#pf-status")).to_contain_text("更新于")
+    key = f"member_profile:{member['id']}"
+    phone.wait_for_function(f"async () => (await ({_KEPT_KEYS})()).includes({key!r})")
+    phone.goto("/settings")
+    phone.get_by_role("button", name="退出登录").click()
+    phone.get_by_role("dialog", name="确认退出登录？").get_by_role("button", name="确认退出").click()
+    expect(phone.get_by_role("button", name="登录")).to_be_visible()
+    keys = phone.evaluate(_KEPT_KEYS)
+    assert key not in keys and not [k for k in keys if k.startswith("team_")], keys
+    assert "device_id" in keys

@@ -93,6 +93,32 @@ export async function clearPulled(): Promise<void> {
   notifyChanged();
 }
 
+/** A kept copy of a server answer, as the screens keep them in the meta store. */
+function isKeptCopy(value: unknown): value is { user_id: string; saved_at: number } {
+  if (!value || typeof value !== "object") return false;
+  const v = value as { user_id?: unknown; saved_at?: unknown };
+  return typeof v.user_id === "string" && typeof v.saved_at === "number";
+}
+
+/** Deletes the screens' kept copies of server answers ({user_id, saved_at, …} in the meta store)
+ * of every account but `keep` (null: of every account): at logout, and when another account
+ * signs in on this phone, so members' names, birth dates and phones are not left on a shared
+ * phone for the next person. Drafts and the outbox stay: they are what someone typed, and the
+ * server's answers can be read again. -> how many were deleted. */
+export async function dropKeptCopies(keep: string | null): Promise<number> {
+  const d = await db();
+  const tx = d.transaction("meta", "readwrite");
+  let dropped = 0;
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (isKeptCopy(cursor.value) && cursor.value.user_id !== keep) {
+      await cursor.delete();
+      dropped += 1;
+    }
+  }
+  await tx.done;
+  return dropped;
+}
+
 /** The newest check-in of this user that has no check-out yet (local or pulled). */
 export async function openCheckin(userId: string | null): Promise<LocalRecord | null> {
   const all = await listRecords("checkins");

@@ -2,7 +2,7 @@
 // Auth itself lives in httpOnly cookies set by the server; nothing here ever holds a token.
 import { api, ApiError, type LoginResponse, type User } from "../../api";
 import { deviceId, getMeta, setMeta } from "../../data/db";
-import { clearPulled } from "../../data/stores";
+import { clearPulled, dropKeptCopies } from "../../data/stores";
 import { clearAuthLost } from "../../data/sync";
 
 const KEY = "yjt.me";
@@ -54,7 +54,10 @@ export async function adoptUser(user: User): Promise<void> {
   try {
     const before = await getMeta<string>("user_id");
     if (before && before !== user.id) await clearPulled();
-    if (before !== user.id) await setMeta("user_id", user.id);
+    if (before !== user.id) {
+      await dropKeptCopies(user.id);
+      await setMeta("user_id", user.id);
+    }
   } catch {
     /* no IndexedDB (private mode): nothing can be kept offline anyway */
   }
@@ -86,7 +89,9 @@ export async function logout(): Promise<void> {
     if (!(err instanceof ApiError && err.status === 401)) throw err;
   }
   forgetMe();
-  // The outbox stays (tagged with this user); only the CSRF values of the ended session go.
+  // The outbox stays (tagged with this user); the CSRF values of the ended session go, and the
+  // screens' kept copies of server answers (people's names and phones among them).
   await setMeta("csrf_access", null).catch(() => undefined);
   await setMeta("csrf_refresh", null).catch(() => undefined);
+  await dropKeptCopies(null).catch(() => undefined);
 }
