@@ -71,8 +71,21 @@ def test_the_captain_edits_a_members_profile_and_moves_them_one_step(browser, se
         expect(page.locator("#pf-status")).to_contain_text("更新于")
 
         # 修改档案: checked on the phone first, nothing sent.
+        # On a slow line the form waits for the profile: nothing can be typed into it that the
+        # answer would then overwrite (the birth date typed first was lost so, now and then).
+        def slow_profile(route):
+            if route.request.method == "GET":
+                page.wait_for_timeout(1500)
+            route.continue_()
+
+        page.route(f"**/api/v1/members/{mid}/profile", slow_profile)
         page.locator("#pf-edit").click()
         expect(page).to_have_url(f"{base}/members/{mid}/edit")
+        expect(page.locator("#pff-loading")).to_be_visible()
+        expect(page.locator("#pff-form")).to_be_hidden()
+        expect(page.locator("#pff-birth")).to_be_visible(timeout=10000)
+        expect(page.locator("#pff-loading")).to_be_hidden()
+        page.unroute(f"**/api/v1/members/{mid}/profile")
         page.locator("#pff-birth").fill((today + timedelta(days=1)).isoformat())
         page.locator("#pff-contact-name").fill("林阿姨")
         page.locator("#pff-contact-phone").fill("12345")

@@ -47,6 +47,9 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
   const who = h("p", { class: "hint", id: "pff-who" });
   const missing = h("p", { class: "notice notice-warn", id: "pff-missing", hidden: true });
   const restored = h("p", { class: "notice", id: "pff-restored", hidden: true });
+  // The form shows once the profile (and any kept draft) is read: typing into it before then would
+  // be overwritten by what arrives (seen on a slow phone: the birth date typed first was lost).
+  const loading = h("p", { class: "hint", id: "pff-loading", "aria-live": "polite" }, t("desk.loading"));
   const draftLine = h("p", { class: "draft-line", id: "pff-draft", "aria-live": "polite" });
   const netLine = h("p", { class: "notice notice-warn", id: "pff-offline", hidden: true }, t("pf.offline"));
   const errorBox = h("p", { class: "notice notice-error", id: "pff-error", role: "alert", hidden: true });
@@ -277,7 +280,7 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
     h("div", { class: "field pf-group", "data-group": name }, h("p", { class: "field-label", id: `pff-${name}-label` }, title), ...children, slot(name));
   const formEl = h(
     "form",
-    { class: "pf-form", id: "pff-form", novalidate: true },
+    { class: "pf-form", id: "pff-form", novalidate: true, hidden: true },
     h("div", { class: "field", "data-group": "birth_date" }, h("label", { for: "pff-birth" }, t("pf.birth")), h("p", { class: "hint", id: "pff-birth-hint" }, t("pf.birthHint")), birth, slot("birth_date")),
     group("education", t("pf.education"), edu.row),
     group("background", t("pf.background"), bg.row),
@@ -317,7 +320,7 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
   const section = h(
     "section",
     { class: "screen pf pf-edit", "aria-labelledby": "pff-title" },
-    h("div", { class: "screen-body" }, screenHead("pff-title", t("pf.title")), who, missing, restored, formEl),
+    h("div", { class: "screen-body" }, screenHead("pff-title", t("pf.title")), who, loading, missing, restored, formEl),
   );
 
   async function start(): Promise<void> {
@@ -329,6 +332,7 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
       raw = (await keptProfile(user, memberId))?.profile ?? null;
     }
     before = raw ? readProfile(raw) : null;
+    loading.hidden = true;
     if (!before || !mayEdit(user, before)) {
       missing.hidden = false;
       missing.textContent = before ? t("pf.noRight") : t("pf.notKept");
@@ -345,6 +349,7 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
     }
     blocked = false;
     fill();
+    formEl.hidden = false;
     net();
   }
   net();
