@@ -135,8 +135,20 @@ def test_the_captain_registers_edits_and_maintains_an_item(phone, server, screen
     phone.locator(".eq-card").filter(has_text="救生圈E2E").click()
     expect(phone.get_by_role("heading", name="救生圈E2E")).to_be_visible()
     expect(phone.locator(".eq-facts")).to_contain_text("水域救援组E2E")
+
+    # On a slow line the form waits for the item: nothing typed into it is then overwritten.
+    def slow_item(route):
+        if route.request.method == "GET":
+            phone.wait_for_timeout(1500)
+        route.continue_()
+
+    phone.route("**/api/v1/equipment/*", slow_item)
     phone.get_by_role("link", name="修改装备资料").click()
     expect(phone.get_by_role("heading", name="修改装备资料")).to_be_visible()
+    expect(phone.locator("#eqf-loading")).to_be_visible()
+    expect(phone.locator("#eq-form")).to_be_hidden()
+    expect(phone.get_by_label("装备名称")).to_be_visible(timeout=10000)
+    phone.unroute("**/api/v1/equipment/*")
     expect(phone.get_by_label("装备名称")).to_have_value("救生圈E2E")
     expect(phone.get_by_label("执行标准")).to_have_value("GB/T 4302")
     expect(phone.get_by_label("数量")).to_have_value("6")

@@ -92,6 +92,7 @@ export function renderItemForm(user: User, itemId: string | null): HTMLElement {
   let finished = false;
 
   const restoredNote = h("p", { class: "notice", id: "eqf-restored", hidden: true });
+  const loading = h("p", { class: "hint", id: "eqf-loading", "aria-live": "polite" }, t("desk.loading"));
   const missing = h("p", { class: "notice notice-warn", id: "eqf-missing", hidden: true });
   const savedLine = h("p", { class: "draft-line", id: "eqf-draft", "aria-live": "polite" });
   const netLine = h("p", { class: "notice notice-warn", id: "eqf-offline", hidden: true }, t(itemId ? "eqf.offlineEdit" : "eqf.offline"));
@@ -296,7 +297,7 @@ export function renderItemForm(user: User, itemId: string | null): HTMLElement {
 
   const form = h(
     "form",
-    { class: "eq-form", id: "eq-form", novalidate: true },
+    { class: "eq-form", id: "eq-form", novalidate: true, hidden: true },
     wrap("name", nameIn, t("eqf.nameHint")),
     wrap("category", categorySel),
     wrap("standard", standardIn, t("eqf.standardHint")),
@@ -334,8 +335,15 @@ export function renderItemForm(user: User, itemId: string | null): HTMLElement {
   const section = h(
     "section",
     { class: "screen screen-eq-form", "aria-labelledby": "eqf-title" },
-    h("div", { class: "screen-body eq" }, screenHead("eqf-title", t(itemId ? "eqf.editTitle" : "eqf.newTitle")), missing, restoredNote, form),
+    h("div", { class: "screen-body eq" }, screenHead("eqf-title", t(itemId ? "eqf.editTitle" : "eqf.newTitle")), loading, missing, restoredNote, form),
   );
+
+  // The form shows once the item (to change it) and any kept draft are read: typing into it before
+  // then would be overwritten by what arrives.
+  const shown = () => {
+    form.hidden = false;
+    loading.hidden = true;
+  };
 
   async function start(): Promise<void> {
     if (!team) {
@@ -371,11 +379,12 @@ export function renderItemForm(user: User, itemId: string | null): HTMLElement {
     }
     kits = await keptKits(user);
     fill();
+    shown();
     kits = await fetchKits(user, team);
     renderKits();
   }
   net();
-  void start();
+  void start().finally(shown);
   whileAttached<boolean>(section, onNetworkChange, net);
   return section;
 }

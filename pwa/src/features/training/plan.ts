@@ -210,7 +210,7 @@ export function renderPlan(user: User, trainingId: string | null): HTMLElement {
 
   const form = h(
     "form",
-    { class: "shelter-form tr-plan", id: "plan-form", novalidate: true },
+    { class: "shelter-form tr-plan", id: "plan-form", novalidate: true, hidden: true },
     group("kind", h("div", { class: "tr-kinds" }, ...kindButtons)),
     field("title", titleIn),
     field("place", placeIn),
@@ -252,6 +252,14 @@ export function renderPlan(user: User, trainingId: string | null): HTMLElement {
     draft = draftFromTraining(got.body, key);
   }
 
+  // The form shows once the kept draft (or the training, to change it) is read: typing into it
+  // before then would be overwritten by what arrives.
+  const loading = h("p", { class: "hint", id: "plan-loading", "aria-live": "polite" }, t("desk.loading"));
+  const shown = () => {
+    form.hidden = false;
+    loading.hidden = true;
+  };
+
   async function start(): Promise<void> {
     const raw = await getDraft(key).catch(() => undefined);
     if (raw) draft = restorePlanDraft(raw, key, trainingId ?? "");
@@ -262,6 +270,7 @@ export function renderPlan(user: User, trainingId: string | null): HTMLElement {
       await startFromServer();
     }
     fill();
+    shown();
     if (!teamId) {
       membersCount.textContent = t("training.noTeam");
       return;
@@ -274,10 +283,10 @@ export function renderPlan(user: User, trainingId: string | null): HTMLElement {
   const section = h(
     "section",
     { class: "screen", "aria-labelledby": "plan-head" },
-    h("div", { class: "screen-body" }, screenHead("plan-head", t(trainingId ? "training.plan.editTitle" : "training.plan.newTitle")), missing, restored, form),
+    h("div", { class: "screen-body" }, screenHead("plan-head", t(trainingId ? "training.plan.editTitle" : "training.plan.newTitle")), loading, missing, restored, form),
   );
   net();
-  void start();
+  void start().finally(shown);
   whileAttached<boolean>(section, onNetworkChange, () => net());
   return section;
 }
