@@ -4,14 +4,25 @@
 // township filter such lists share: the regions right below the top one the desk sees.
 import { h } from "./dom";
 import { formatDateTime, t, type MessageKey } from "../i18n";
-import { ApiError } from "../api";
+import { api, ApiError } from "../api";
 import { problemSentence } from "../i18n/problem";
 import { getMeta, setMeta } from "../data/db";
 
-interface KeptCopy<T> {
+export interface KeptCopy<T> {
   user_id: string;
   saved_at: number;
   data: T;
+}
+
+/** Keeps a server answer on this phone for this account. */
+export async function keepCopy<T>(key: string, userId: string, data: T): Promise<void> {
+  await setMeta(key, { user_id: userId, saved_at: Date.now(), data } satisfies KeptCopy<T>).catch(() => undefined);
+}
+
+/** This account's kept copy; a copy of another account, or of an older shape (no data), is none. */
+export async function readCopy<T>(key: string, userId: string): Promise<KeptCopy<T> | null> {
+  const kept = await getMeta<KeptCopy<T>>(key).catch(() => undefined);
+  return kept && kept.user_id === userId && kept.data !== undefined ? kept : null;
 }
 
 export interface KeptWords {
@@ -26,8 +37,11 @@ export interface KeptLoader<T> {
   read: () => Promise<T>;
   paint: (data: T) => void;
   status: HTMLElement;
-  refresh: HTMLButtonElement;
+  /** Disabled while a request is out. */
+  refresh?: HTMLButtonElement;
   words: KeptWords;
+  /** The sentence for a refusal, when the problem's own does not fit (a 404 named for the screen). */
+  refused?: (err: ApiError) => string;
 }
 
 export function keptLoader<T>(o: KeptLoader<T>): () => Promise<void> {
@@ -40,25 +54,23 @@ export function keptLoader<T>(o: KeptLoader<T>): () => Promise<void> {
   return async () => {
     if (busy) return;
     busy = true;
-    o.refresh.disabled = true;
+    if (o.refresh) o.refresh.disabled = true;
     try {
       const data = await o.read();
       o.paint(data);
       say("hint", "fresh", t(o.words.asOf, { time: formatDateTime(new Date().toISOString()) }));
-      void setMeta(o.key, { user_id: o.userId, saved_at: Date.now(), data } satisfies KeptCopy<T>).catch(() => undefined);
+      void keepCopy(o.key, o.userId, data);
     } catch (err) {
       if (err instanceof ApiError) {
-        say("notice notice-error", "refused", problemSentence(err.problem));
+        say("notice notice-error", "refused", o.refused ? o.refused(err) : problemSentence(err.problem));
         return;
       }
-      const kept = await getMeta<KeptCopy<T>>(o.key).catch(() => undefined);
-      // A copy of another account, or of an older shape (no data), is no copy.
-      const mine = kept && kept.user_id === o.userId && kept.data !== undefined ? kept : null;
+      const mine = await readCopy<T>(o.key, o.userId);
       if (mine) o.paint(mine.data);
       say("notice notice-warn", "offline", mine ? t(o.words.offlineAt, { time: formatDateTime(new Date(mine.saved_at).toISOString()) }) : t(o.words.offlineNone));
     } finally {
       busy = false;
-      o.refresh.disabled = false;
+      if (o.refresh) o.refresh.disabled = false;
     }
   };
 }
@@ -68,6 +80,9 @@ export interface Region {
   parent_id: number | null;
   name: string;
 }
+
+/** The regions the caller sees (names for the lists, the township filter). */
+export const fetchRegions = (): Promise<Region[]> => api.get<{ items: Region[] }>("/api/v1/regions").then((r) => r.items);
 
 /** A <select> of the townships the desk sees (hidden when there are fewer than two), filled once. */
 export function townshipFilter(id: string, label: string, all: string, onPick: (regionId: string) => void) {

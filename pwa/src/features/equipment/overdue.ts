@@ -9,7 +9,7 @@ import { screenHead } from "../../shared/ui";
 import { navigate } from "../../shared/router";
 import { hasKey, t, type MessageKey } from "../../i18n";
 import { api, type User } from "../../api";
-import { keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
+import { fetchRegions, keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
 import { dayWords } from "../teams/readiness-model";
 import { chinaToday, conditionKey, daysOverdue } from "./model";
 import { groupOverdue, OVERDUE_PATH, readOverdue, type OverdueItem, type OverdueTownship } from "./overdue-model";
@@ -82,7 +82,7 @@ export function renderOverdueEquipment(user: User, regionParam: string | null): 
     key: keptKey(wanted),
     read: async () => {
       const q = wanted === null ? "" : `?region_id=${wanted}`;
-      const [body, regions] = await Promise.all([api.get<unknown>(OVERDUE_PATH + q), api.get<{ items: Region[] }>("/api/v1/regions").then((r) => r.items)]);
+      const [body, regions] = await Promise.all([api.get<unknown>(OVERDUE_PATH + q), fetchRegions()]);
       return { body, regions };
     },
     paint,

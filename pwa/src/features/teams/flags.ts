@@ -9,7 +9,7 @@ import { screenHead } from "../../shared/ui";
 import { navigate } from "../../shared/router";
 import { t } from "../../i18n";
 import { api, type User } from "../../api";
-import { keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
+import { fetchRegions, keptLoader, townshipFilter, type Region } from "../../shared/kept-view";
 import { countFlagged, FLAGS_PATH, flagWords, groupFlags, isUnchecked, readFlags, readRules, ruleLines, RULES_PATH, type FlaggedTeam, type FlaggedTownship, type Rules } from "./rules-model";
 
 interface Kept {
@@ -104,7 +104,7 @@ export function renderFlags(user: User, regionParam: string | null): HTMLElement
       const [flags, rules, regions] = await Promise.all([
         api.get<unknown>(FLAGS_PATH + q),
         api.get<unknown>(RULES_PATH),
-        api.get<{ items: Region[] }>("/api/v1/regions").then((r) => r.items),
+        fetchRegions(),
       ]);
       return { flags, rules, regions };
     },

@@ -329,7 +329,7 @@ export function renderProfileForm(user: User, memberId: string): HTMLElement {
       raw = await api.get<unknown>(`/api/v1/members/${encodeURIComponent(memberId)}/profile`);
       void keepProfile(user, memberId, raw);
     } catch {
-      raw = (await keptProfile(user, memberId))?.profile ?? null;
+      raw = (await keptProfile(user, memberId))?.data.profile ?? null;
     }
     before = raw ? readProfile(raw) : null;
     loading.hidden = true;

@@ -12,11 +12,11 @@ import { navigate } from "../../shared/router";
 import { once } from "../../shared/guard";
 import { confirmStep } from "../../shared/confirm";
 import { isOnline, onNetworkChange } from "../../shared/network";
-import { formatDateTime, t, type MessageKey } from "../../i18n";
+import { t, type MessageKey } from "../../i18n";
 import { api, ApiError, OfflineError, type User } from "../../api";
 import { describeProblem, problemSentence } from "../../i18n/problem";
 import { problemSlug } from "../../data/problem";
-import { getMeta, setMeta } from "../../data/db";
+import { keepCopy, keptLoader, readCopy, type KeptCopy } from "../../shared/kept-view";
 import { dayWords } from "./readiness-model";
 import {
   backgroundWord,
@@ -40,8 +40,6 @@ import {
 } from "./profile-model";
 
 export interface KeptProfile {
-  user_id: string;
-  saved_at: number;
   profile: unknown;
   hours: unknown;
 }
@@ -50,14 +48,12 @@ export const keptProfileKey = (memberId: string) => `member_profile:${memberId}`
 
 /** Keeps the server's answer on this phone for this account (the hours kept as they were). */
 export async function keepProfile(user: User, memberId: string, profile: unknown, hours?: unknown): Promise<void> {
-  const before = await getMeta<KeptProfile>(keptProfileKey(memberId)).catch(() => undefined);
-  const oldHours = before && before.user_id === user.id ? before.hours : null;
-  await setMeta(keptProfileKey(memberId), { user_id: user.id, saved_at: Date.now(), profile, hours: hours === undefined ? oldHours : hours } satisfies KeptProfile).catch(() => undefined);
+  const oldHours = hours === undefined ? ((await keptProfile(user, memberId))?.data.hours ?? null) : hours;
+  await keepCopy<KeptProfile>(keptProfileKey(memberId), user.id, { profile, hours: oldHours });
 }
 
-export async function keptProfile(user: User, memberId: string): Promise<KeptProfile | null> {
-  const k = await getMeta<KeptProfile>(keptProfileKey(memberId)).catch(() => undefined);
-  return k && k.user_id === user.id ? k : null;
+export function keptProfile(user: User, memberId: string): Promise<KeptCopy<KeptProfile> | null> {
+  return readCopy<KeptProfile>(keptProfileKey(memberId), user.id);
 }
 
 /** The captain of the member's own team, or the desk (the server checks the same). */
@@ -160,8 +156,6 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
   const actions = h("div", { class: "pf-actions", id: "pf-actions" });
   const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "pf-refresh" }, t("profile.refresh"));
   const netSensitive: HTMLButtonElement[] = [];
-  let current: Profile | null = null;
-  let busy = false;
   let hoursWhy = "";
 
   function paintNetwork(): void {
@@ -251,7 +245,6 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
   }
 
   function paint(p: Profile, hours: Hours | null = null, keepHours = true): void {
-    current = p;
     const today = chinaDay();
     const oldHours = keepHours ? body.querySelector("#pf-hours") : null;
     netSensitive.length = 0;
@@ -296,34 +289,19 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
     }
   }
 
-  async function load(): Promise<void> {
-    if (busy) return; // one tap, one request
-    busy = true;
-    refresh.disabled = true;
-    try {
+  const load = keptLoader<KeptProfile>({
+    userId: user.id,
+    key: keptProfileKey(memberId),
+    read: async () => {
       const [profile, hours] = await Promise.all([api.get<unknown>(`/api/v1/members/${encodeURIComponent(memberId)}/profile`), loadHours()]);
-      paint(readProfile(profile), hours ? readHours(hours) : null, false);
-      status.className = "hint";
-      status.dataset.state = "fresh";
-      status.textContent = t("profile.asOf", { time: formatDateTime(new Date().toISOString()) });
-      void keepProfile(user, memberId, profile, hours);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        status.className = "notice notice-error";
-        status.dataset.state = "refused";
-        status.textContent = err.status === 404 ? t("profile.notFound") : problemSentence(err.problem);
-        return;
-      }
-      const kept = await keptProfile(user, memberId);
-      if (kept) paint(readProfile(kept.profile), kept.hours ? readHours(kept.hours) : null, false);
-      status.className = "notice notice-warn";
-      status.dataset.state = "offline";
-      status.textContent = kept ? t("profile.offlineAt", { time: formatDateTime(new Date(kept.saved_at).toISOString()) }) : t("profile.offlineNone");
-    } finally {
-      busy = false;
-      refresh.disabled = false;
-    }
-  }
+      return { profile, hours };
+    },
+    paint: (k) => paint(readProfile(k.profile), k.hours ? readHours(k.hours) : null, false),
+    status,
+    refresh,
+    words: { asOf: "profile.asOf", offlineAt: "profile.offlineAt", offlineNone: "profile.offlineNone" },
+    refused: (err) => (err.status === 404 ? t("profile.notFound") : problemSentence(err.problem)),
+  });
 
   refresh.onclick = () => void load();
   const section = h(
@@ -333,6 +311,5 @@ export function renderProfile(user: User, memberId: string): HTMLElement {
   );
   whileAttached<boolean>(section, onNetworkChange, paintNetwork);
   void load();
-  void current;
   return section;
 }

@@ -8,10 +8,9 @@ import "./teams.css";
 import { h } from "../../shared/dom";
 import { screenHead } from "../../shared/ui";
 import { navigate } from "../../shared/router";
-import { formatDateTime, t } from "../../i18n";
-import { api, ApiError, type User } from "../../api";
-import { problemSentence } from "../../i18n/problem";
-import { getMeta, setMeta } from "../../data/db";
+import { t } from "../../i18n";
+import { api, type User } from "../../api";
+import { keptLoader } from "../../shared/kept-view";
 import { teamRoleWord } from "./profile-model";
 import { dayWords, readReadiness, statusWord, teamReasons, toneOf, townshipReasons, type Readiness, type Status, type TeamReadiness, type TownshipReadiness } from "./readiness-model";
 
@@ -52,28 +51,17 @@ function teamMembers(user: User): HTMLElement {
     );
     if (!sorted.length) status.textContent = t("team.membersNone");
   };
-  void (async () => {
-    if (!team) return void (status.textContent = t("team.membersNone"));
-    try {
-      const body = await api.get<{ items: TeamMember[] }>(`/api/v1/members?team_id=${encodeURIComponent(team)}&limit=200`);
-      status.textContent = t("team.membersHint");
-      paint(body.items);
-      void setMeta(MEMBERS_KEY, { user_id: user.id, saved_at: Date.now(), body } satisfies Kept).catch(() => undefined);
-    } catch (err) {
-      if (err instanceof ApiError) return void (status.textContent = problemSentence(err.problem));
-      const kept = await getMeta<Kept>(MEMBERS_KEY).catch(() => undefined);
-      if (!kept || kept.user_id !== user.id) return void (status.textContent = t("ready.offlineNone"));
-      status.textContent = t("team.membersOffline", { time: formatDateTime(new Date(kept.saved_at).toISOString()) });
-      paint((kept.body as { items?: TeamMember[] }).items ?? []);
-    }
-  })();
+  if (!team) status.textContent = t("team.membersNone");
+  else
+    void keptLoader<{ items?: TeamMember[] }>({
+      userId: user.id,
+      key: MEMBERS_KEY,
+      read: () => api.get<{ items: TeamMember[] }>(`/api/v1/members?team_id=${encodeURIComponent(team)}&limit=200`),
+      paint: (body) => paint(body.items ?? []),
+      status,
+      words: { asOf: "team.membersHint", offlineAt: "team.membersOffline", offlineNone: "ready.offlineNone" },
+    })();
   return h("section", { class: "card team-members-card", "aria-labelledby": "team-members-title" }, h("h2", { id: "team-members-title" }, t("team.members")), status, list);
-}
-
-interface Kept {
-  user_id: string;
-  saved_at: number;
-  body: unknown;
 }
 
 function badge(s: Status, id?: string): HTMLElement {
@@ -165,8 +153,7 @@ export function renderReadiness(user: User, own = false): HTMLElement {
   const summary = h("div", {});
   const list = h("ul", { class: "cards ready-list", id: "ready-list" });
   const status = h("p", { class: "hint", id: "ready-status", "aria-live": "polite" }, t("desk.loading"));
-  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "ready-refresh" }, t("ready.refresh"));
-  let busy = false;
+  const refresh = h("button", { type: "button", class: "btn btn-secondary btn-block", id: "ready-refresh" }, t("ready.refresh")) as HTMLButtonElement;
 
   function paint(body: unknown): void {
     const r = readReadiness(body);
@@ -177,35 +164,15 @@ export function renderReadiness(user: User, own = false): HTMLElement {
     list.replaceChildren(...towns.map((town) => townshipCard(town, own)));
   }
 
-  async function load(): Promise<void> {
-    if (busy) return; // one tap, one request
-    busy = true;
-    refresh.disabled = true;
-    try {
-      const body = await api.get<unknown>("/api/v1/teams/readiness");
-      paint(body);
-      status.className = "hint";
-      status.dataset.state = "fresh";
-      status.textContent = t("ready.asOf", { time: formatDateTime(new Date().toISOString()) });
-      void setMeta(KEPT_KEY, { user_id: user.id, saved_at: Date.now(), body } satisfies Kept).catch(() => undefined);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        status.className = "notice notice-error";
-        status.dataset.state = "refused";
-        status.textContent = problemSentence(err.problem);
-        return;
-      }
-      const kept = await getMeta<Kept>(KEPT_KEY).catch(() => undefined);
-      const mine = kept && kept.user_id === user.id;
-      if (mine) paint(kept.body);
-      status.className = "notice notice-warn";
-      status.dataset.state = "offline";
-      status.textContent = mine ? t("ready.offlineAt", { time: formatDateTime(new Date(kept.saved_at).toISOString()) }) : t("ready.offlineNone");
-    } finally {
-      busy = false;
-      refresh.disabled = false;
-    }
-  }
+  const load = keptLoader<unknown>({
+    userId: user.id,
+    key: KEPT_KEY,
+    read: () => api.get<unknown>("/api/v1/teams/readiness"),
+    paint,
+    status,
+    refresh,
+    words: { asOf: "ready.asOf", offlineAt: "ready.offlineAt", offlineNone: "ready.offlineNone" },
+  });
   refresh.onclick = () => void load();
   void load();
   const title = own ? t("ready.ownTitle") : t("ready.title");
