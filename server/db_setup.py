@@ -13,6 +13,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,6 +24,21 @@ BUSY_TIMEOUT_S = 15
 # request's authentication, accounts/auth.py): what it reads is not held to the transaction
 # that follows, and a write on it would not be queued.
 READ_ONLY = "emergency_read_only"
+
+
+@contextmanager
+def reading_outside_turn(session):
+    """A connection for reads that need no write lock, made before a transaction writes: on
+    SQLite one of its own in autocommit mode (READ_ONLY), each statement alone and no writer's
+    turn taken, so what a sync batch reads first (its ledger rows) is not read inside the queue
+    that every writer waits in; elsewhere the session's own connection. What it reads is not
+    held to the transaction that follows: a reader must be right whatever changed since."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield session.connection()
+        return
+    with engine.connect() as conn:
+        yield conn.execution_options(**{READ_ONLY: True})
 
 
 class _WriterQueue:

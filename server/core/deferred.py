@@ -57,7 +57,7 @@ def flush_deferred(session: Session) -> None:
 def insert_rows(session: Session, table: sa.Table, rows: list[dict]) -> None:
     """Insert many rows with the same keys now: COPY on PostgreSQL, executemany elsewhere."""
     dialect = session.get_bind().dialect
-    if dialect.name == "postgresql":
+    if dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         _copy(session, dialect, table, rows)
     else:
         # Built once per table (its cache key is remembered with it), run on the connection: the
@@ -69,6 +69,10 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict]) -> None:
 
 
 _INSERTS: dict[sa.Table, sa.Insert] = {}
+# Fewer rows than this go in with one INSERT (psycopg sends them as one statement): a COPY's own
+# round trips and set-up cost more than a handful of rows (one kiosk check-in writes three
+# tables, one row each: bench/shelters.py).
+COPY_FROM = 16
 
 
 def _copy(session: Session, dialect, table: sa.Table, rows: list[dict]) -> None:

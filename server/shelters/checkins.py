@@ -8,7 +8,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -68,40 +67,49 @@ def _refused(shelter_id, size: int) -> ApiProblem:
     )
 
 
-def _statements(dialect: str) -> dict:
-    """The check-in's two statements, built once per dialect: building a statement and its cache
-    key each time cost more than running it (bench/shelters.py). Run on the session's connection:
-    they move no ORM object, so the ORM's execute adds nothing."""
-    made = _STATEMENTS.get(dialect)
-    if made is None:
-        size = sa.bindparam("size", type_=sa.Integer)
-        new_occupancy = Shelter.occupancy + size
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert(ShelterCheckin.__table__)
-        made = _STATEMENTS[dialect] = {
-            # RETURNING says whether the row went in (psycopg's rowcount for it is -1).
-            "insert": insert.on_conflict_do_nothing(index_elements=["id"]).returning(ShelterCheckin.id),
-            "admit": sa.update(Shelter.__table__)
-            .where(
-                Shelter.id == sa.bindparam("shelter_id", type_=sa.Uuid),
-                Shelter.status == "open",
-                new_occupancy <= Shelter.capacity,
-            )
-            .values(
-                occupancy=new_occupancy,
-                status=sa.case((new_occupancy >= Shelter.capacity, "full"), else_="open"),
-                fill_alerted=fill.rearmed(new_occupancy),
-            )
-            .returning(Shelter.occupancy, Shelter.status, Shelter.fill_alerted, Shelter.capacity),
-        }
-    return made
+def _insert_statement() -> sa.TextClause:
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, as text with typed parameters: the
+    dialects' own on_conflict_do_nothing() has no cache key, so SQLAlchemy compiled it anew on
+    every check-in (bench/shelters.py). Both databases take the same SQL; each parameter keeps
+    its column's type, so a UUID, the needs' JSON and a time bind as the ORM would bind them."""
+    table = ShelterCheckin.__table__
+    names = [c.name for c in table.columns]
+    return (
+        sa.text(
+            f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - the table's own column names
+            f"VALUES ({', '.join(':' + n for n in names)}) "
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
+        )
+        .bindparams(*(sa.bindparam(c.name, type_=c.type) for c in table.columns))
+        .columns(ShelterCheckin.__table__.c.id)
+    )
 
 
-_STATEMENTS: dict[str, dict] = {}
+_SIZE = sa.bindparam("size", type_=sa.Integer)
+_NEW_OCCUPANCY = Shelter.occupancy + _SIZE
+# The check-in's two statements, built once: building a statement and its cache key each time
+# cost more than running it (bench/shelters.py). Run on the session's connection: they move no
+# ORM object, so the ORM's execute adds nothing.
+_STATEMENTS = {
+    # RETURNING says whether the row went in (psycopg's rowcount for it is -1).
+    "insert": _insert_statement(),
+    "admit": sa.update(Shelter.__table__)
+    .where(
+        Shelter.id == sa.bindparam("shelter_id", type_=sa.Uuid),
+        Shelter.status == "open",
+        _NEW_OCCUPANCY <= Shelter.capacity,
+    )
+    .values(
+        occupancy=_NEW_OCCUPANCY,
+        status=sa.case((_NEW_OCCUPANCY >= Shelter.capacity, "full"), else_="open"),
+        fill_alerted=fill.rearmed(_NEW_OCCUPANCY),
+    )
+    .returning(Shelter.occupancy, Shelter.status, Shelter.fill_alerted, Shelter.capacity),
+}
 
 
 def _run(name: str, params: dict):
-    connection = db.session.connection()
-    return connection.execute(_statements(connection.dialect.name)[name], params)
+    return db.session.connection().execute(_STATEMENTS[name], params)
 
 
 def _admit(shelter: Shelter, size: int, checkin_id) -> None:
@@ -290,7 +298,8 @@ def managed_for_kiosk(actor, shelter_id) -> Shelter:
         if not service.manages(actor, shelter):
             raise forbidden("Only this shelter's managers and its region's desk may do this.")
         return shelter
-    rows = db.session.execute(_KIOSK_SHELTER, {"shelter_id": shelter_id}).all()
+    # On the connection: a Core statement, so the ORM's execute would add only its own work.
+    rows = db.session.connection().execute(_KIOSK_SHELTER, {"shelter_id": shelter_id}).all()
     if not rows or not in_scope(actor, rows[0].region_id):
         raise not_found("shelter")
     manager_ids = [r._manager_id for r in rows if r._manager_id is not None]  # noqa: SLF001 - a column label

@@ -17,6 +17,7 @@ from ..core.models import utcnow
 from ..core.permissions import can
 from ..core.schemas import UNSTORABLE, unstorable_text
 from ..core.unit_of_work import TransactionEndedInsideOp, commit_point, guard_op
+from ..db_setup import reading_outside_turn
 from ..errors import ApiProblem, validation_problem
 from ..extensions import db
 from ..regions.service import user_scope
@@ -135,19 +136,56 @@ def _unsupported(op) -> ApiProblem:
     )
 
 
+def _read_ledger(ops) -> dict[uuid.UUID, tuple[str, dict]]:
+    """What the ledger knows of the batch's op_ids, in one read, before the batch writes (on
+    SQLite outside the writers' queue: db_setup.reading_outside_turn). An op being applied by
+    another connection at this moment is missed; the ledger's primary key stays the guard (see
+    apply_batch)."""
+    ids = list({op["_op_id"] for op in ops})
+    with reading_outside_turn(db.session) as conn:
+        return {row.op_id: (row.content_hash, row.result) for row in conn.execute(_SEEN, {"ids": ids})}
+
+
+def _check_all(actor, ops) -> dict[int, tuple]:
+    """Each op's content hash and its check (_validate: the role, the data's schema, the time),
+    made before the batch's transaction begins: none of it reads the database, and on SQLite all
+    of it would otherwise run inside the one writer's turn. -> {id(op): (digest, (data, at) or
+    the refusal)}, each used once: a batch applied again checks afresh."""
+    checked = {}
+    for op in ops:
+        handler = HANDLERS.get(op.get("type"))
+        if handler is None:
+            continue
+        try:
+            outcome = _validate(actor, handler, op)
+        except (ApiProblem, ValidationError) as exc:
+            outcome = exc
+        checked[id(op)] = (content_hash(op), outcome)
+    return checked
+
+
 class _Batch:
     """One batch being applied: the actor, and what the ledger already knows of its op_ids."""
 
-    def __init__(self, actor, device_id, ops):
+    def __init__(self, actor, device_id, seen, checked=None):
         self.actor = actor
         self.device_id = device_id
-        ids = list({op["_op_id"] for op in ops})
         self.written: set[uuid.UUID] = set()
-        # One read for the whole batch; the ledger's primary key stays the guard.
-        self.seen: dict[uuid.UUID, tuple[str, dict]] = {
-            row.op_id: (row.content_hash, row.result)
-            for row in db.session.connection().execute(_SEEN, {"ids": ids})
-        }
+        self.seen: dict[uuid.UUID, tuple[str, dict]] = seen
+        self.checked = checked or {}
+
+    def _digest(self, op) -> str:
+        found = self.checked.get(id(op))
+        return found[0] if found is not None else content_hash(op)
+
+    def _checked(self, handler, op) -> tuple[dict, datetime]:
+        """The op's data and time, as _check_all found them (once), else checked now."""
+        found = self.checked.pop(id(op), None)
+        if found is None:
+            return _validate(self.actor, handler, op)
+        if isinstance(found[1], Exception):
+            raise found[1]
+        return found[1]
 
     def remember(self, op, digest, status, result) -> None:
         # Written with the batch's commit; its primary key is what makes a second apply fail.
@@ -182,7 +220,7 @@ class _Batch:
 
     def apply(self, op) -> dict:
         op_id = op["_op_id"]
-        digest = content_hash(op)
+        digest = self._digest(op)
         if op_id in self.seen:
             return _answer_again(op_id, digest, *self.seen[op_id])
         handler = HANDLERS.get(op.get("type"))
@@ -190,7 +228,7 @@ class _Batch:
             return {"op_id": str(op_id), "status": "rejected", "error": _unsupported(op).to_dict()}
         try:
             with db.session.begin_nested() as savepoint:
-                data, at = _validate(self.actor, handler, op)
+                data, at = self._checked(handler, op)
                 with guard_op(db.session, op["type"], savepoint):
                     record = handler.apply(self.actor, data, at)
                 # A service that already drew the record for the feed left it on the record.
@@ -256,12 +294,12 @@ class _Batch:
         answers: dict[int, dict] = {}
         valid = []
         for index, op in enumerate(ops):
-            digest = content_hash(op)
+            digest = self._digest(op)
             if op["_op_id"] in self.seen:
                 answers[index] = _answer_again(op["_op_id"], digest, *self.seen[op["_op_id"]])
                 continue
             try:
-                data, at = _validate(self.actor, handler, op)
+                data, at = self._checked(handler, op)
             except (ApiProblem, ValidationError) as exc:
                 answers[index] = self._refuse(op, digest, exc)
                 continue
@@ -329,8 +367,9 @@ def apply_batch(actor, device_id, ops: list[dict]) -> dict:
     with the first connection's result, as it would have had the two come one after the other.
     A check-in's own id makes the second connection wait for the first one's commit, so the
     occupancy counts the family once either way."""
+    checked = _check_all(actor, ops)
     for attempt in range(RERUNS + 1):
-        batch = _Batch(actor, device_id, ops)
+        batch = _Batch(actor, device_id, _read_ledger(ops), checked if attempt == 0 else None)
         try:
             results = batch.run(ops)
             flush_deferred(db.session)  # the ledger rows: a lost race fails here

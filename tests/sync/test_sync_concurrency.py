@@ -120,6 +120,41 @@ def test_the_same_check_in_op_from_several_connections_at_once_counts_the_family
     assert ledger == rows == len(every)
 
 
+def test_an_op_committed_after_the_batch_read_the_ledger_answers_duplicate(app, tokens, ids, monkeypatch):
+    """The ledger is read before the batch's transaction (on SQLite outside the writers' queue),
+    so another connection can commit one of the batch's ops in between. Here that window is made
+    certain: the resend's ledger read comes back as it was before the first send committed. The
+    resend still answers `duplicate` with the first answer, its other op goes in once, and the
+    family is counted once."""
+    from server.sync import service
+
+    shelter = ids["shelters"][EMPTY]
+    set_capacity(app, shelter, 10_000)
+    client = ApiClient(app, tokens("shelter1")["access_token"])
+    before = shelter_row(app, shelter).occupancy
+    first = kiosk_checkin(shelter, household_size=3)
+    answer = client.post(SYNC, json=batch(first))
+    assert answer.status_code == 200 and answer.json["results"][0]["status"] == "applied"
+
+    reads = []
+    real_read = service._read_ledger  # noqa: SLF001 - the window under test
+
+    def stale_first_read(ops):
+        reads.append(len(ops))
+        return {} if len(reads) == 1 else real_read(ops)
+
+    monkeypatch.setattr(service, "_read_ledger", stale_first_read)
+    other = kiosk_checkin(shelter, household_size=2)
+    again = client.post(SYNC, json=batch(first, other))
+    assert again.status_code == 200, again.json
+    results = again.json["results"]
+    assert len(reads) == 2  # applied again once, after the ledger's key refused the first row
+    assert results[0]["status"] == "duplicate"
+    assert results[0]["entity"] == answer.json["results"][0]["entity"]
+    assert results[1]["status"] == "applied"
+    assert shelter_row(app, shelter).occupancy == people_in(app, shelter) == before + 3 + 2
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_sequence_of_resends_and_reorders_leaves_the_same_state(app, auth, data):
