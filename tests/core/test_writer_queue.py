@@ -92,3 +92,51 @@ def test_writers_wait_for_their_turn_and_each_one_gets_it(engine):
     with engine.begin() as conn:
         assert conn.exec_driver_sql("SELECT count(DISTINCT n) FROM queue_probe").scalar() == 80
         conn.exec_driver_sql("DROP TABLE queue_probe")
+
+
+def test_a_sync_batch_checks_its_ops_and_reads_the_ledger_before_it_waits_for_the_turn(
+    app, engine, tokens, ids, monkeypatch
+):
+    """While another writer holds the turn, a kiosk's batch gets as far as its ledger read (its
+    ops already checked) and only then waits: that work is not done inside the one writer's turn.
+    Once the turn is free, the batch is applied."""
+    from server.sync import service
+
+    from ..conftest import ApiClient
+    from ..shelters.helpers import EMPTY, kiosk_checkin
+
+    token = tokens("shelter1")["access_token"]
+    op = kiosk_checkin(ids["shelters"][EMPTY], household_size=2)
+    read, checked = threading.Event(), []
+    real_read, real_check = service._read_ledger, service._check_all  # noqa: SLF001 - what is timed
+
+    def reading(ops):
+        found = real_read(ops)
+        read.set()
+        return found
+
+    def checking(actor, ops):
+        checked.append(read.is_set())
+        return real_check(actor, ops)
+
+    monkeypatch.setattr(service, "_read_ledger", reading)
+    monkeypatch.setattr(service, "_check_all", checking)
+    answers = []
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this connection holds the turn
+    try:
+        sender = threading.Thread(
+            target=lambda: answers.append(ApiClient(app, token).post("/api/v1/sync", json={"ops": [op]}))
+        )
+        sender.start()
+        assert read.wait(5), "the ledger read waited for the writer's turn"
+        assert checked == [False]  # checked before the ledger read, both before the turn
+        time.sleep(0.2)
+        assert not answers  # the batch itself waits for the turn
+    finally:
+        holder.rollback()
+        holder.close()
+    sender.join(20)
+    assert answers and answers[0].status_code == 200, answers
+    assert answers[0].json["results"][0]["status"] == "applied"
