@@ -88,6 +88,28 @@ def test_a_refused_op_is_remembered_but_a_not_yet_supported_one_is_not(auth, mon
     assert again[1]["error"]["type"].endswith("/op-not-supported")
 
 
+def test_a_bug_in_checking_one_op_costs_that_op_alone(auth, monkeypatch):
+    """The ops are checked before the batch's transaction; a check that fails with a bug (not a
+    refusal) still refuses only its own op, retryably (not remembered), in the op's turn."""
+    from server.sync import handlers
+
+    schema = handlers.HANDLERS["attendance.checkin"].schema
+    real_load = schema.load
+
+    def broken(data, *args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(schema, "load", broken)
+    member = auth("member4")
+    report, checkin = report_op(), checkin_op()
+    results = member.post(SYNC, json=batch(report, checkin)).json["results"]
+    assert results[0]["status"] == "applied"
+    assert results[1]["status"] == "rejected" and results[1]["error"]["type"].endswith("/internal")
+    monkeypatch.setattr(schema, "load", real_load)
+    again = member.post(SYNC, json=batch(report, checkin)).json["results"]
+    assert [r["status"] for r in again] == ["duplicate", "applied"]
+
+
 def test_only_one_open_checkin_per_person(auth):
     member = auth("member3")
     results = member.post(SYNC, json=batch(checkin_op(), checkin_op())).json["results"]
