@@ -380,10 +380,16 @@ def apply_batch(actor, device_id, ops: list[dict]) -> dict:
             log.info("sync batch applied again: another connection recorded one of its ops first")
             continue
         break
+    # The feed's position after this batch: for monitoring. A phone pulls from its own cursor.
+    if not batch.written:
+        # Nothing to keep (every op a resend of one answered before, or refused for now): the
+        # position is read without a writer's turn on SQLite, so a phone resending after a lost
+        # answer does not wait behind the writers.
+        with reading_outside_turn(db.session) as conn:
+            return {"results": results, "cursor": str(conn.scalar(_MAX_SEQ))}
     position = _max_seq()
     # The batch's one commit point: every op's effect and its ledger row become true together.
     commit_point(db.session)
-    # The feed's position after this batch: for monitoring. A phone pulls from its own cursor.
     return {"results": results, "cursor": str(position)}
 
 

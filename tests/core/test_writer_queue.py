@@ -140,3 +140,34 @@ def test_a_sync_batch_checks_its_ops_and_reads_the_ledger_before_it_waits_for_th
     sender.join(20)
     assert answers and answers[0].status_code == 200, answers
     assert answers[0].json["results"][0]["status"] == "applied"
+
+
+def test_a_batch_of_resends_answers_while_another_writer_holds_the_turn(app, engine, tokens, ids):
+    """A phone that lost the answer sends its ops again: nothing is left to write, so the batch
+    answers `duplicate` at once, without waiting for the writer's turn another connection holds."""
+    from ..conftest import ApiClient
+    from ..shelters.helpers import EMPTY, kiosk_checkin
+
+    client = ApiClient(app, tokens("shelter1")["access_token"])
+    op = kiosk_checkin(ids["shelters"][EMPTY], household_size=1)
+    first = client.post("/api/v1/sync", json={"ops": [op]})
+    assert first.status_code == 200 and first.json["results"][0]["status"] == "applied"
+    answers = []
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: this connection holds the turn
+    try:
+        resend = {"ops": [op]}
+        sender = threading.Thread(target=lambda: answers.append(client.post("/api/v1/sync", json=resend)))
+        sender.start()
+        sender.join(5)
+        assert answers, "the resend waited for the writer's turn"
+    finally:
+        holder.rollback()
+        holder.close()
+        sender.join(20)
+    again = answers[0]
+    assert again.status_code == 200
+    assert again.json["results"][0]["status"] == "duplicate"
+    assert again.json["results"][0]["entity"] == first.json["results"][0]["entity"]
+    assert int(again.json["cursor"]) >= int(first.json["cursor"])
